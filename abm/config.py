@@ -1,0 +1,162 @@
+"""Configuration as data: read TOML, apply dotted overrides, validate into typed objects.
+
+Every mistake becomes a :class:`ConfigError` naming the file (or ``--set``), the dotted key
+and what was expected, so the command line can print one line and exit with status 2.
+A world file is parsed, never executed.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+class ConfigError(Exception):
+    """A user mistake in a configuration: where, which key, and what was expected."""
+
+    def __init__(self, source: str, key: str, expected: str) -> None:
+        super().__init__(source, key, expected)
+        self.source = source
+        self.key = key
+        self.expected = expected
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.key}" if self.key else self.source
+        return f"{where}: {self.expected}"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file into a dict, turning every way it can fail into a ConfigError."""
+    name = str(path)
+    if not path.exists():
+        raise ConfigError(name, "", "file not found")
+    if path.is_dir():
+        raise ConfigError(name, "", "is a directory, expected a TOML file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ConfigError(name, "", f"file is {size / 1e6:.1f} MB, expected at most "
+                              f"{MAX_FILE_BYTES / 1e6:.0f} MB for a world or scenario")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(name, "", f"cannot be read ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(name, "", f"expected UTF-8 text, found byte 0x{raw[exc.start]:02x} "
+                          f"at offset {exc.start}") from exc
+    if not text.strip():
+        raise ConfigError(name, "", "file is empty, expected TOML tables")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(name, "", f"invalid TOML: {exc}") from exc
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``key=value``; the value is read as a TOML value, or else kept as a string."""
+    key, sep, value_text = text.partition("=")
+    key = key.strip()
+    if not sep or not key or any(not part for part in key.split(".")):
+        raise ConfigError("--set", text, "expected KEY=VALUE with a dotted key, e.g. "
+                          "iren.cash_usd=2.5e9")
+    value_text = value_text.strip()
+    try:
+        value = tomllib.loads(f"v = {value_text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = value_text
+    return key, value
+
+
+def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``overlay`` merged in (tables merge, other values replace)."""
+    out = copy.deepcopy(dict(base))
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
+    """Set ``a.b.c`` in nested dicts; every table on the way must already exist."""
+    parts = key.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        child = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(child, dict):
+            where = ".".join(parts[: depth + 1])
+            options = _options(node)
+            raise ConfigError(source, key, f"no table {where!r}{options}")
+        node = child
+    node[parts[-1]] = value
+
+
+def validate(model: type[M], data: Mapping[str, Any], source: str,
+             override_keys: Iterable[str] = ()) -> M:
+    """Validate ``data`` into ``model``; the first problem becomes a ConfigError.
+
+    Errors at keys that came from ``--set`` name ``--set`` as their source.
+    """
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        overridden = any(key == k or key.startswith(k + ".") for k in override_keys)
+        raise ConfigError("--set" if overridden else source, key, _expected(err)) from None
+
+
+_PLAIN = {
+    "float_type": "expected a number", "float_parsing": "expected a number",
+    "int_type": "expected a whole number", "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number", "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false", "string_type": "expected text in quotes",
+    "date_type": "expected a date YYYY-MM-DD", "date_parsing": "expected a date YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date YYYY-MM-DD",
+    "finite_number": "expected a finite number", "dict_type": "expected a table",
+    "model_type": "expected a table", "list_type": "expected a list",
+    "too_short": "expected a longer list",
+}
+_BOUNDS = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+           "less_than": "<"}
+
+
+def _expected(err: Any) -> str:
+    kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind in _BOUNDS:
+        bound = next(iter(ctx.values()), "?")
+        text = f"expected a number {_BOUNDS[kind]} {bound}"
+    elif kind == "literal_error":
+        text = f"expected one of {ctx.get('expected', '?')}"
+    elif kind in _PLAIN:
+        text = _PLAIN[kind]
+    else:
+        message = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        text = message[0].lower() + message[1:]
+    if isinstance(given, float) and not math.isfinite(given):
+        return f"expected a finite number, got {given}"
+    if isinstance(given, dict | list) or kind in ("value_error", "assertion_error"):
+        return text
+    return f"{text}, got {given!r}"
+
+
+def _options(node: Any) -> str:
+    if isinstance(node, dict) and node:
+        names = ", ".join(sorted(str(k) for k in node)[:12])
+        return f" (found: {names})"
+    return ""

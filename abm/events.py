@@ -1,0 +1,182 @@
+"""The event log: an append-only, columnar record of every decision, with its cause.
+
+Each event has an id (its position, so ids increase with time), a time, the agent that
+acted, a dotted kind (``contract.signed``), the id of the event that led to it (or none)
+and a few scalar data fields. Columns are Python lists (cheap appends) turned into numpy
+arrays and a DataFrame only when asked; data fields are sparse columns, one per key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from abm.clock import Clock
+
+Scalar = int | float | str | bool | None
+NO_CAUSE = -1
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event read back from the log."""
+
+    id: int
+    t_days: float
+    agent: str
+    kind: str
+    cause: int | None
+    data: dict[str, Scalar]
+
+
+@dataclass
+class _Interned:
+    """A string column stored as small integer codes."""
+
+    codes: list[int] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+
+    def append(self, value: str) -> None:
+        code = self.index.get(value)
+        if code is None:
+            code = self.index[value] = len(self.names)
+            self.names.append(value)
+        self.codes.append(code)
+
+    def at(self, i: int) -> str:
+        return self.names[self.codes[i]]
+
+    def categorical(self) -> pd.Categorical[str]:
+        codes = np.asarray(self.codes, dtype="int32")
+        return pd.Categorical.from_codes(codes, categories=pd.Index(self.names))
+
+
+class EventLog:
+    """Append-only event store; ``enabled=False`` keeps ids but stores nothing."""
+
+    def __init__(self, clock: Clock, *, enabled: bool = True) -> None:
+        self.clock = clock
+        self.enabled = enabled
+        self._n = 0
+        self._t: list[float] = []
+        self._agent = _Interned()
+        self._kind = _Interned()
+        self._cause: list[int] = []
+        self._data: dict[str, tuple[list[int], list[Scalar]]] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(
+        self,
+        t_days: float,
+        agent: str,
+        kind: str,
+        cause: int | None = None,
+        data: Mapping[str, Scalar] | None = None,
+    ) -> int:
+        """Record one event and return its id; a cause must be an earlier event."""
+        event_id = self._n
+        if cause is not None and not 0 <= cause < event_id:
+            raise ValueError(f"event {kind!r}: cause {cause} is not an earlier event id")
+        self._n += 1
+        if not self.enabled:
+            return event_id
+        self._t.append(t_days)
+        self._agent.append(agent)
+        self._kind.append(kind)
+        self._cause.append(NO_CAUSE if cause is None else cause)
+        if data:
+            for key, value in data.items():
+                column = self._data.get(key)
+                if column is None:
+                    column = self._data[key] = ([], [])
+                column[0].append(event_id)
+                column[1].append(value)
+        return event_id
+
+    def get(self, event_id: int) -> Event:
+        """Read one event back."""
+        self._require_enabled()
+        if not 0 <= event_id < self._n:
+            raise KeyError(f"no event with id {event_id} (the log has {self._n})")
+        cause = self._cause[event_id]
+        data: dict[str, Scalar] = {}
+        for key, (ids, values) in self._data.items():
+            pos = int(np.searchsorted(ids, event_id))
+            if pos < len(ids) and ids[pos] == event_id:
+                data[key] = values[pos]
+        return Event(
+            id=event_id,
+            t_days=self._t[event_id],
+            agent=self._agent.at(event_id),
+            kind=self._kind.at(event_id),
+            cause=None if cause == NO_CAUSE else cause,
+            data=data,
+        )
+
+    def chain(self, event_id: int) -> list[int]:
+        """Ids from ``event_id`` back through its causes to the root event."""
+        self._require_enabled()
+        ids = [event_id]
+        while (cause := self._cause[ids[-1]]) != NO_CAUSE:
+            ids.append(cause)
+        return ids
+
+    def causes(self) -> np.ndarray:
+        """The cause column (``-1`` where an event has none)."""
+        return np.asarray(self._cause, dtype="int64")
+
+    def kinds(self) -> Iterator[str]:
+        """The kind of every event, in order."""
+        return (self._kind.at(i) for i in range(len(self._cause)))
+
+    def to_frame(self) -> pd.DataFrame:
+        """All events as a DataFrame: id, t_days, date, agent, kind, cause, then data."""
+        n = len(self._t)
+        t = np.asarray(self._t, dtype="float64")
+        raw = np.asarray(self._cause, dtype="int64")
+        cause = pd.array(np.where(raw == NO_CAUSE, 0, raw), dtype="Int64")
+        cause[raw == NO_CAUSE] = pd.NA
+        columns: dict[str, Any] = {
+            "id": np.arange(n, dtype="int64"),
+            "t_days": t,
+            "date": self.clock.dates_of(t),
+            "agent": self._agent.categorical(),
+            "kind": self._kind.categorical(),
+            "cause": cause,
+        }
+        for key in sorted(self._data):
+            ids, values = self._data[key]
+            columns[key] = _sparse_column(n, ids, values)
+        return pd.DataFrame(columns)
+
+    def _require_enabled(self) -> None:
+        if not self.enabled:
+            raise RuntimeError("the event log was disabled for this run")
+
+
+def _sparse_column(n: int, ids: list[int], values: list[Scalar]) -> Any:
+    """Spread a sparse data column over ``n`` rows with a type every value fits."""
+    idx = np.asarray(ids, dtype="int64")
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        out_b = pd.array([pd.NA] * n, dtype="boolean")
+        out_b[idx] = values
+        return out_b
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        out_i = pd.array([pd.NA] * n, dtype="Int64")
+        out_i[idx] = values
+        return out_i
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        out_f = np.full(n, np.nan)
+        out_f[idx] = [np.nan if v is None else v for v in values]
+        return out_f
+    out_s = np.full(n, None, dtype=object)
+    out_s[idx] = [None if v is None else str(v) for v in values]
+    return out_s

@@ -1,0 +1,1 @@
+"""Numpy financial math: the ledger, convertible pricing, dilution and debt schedules."""

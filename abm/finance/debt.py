@@ -1,0 +1,62 @@
+"""Debt instruments as small state machines: amortizing loans and convertible notes.
+
+Interest accrues by the day (actual/365) and is paid in the month it accrues; loans
+amortize straight-line over their term. These are the schedules; the ledger entries are
+posted by the borrower.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class AmortizingLoan:
+    """A term loan drawn once, repaid straight-line, with simple daily interest."""
+
+    name: str
+    principal_usd: float
+    rate_annual: float
+    term_days: float
+    t_drawn_days: float
+    balance_usd: float = -1.0
+
+    def __post_init__(self) -> None:
+        if self.balance_usd < 0:
+            self.balance_usd = self.principal_usd
+
+    def accrue(self, t0_days: float, t1_days: float) -> tuple[float, float]:
+        """Interest and principal due for [t0, t1]; reduces the balance by the principal."""
+        lo = max(t0_days, self.t_drawn_days)
+        if t1_days <= lo or self.balance_usd <= 0:
+            return 0.0, 0.0
+        days = t1_days - lo
+        interest = self.balance_usd * self.rate_annual * days / 365.0
+        principal = min(self.balance_usd, self.principal_usd * days / self.term_days)
+        self.balance_usd -= principal
+        return interest, principal
+
+
+@dataclass
+class ConvertibleNote:
+    """A convertible note: coupon, maturity and conversion price (shares per $ = 1/price)."""
+
+    name: str
+    principal_usd: float
+    coupon_rate: float
+    t_maturity_days: float
+    conversion_price_usd: float
+    cap_price_usd: float | None = None
+    outstanding: bool = True
+
+    @property
+    def conversion_shares(self) -> float:
+        """Shares delivered if the whole note converts."""
+        return self.principal_usd / self.conversion_price_usd
+
+    def coupon_usd(self, t0_days: float, t1_days: float) -> float:
+        """Coupon accrued over [t0, t1] while the note is outstanding."""
+        if not self.outstanding:
+            return 0.0
+        days = max(0.0, min(t1_days, self.t_maturity_days) - t0_days)
+        return self.principal_usd * self.coupon_rate * days / 365.0

@@ -1,0 +1,126 @@
+"""The ledger: cash moves only through entries, and the books close every month.
+
+An entry is (company, account, amount_usd, t_days, cause, month). Accounts are dotted
+(``revenue.ai``, ``opex.power``, ``capex.gpu``, ``financing.debt``). Balances are kept
+running as entries post; at each month close the running balance must equal the opening
+balance plus the month's entries summed from the entry columns, company by company.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+class LedgerImbalanceError(AssertionError):
+    """The books do not close: cash moved without a matching entry."""
+
+
+@dataclass
+class _Columns:
+    company: list[str] = field(default_factory=list)
+    account: list[str] = field(default_factory=list)
+    amount_usd: list[float] = field(default_factory=list)
+    t_days: list[float] = field(default_factory=list)
+    cause: list[int] = field(default_factory=list)
+    month: list[int] = field(default_factory=list)
+
+
+class Ledger:
+    """Cash accounts of every company, changed only by :meth:`post`."""
+
+    def __init__(self) -> None:
+        self._cols = _Columns()
+        self._balance_usd: dict[str, float] = {}
+        self._opening_usd: dict[str, float] = {}
+        self._closed_rows = 0
+        self.month = 0
+
+    def open_account(self, company: str, cash_usd: float, t_days: float = 0.0) -> None:
+        """Start a company's books with its opening cash (itself an entry)."""
+        if company in self._balance_usd:
+            raise ValueError(f"ledger: {company!r} already has an account")
+        self._balance_usd[company] = 0.0
+        self._opening_usd[company] = 0.0
+        self.post(company, "equity.opening_cash", cash_usd, t_days, None)
+
+    def post(
+        self,
+        company: str,
+        account: str,
+        amount_usd: float,
+        t_days: float,
+        cause: int | None,
+    ) -> None:
+        """Move ``amount_usd`` (positive in, negative out) through ``account``."""
+        if company not in self._balance_usd:
+            raise KeyError(f"ledger: no account for {company!r}")
+        if not np.isfinite(amount_usd):
+            raise ValueError(f"ledger: {company}.{account} amount is {amount_usd}")
+        cols = self._cols
+        cols.company.append(company)
+        cols.account.append(account)
+        cols.amount_usd.append(float(amount_usd))
+        cols.t_days.append(float(t_days))
+        cols.cause.append(-1 if cause is None else cause)
+        cols.month.append(self.month)
+        self._balance_usd[company] += float(amount_usd)
+
+    def cash_usd(self, company: str) -> float:
+        """The company's cash now."""
+        return self._balance_usd[company]
+
+    def largest_outflow(self, company: str) -> tuple[float, int | None]:
+        """The month's largest payment by ``company`` so far and its cause (for ``why``)."""
+        cols, lo = self._cols, self._closed_rows
+        best, cause = 0.0, None
+        for i in range(lo, len(cols.amount_usd)):
+            if cols.company[i] == company and cols.amount_usd[i] < best:
+                best, cause = cols.amount_usd[i], cols.cause[i]
+        return best, (None if cause is None or cause < 0 else cause)
+
+    def companies(self) -> list[str]:
+        """Companies with an account, in the order they opened."""
+        return list(self._balance_usd)
+
+    def close_month(self, tolerance_usd: float = 1e-3) -> dict[str, float]:
+        """Check cash_end = cash_start + sum(month entries) per company; start a new month.
+
+        Returns the month's net flow per company.
+        """
+        lo = self._closed_rows
+        companies = self._cols.company[lo:]
+        amounts = np.asarray(self._cols.amount_usd[lo:], dtype="float64")
+        flows: dict[str, float] = dict.fromkeys(self._balance_usd, 0.0)
+        if companies:
+            names, codes = np.unique(np.asarray(companies, dtype=object), return_inverse=True)
+            sums = np.bincount(codes, weights=amounts, minlength=len(names))
+            flows.update(zip((str(n) for n in names), sums.tolist(), strict=True))
+        for company, flow in flows.items():
+            expected = self._opening_usd[company] + flow
+            actual = self._balance_usd[company]
+            if abs(actual - expected) > tolerance_usd + 1e-12 * abs(expected):
+                raise LedgerImbalanceError(
+                    f"ledger month {self.month}: {company} cash {actual:,.2f} != "
+                    f"opening {self._opening_usd[company]:,.2f} + entries {flow:,.2f}"
+                )
+            self._opening_usd[company] = actual
+        self._closed_rows = len(self._cols.amount_usd)
+        self.month += 1
+        return flows
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every entry as a DataFrame (cause -1 where none)."""
+        cols = self._cols
+        return pd.DataFrame(
+            {
+                "company": pd.Categorical(cols.company),
+                "account": pd.Categorical(cols.account),
+                "amount_usd": np.asarray(cols.amount_usd, dtype="float64"),
+                "t_days": np.asarray(cols.t_days, dtype="float64"),
+                "cause": np.asarray(cols.cause, dtype="int64"),
+                "month": np.asarray(cols.month, dtype="int64"),
+            }
+        )

@@ -1,0 +1,85 @@
+"""The recorder: month-end samples of every metric into one preallocated numpy array.
+
+Agents register a source (a prefix, metric names, and a function returning the values in
+that order) before the run; the recorder then allocates a (month x metric) float array
+and fills one row per month end. Names are dotted and carry units where they have one:
+``iren.energized_mw``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+_NAME = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+
+SampleFn = Callable[[], Sequence[float]]
+
+
+@dataclass(frozen=True)
+class _Source:
+    lo: int
+    hi: int
+    sample: SampleFn
+
+
+class Recorder:
+    """Month-end sampler of registered metrics into a (month x metric) array."""
+
+    def __init__(self) -> None:
+        self._names: list[str] = []
+        self._sources: list[_Source] = []
+        self._values: np.ndarray | None = None
+        self._dates: list[dt.date] = []
+        self._row = 0
+
+    def add_source(self, prefix: str, names: Sequence[str], sample: SampleFn) -> None:
+        """Register metrics ``prefix.name`` whose values ``sample()`` returns in order."""
+        if self._values is not None:
+            raise RuntimeError("recorder: sources must be added before the run starts")
+        lo = len(self._names)
+        for name in names:
+            full = f"{prefix}.{name}"
+            if not _NAME.match(full):
+                raise ValueError(f"recorder: metric {full!r} must be dotted lower_snake_case")
+            if full in self._names:
+                raise ValueError(f"recorder: metric {full!r} registered twice")
+            self._names.append(full)
+        self._sources.append(_Source(lo, len(self._names), sample))
+
+    @property
+    def names(self) -> list[str]:
+        """Metric names, in column order."""
+        return list(self._names)
+
+    def allocate(self, month_ends: Sequence[dt.date]) -> None:
+        """Reserve one row per month end (NaN until sampled)."""
+        self._dates = list(month_ends)
+        self._values = np.full((len(self._dates), len(self._names)), np.nan)
+        self._row = 0
+
+    def sample(self) -> None:
+        """Fill the next month-end row from every source."""
+        if self._values is None:
+            raise RuntimeError("recorder: allocate() before sampling")
+        row = self._values[self._row]
+        for src in self._sources:
+            row[src.lo : src.hi] = src.sample()
+        self._row += 1
+
+    @property
+    def rows_filled(self) -> int:
+        """Month ends sampled so far."""
+        return self._row
+
+    def to_frame(self) -> pd.DataFrame:
+        """The sampled months as a DataFrame indexed by month-end date."""
+        values = self._values if self._values is not None else np.empty((0, len(self._names)))
+        dates = pd.to_datetime(self._dates[: self._row])
+        index = pd.DatetimeIndex(dates, name="date").as_unit("ns")
+        return pd.DataFrame(values[: self._row].copy(), index=index, columns=self._names)

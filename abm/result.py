@@ -1,0 +1,82 @@
+"""The result of one run: its path, event timeline, ledger and graph; saved as files.
+
+A run folder holds ``run.json`` (world, overrides, seed, versions, config hash),
+``path.parquet`` (month x metric), ``events.parquet`` (the timeline) and
+``ledger.parquet`` (every cash entry). Loading reads Parquet and JSON only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+RUN_FILES = ("run.json", "path.parquet", "events.parquet", "ledger.parquet")
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced."""
+
+    path: pd.DataFrame
+    events: pd.DataFrame
+    ledger: pd.DataFrame
+    meta: dict[str, Any]
+    graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the run folder (atomically, file by file) and return it."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        _atomic_parquet(self.path, out / "path.parquet")
+        _atomic_parquet(self.events, out / "events.parquet")
+        _atomic_parquet(self.ledger, out / "ledger.parquet")
+        meta = {**self.meta, "graph": nx.node_link_data(self.graph, edges="edges")}
+        _atomic_write(out / "run.json", json.dumps(meta, indent=2, default=str).encode())
+        return out
+
+    @classmethod
+    def load(cls, folder: str | Path) -> RunResult:
+        """Read a run folder written by :meth:`save`."""
+        src = Path(folder)
+        meta = json.loads((src / "run.json").read_text())
+        graph_data = meta.pop("graph", None)
+        graph = (nx.node_link_graph(graph_data, edges="edges", multigraph=True, directed=True)
+                 if graph_data else nx.MultiDiGraph())
+        return cls(
+            path=pd.read_parquet(src / "path.parquet"),
+            events=pd.read_parquet(src / "events.parquet"),
+            ledger=pd.read_parquet(src / "ledger.parquet"),
+            meta=meta,
+            graph=graph,
+        )
+
+
+def _atomic_write(target: Path, payload: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_parquet(frame: pd.DataFrame, target: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

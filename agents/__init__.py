@@ -1,0 +1,1 @@
+"""The actors: utilities, neoclouds, customers, markets, Bitcoin, and contracts as data."""

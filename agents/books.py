@@ -1,0 +1,146 @@
+"""Closing a company's books at month end: accruals to ledger entries, and its metrics.
+
+Mining revenue, AI fees, power, opex, building capex, depreciation, interest and debt
+service for the month just ended are computed from time-weighted accruals and posted to
+the ledger; then the financing rule runs: below its cash buffer, the company sells shares
+at the market (at a discount, within a monthly volume limit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from agents.contracts import DAYS_PER_MONTH, DAYS_PER_YEAR
+
+if TYPE_CHECKING:
+    from agents.neocloud import Neocloud
+
+HOURS_PER_DAY = 24.0
+
+METRICS: tuple[str, ...] = (
+    "secured_mw", "energized_mw", "it_built_mw", "ai_load_mw", "mining_load_mw", "idle_mw",
+    "gpus", "contracted_arr_usd", "ai_run_rate_arr_usd", "revenue_usd", "revenue_ai_usd",
+    "revenue_mining_usd", "opex_usd", "ebitda_usd", "capex_usd", "depreciation_usd",
+    "interest_usd", "cash_usd", "debt_usd", "gpu_debt_usd", "convertible_principal_usd",
+    "deferred_revenue_usd", "shares_outstanding", "shares_diluted", "share_price_usd",
+    "market_cap_usd", "hashrate_ehs", "btc_mined",
+)
+
+
+@dataclass
+class BuildProgram:
+    """Construction spending spread evenly over [t_start, t_end]."""
+
+    site: str
+    cost_usd: float
+    t_start_days: float
+    t_end_days: float
+    cause: int
+
+    def spend_usd(self, t0_days: float, t1_days: float) -> float:
+        """Spending that falls in [t0, t1]."""
+        span = self.t_end_days - self.t_start_days
+        if span <= 0:
+            return 0.0
+        overlap = max(0.0, min(t1_days, self.t_end_days) - max(t0_days, self.t_start_days))
+        return self.cost_usd * overlap / span
+
+
+def close_books(c: Neocloud, month_end: dt.date) -> None:
+    """Post the month's flows of company ``c`` and apply its financing rule."""
+    t0, t1 = c._t_closed, c.now
+    ledger, m, btc = c.model.ledger, c.month, c.btc
+
+    def post(account: str, amount_usd: float, cause: int | None = None) -> None:
+        if amount_usd:
+            ledger.post(c.name, account, amount_usd, t1, cause)
+
+    ehs_days = c._mining.take(t1)
+    m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
+    m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
+    post("revenue.mining", m.revenue_mining_usd)
+    m.opex_power_usd = c._load.take(t1) * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
+    post("opex.power", -m.opex_power_usd)
+    m.opex_other_usd = c.spec.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
+    post("opex.other", -m.opex_other_usd)
+
+    cloud_revenue = c._cloud_gpus.take(t1) * c.cloud_arr_usd_per_gpu / DAYS_PER_YEAR
+    post("revenue.ai", cloud_revenue)
+    m.revenue_ai_usd = cloud_revenue
+    for contract in c.contracts:
+        for tranche in contract.tranches:
+            line = contract.bill(tranche, t0, t1)
+            if not line.revenue_usd:
+                continue
+            key = (contract.id, tranche.index)
+            cause = c._online_events[key]
+            if key not in c._billed:
+                c._billed.add(key)
+                cause = c.log("contract.first_revenue", cause=cause, contract=contract.id,
+                              tranche=tranche.index, revenue_usd=line.revenue_usd)
+            post("revenue.ai", line.cash_usd, cause)
+            m.revenue_ai_usd += line.revenue_usd
+            c.deferred_revenue_usd -= line.credit_usd
+
+    for program in c.builds:
+        spend = program.spend_usd(t0, t1)
+        post("capex.building", -spend, program.cause)
+        m.capex_usd += spend
+    m.depreciation_usd = sum(b.depreciation_usd(t0, t1) for b in c.batches)
+    for loan in c.loans:
+        interest, principal = loan.accrue(t0, t1)
+        post("interest.debt", -interest)
+        post("financing.debt_repaid", -principal)
+        m.interest_usd += interest
+    for note in c.notes:
+        coupon = note.coupon_usd(t0, t1)
+        post("interest.convertible", -coupon)
+        m.interest_usd += coupon
+    _sell_shares_if_short(c)
+    c._t_closed = t1
+
+
+def _sell_shares_if_short(c: Neocloud) -> None:
+    """First-cut financing rule: below the buffer, sell shares at the market to restore it."""
+    spec, cash = c.spec, c.cash_usd
+    if cash >= spec.cash_buffer_usd or spec.atm_max_usd_per_month <= 0:
+        return
+    amount = min(2.0 * spec.cash_buffer_usd - cash, spec.atm_max_usd_per_month)
+    price = c.share_price_usd() * (1.0 - spec.atm_discount)
+    outflow_usd, cause = c.model.ledger.largest_outflow(c.name)
+    gap = c.log("capital.gap", cause=cause, cash_usd=cash, buffer_usd=spec.cash_buffer_usd,
+                largest_outflow_usd=outflow_usd)
+    shares = amount / price
+    c.shares_outstanding += shares
+    issued = c.log("equity.issued", cause=gap, shares=shares, price_usd=price,
+                   amount_usd=amount, channel="atm")
+    c.model.ledger.post(c.name, "financing.equity", amount, c.now, issued)
+
+
+def sample_metrics(c: Neocloud) -> tuple[float, ...]:
+    """Month-end values of :data:`METRICS` for company ``c`` (flows are the month's)."""
+    sites = c.sites.values()
+    m, t = c.month, c.now
+    price = c.markets.share_price_usd(c.name, t)
+    cloud_arr = c.cloud_gpus * c.cloud_arr_usd_per_gpu
+    gpu_debt = sum(loan.balance_usd for loan in c.loans)
+    converts = sum(n.principal_usd for n in c.notes if n.outstanding)
+    in_money = sum(n.conversion_shares for n in c.notes
+                   if n.outstanding and price >= n.conversion_price_usd)
+    values = (
+        sum(s.secured_mw for s in sites), sum(s.energized_mw for s in sites),
+        sum(s.it_built_mw for s in sites), sum(s.ai_load_mw for s in sites),
+        sum(s.mining_load_mw for s in sites), sum(s.idle_mw for s in sites),
+        float(c.gpus),
+        cloud_arr + sum(k.arr_usd for k in c.contracts if k.in_term(t)),
+        cloud_arr + sum(k.run_rate_arr_usd(t) for k in c.contracts),
+        m.revenue_usd, m.revenue_ai_usd, m.revenue_mining_usd, m.opex_usd, m.ebitda_usd,
+        m.capex_usd, m.depreciation_usd, m.interest_usd, c.cash_usd, gpu_debt + converts,
+        gpu_debt, converts, c.deferred_revenue_usd, c.shares_outstanding,
+        c.shares_outstanding + in_money, price, price * c.shares_outstanding,
+        c.hashrate_ehs, m.btc_mined,
+    )
+    m.reset()
+    return values

@@ -1,0 +1,39 @@
+"""A company's monthly statement: the flows of one month, closed at month end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass
+class MonthFlows:
+    """Flows of one month in USD (and BTC mined); reset at each close."""
+
+    revenue_ai_usd: float = 0.0
+    revenue_mining_usd: float = 0.0
+    opex_power_usd: float = 0.0
+    opex_other_usd: float = 0.0
+    capex_usd: float = 0.0
+    depreciation_usd: float = 0.0
+    interest_usd: float = 0.0
+    btc_mined: float = 0.0
+
+    @property
+    def revenue_usd(self) -> float:
+        """All revenue."""
+        return self.revenue_ai_usd + self.revenue_mining_usd
+
+    @property
+    def opex_usd(self) -> float:
+        """All operating cost (cash)."""
+        return self.opex_power_usd + self.opex_other_usd
+
+    @property
+    def ebitda_usd(self) -> float:
+        """Revenue less operating cost."""
+        return self.revenue_usd - self.opex_usd
+
+    def reset(self) -> None:
+        """Zero every flow for the next month."""
+        for f in fields(self):
+            setattr(self, f.name, 0.0)

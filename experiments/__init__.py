@@ -1,0 +1,1 @@
+"""Experiments: Monte Carlo, sweeps, comparisons and sensitivity over many runs."""

@@ -1,0 +1,63 @@
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from abm.clock import Clock, parse_date
+from abm.rng import RngTree
+
+START = dt.date(2025, 11, 6)
+
+
+@given(st.integers(min_value=0, max_value=20_000))
+def test_date_and_t_round_trip(days: int) -> None:
+    clock = Clock(START)
+    day = START + dt.timedelta(days=days)
+    assert clock.date_of(clock.t_of(day)) == day
+    assert clock.date_of(clock.t_of(day) + 0.999) == day
+
+
+def test_month_ends_are_last_days_in_order() -> None:
+    ends = Clock(START).month_ends(dt.date(2026, 3, 15))
+    assert ends == [dt.date(2025, 11, 30), dt.date(2025, 12, 31), dt.date(2026, 1, 31),
+                    dt.date(2026, 2, 28), dt.date(2026, 3, 31)]
+    for end in ends:
+        assert (end + dt.timedelta(days=1)).day == 1
+
+
+def test_vectorized_dates_match_scalar() -> None:
+    clock = Clock(START)
+    t = np.array([0.0, 0.5, 30.99, 31.0, 1000.25])
+    assert [d.date() for d in clock.dates_of(t)] == [clock.date_of(x) for x in t]
+
+
+def test_parse_date_names_the_expectation() -> None:
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        parse_date("2026-13-01")
+
+
+def test_same_names_same_draws_other_names_differ() -> None:
+    a = RngTree(7).stream("iren", "price").random(5)
+    b = RngTree(7).stream("iren", "price").random(5)
+    c = RngTree(7).stream("iren", "hall").random(5)
+    d = RngTree(8).stream("iren", "price").random(5)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert not np.array_equal(a, d)
+
+
+@settings(max_examples=25)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6, unique=True))
+def test_a_stream_does_not_depend_on_other_streams(others: list[str]) -> None:
+    alone = RngTree(3).stream("iren").random(4)
+    tree = RngTree(3)
+    for name in others:
+        tree.stream(name).random(10)
+    assert np.array_equal(tree.stream("iren").random(4), alone)
+
+
+def test_negative_seed_is_refused() -> None:
+    with pytest.raises(ValueError, match="seed"):
+        RngTree(-1)

@@ -1,0 +1,96 @@
+"""Run a world: load and validate it, build the model, run it, package the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from typing import Any
+
+import networkx as nx
+
+from abm.clock import parse_date
+from abm.config import ConfigError
+from abm.model import Model
+from abm.result import RunResult
+from agents.customer import Customer
+from agents.neocloud import Neocloud
+from agents.specs import WorldSpec
+from worlds.build import build_model
+from worlds.catalog import load_world
+
+VERSIONED = ("neocloud-abm", "simpy", "numpy", "pandas", "networkx", "pyarrow", "pydantic")
+
+
+def run_world(
+    world: str = "iren",
+    seed: int = 0,
+    until: str | dt.date | None = None,
+    overrides: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
+    *,
+    log_events: bool = True,
+) -> RunResult:
+    """Run ``world`` (a bundled name or a TOML path) and return its result."""
+    pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
+    spec, path = load_world(world, pairs)
+    end = _until(spec, until)
+    model = build_model(spec, seed, end, log_events=log_events)
+    model.run(end)
+    return package(model, spec, {
+        "world": spec.world.name, "world_file": str(path), "seed": seed,
+        "focus": next(iter(spec.neoclouds)),
+        "until": end.isoformat(), "overrides": {k: v for k, v in pairs},
+    })
+
+
+def _until(spec: WorldSpec, until: str | dt.date | None) -> dt.date:
+    if until is None:
+        return spec.world.until
+    try:
+        end = parse_date(until) if isinstance(until, str) else until
+    except ValueError as exc:
+        raise ConfigError("--until", "", str(exc)) from None
+    if end <= spec.world.start_date:
+        raise ConfigError("--until", "", f"expected a date after the world's start "
+                          f"{spec.world.start_date}, got {end}")
+    return end
+
+
+def package(model: Model, spec: WorldSpec, meta: dict[str, Any]) -> RunResult:
+    """Collect a finished model's path, events, ledger and contract graph."""
+    config_hash = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()[:16]
+    return RunResult(
+        path=model.recorder.to_frame(),
+        events=model.log.to_frame() if model.log.enabled else model.log.to_frame().iloc[:0],
+        ledger=model.ledger.to_frame(),
+        meta={**meta, "config_hash": config_hash, "start_date": spec.world.start_date.isoformat(),
+              "versions": _versions(), "python": platform.python_version()},
+        graph=contract_graph(model),
+    )
+
+
+def contract_graph(model: Model) -> nx.MultiDiGraph:
+    """Customers -> providers, one edge per contract, with its terms and status."""
+    graph = nx.MultiDiGraph()
+    for company in model.of_type(Neocloud):
+        graph.add_node(company.name, role="neocloud")
+    for customer in model.of_type(Customer):
+        graph.add_node(customer.name, role="customer")
+        for k in customer.contracts:
+            online = sum(1 for t in k.tranches if t.t_online_days is not None)
+            graph.add_edge(customer.name, k.provider, key=k.id, value_usd=k.value_usd,
+                           it_mw=k.it_mw, term_years=k.term_years,
+                           tranches_online=online, tranches=len(k.tranches))
+    return graph
+
+
+def _versions() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    return out
