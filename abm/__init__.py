@@ -7,7 +7,7 @@ command line, it sits on top of the layers), so the engine itself imports no act
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from abm.result import RunResult
@@ -21,8 +21,9 @@ def run(
     seed: int = 0,
     until: str | dt.date | None = "2030-12-31",
     overrides: Mapping[str, Any] | None = None,
+    scenarios: Sequence[str] = (),
 ) -> RunResult:
     """Run a world (bundled name or TOML path) with a seed to a date; returns the result."""
     from worlds.run import run_world
 
-    return run_world(world, seed, until, overrides or {})
+    return run_world(world, seed, until, overrides or {}, scenarios=scenarios)

@@ -1,31 +1,35 @@
 """The ``abm`` command: parse arguments, call the library, print; nothing else.
 
-Every user mistake exits with status 2 and one line naming the file or option, the key
-and what was expected.
+Each command lives in its own module with a ``register(subparsers)`` function that adds
+its parser and sets ``handler``; this module collects them, owns the options every
+world-running command shares, and turns user mistakes into one line and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from abm.config import ConfigError, parse_override
-from abm.report import key_events_table, year_end_table
+
+COMMAND_MODULES = ("abm.commands",)
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and exit 2."""
 
     def error(self, message: str) -> NoReturn:
+        """Print one line naming the problem and exit with status 2."""
         sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
         raise SystemExit(2)
 
 
-def _seed(text: str) -> int:
+def seed_value(text: str) -> int:
+    """Parse a seed: a whole number >= 0."""
     try:
         value = int(text)
     except ValueError:
@@ -35,21 +39,49 @@ def _seed(text: str) -> int:
     return value
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What every world-running command takes: world, seed, horizon, scenarios, overrides."""
+
+    world: str
+    seed: int
+    until: str | None
+    scenarios: tuple[str, ...]
+    overrides: tuple[tuple[str, Any], ...]
+
+
+def add_run_options(parser: argparse.ArgumentParser, *, world: bool = True) -> None:
+    """Add the options of ``abm run`` that every world-running command shares."""
+    if world:
+        parser.add_argument("world", nargs="?", default="iren",
+                            help="a bundled world's name or a path to a TOML file (default: iren)")
+    parser.add_argument("--seed", type=seed_value, default=0, help="(base) run seed, default 0")
+    parser.add_argument("--until", default=None, help="last day YYYY-MM-DD (default: the world's)")
+    parser.add_argument("--scenario", dest="scenarios", action="append", default=[],
+                        metavar="NAME", help="lay a scenario overlay on the world (repeatable)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="KEY=VALUE",
+                        help="override a parameter, e.g. iren.cash_usd=2.5e9 (repeatable)")
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """Read the shared run options back from parsed arguments (``--set`` parsed here)."""
+    return RunOptions(
+        world=getattr(args, "world", "iren"),
+        seed=args.seed,
+        until=args.until,
+        scenarios=tuple(args.scenarios),
+        overrides=tuple(parse_override(text) for text in args.overrides),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface."""
-    parser = _Parser(prog="abm", description="Simulate IREN and the race to turn grid power "
-                     "into AI compute.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run = sub.add_parser("run", help="run a world once and write a run folder")
-    run.add_argument("world", nargs="?", default="iren",
-                     help="a bundled world's name or a path to a TOML file (default: iren)")
-    run.add_argument("--seed", type=_seed, default=0, help="run seed (default 0)")
-    run.add_argument("--until", default=None, help="last day YYYY-MM-DD (default: the world's)")
-    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                     help="override a parameter, e.g. iren.cash_usd=2.5e9 (repeatable)")
-    run.add_argument("--out", type=Path, default=None,
-                     help="run folder (default: runs/WORLD-sSEED-TIMESTAMP)")
-    run.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    """The command-line interface, with every registered command."""
+    parser = Parser(prog="abm", description="Simulate IREN and the race to turn grid power "
+                    "into AI compute.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -57,48 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``abm`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "run":
-            return _run(args)
+        return int(args.handler(args))
     except ConfigError as exc:
         sys.stderr.write(f"abm: error: {exc}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("abm: interrupted\n")
         return 130
-    return 2
-
-
-def _out_folder(args: argparse.Namespace) -> Path:
-    out: Path | None = args.out
-    if out is None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        out = Path("runs") / f"{Path(args.world).stem}-s{args.seed}-{stamp}"
-    if out.exists() and not out.is_dir():
-        raise ConfigError("--out", str(out), "expected a folder, found a file")
-    if out.is_dir() and any(out.iterdir()) and not args.force:
-        raise ConfigError("--out", str(out), "folder is not empty; pass --force to overwrite")
-    return out
-
-
-def _run(args: argparse.Namespace) -> int:
-    from worlds.run import run_world
-
-    overrides = [parse_override(text) for text in args.overrides]
-    out = _out_folder(args)
-    result = run_world(args.world, args.seed, args.until, overrides)
-    focus = result.meta["focus"]
-    print(f"{result.meta['world']} seed {args.seed}, {result.meta['start_date']} to "
-          f"{result.meta['until']}: {len(result.events)} events\n")
-    print(year_end_table(result.path, focus))
-    print()
-    print(key_events_table(result.events))
-    try:
-        result.save(out)
-    except OSError as exc:
-        sys.stderr.write(f"abm: error: cannot write run folder {out}: {exc.strerror}\n")
-        return 1
-    print(f"\nrun folder: {out}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,19 +102,29 @@ def set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
     node[parts[-1]] = value
 
 
+def source_of(key: str, origin: Mapping[str, str], default: str) -> str:
+    """Which file (or ``--set``) brought ``key``: the latest layer that set it or below it."""
+    found = default
+    for set_key, source in origin.items():
+        if key == set_key or key.startswith(set_key + ".") or set_key.startswith(key + "."):
+            found = source
+    return found
+
+
 def validate(model: type[M], data: Mapping[str, Any], source: str,
-             override_keys: Iterable[str] = ()) -> M:
+             origin: Mapping[str, str] | None = None) -> M:
     """Validate ``data`` into ``model``; the first problem becomes a ConfigError.
 
-    Errors at keys that came from ``--set`` name ``--set`` as their source.
+    ``origin`` maps keys laid over the base file (by a scenario or ``--set``) to where
+    they came from, so the error names that source rather than the base file.
     """
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
-        overridden = any(key == k or key.startswith(k + ".") for k in override_keys)
-        raise ConfigError("--set" if overridden else source, key, _expected(err)) from None
+        where = source_of(key, origin or {}, source)
+        raise ConfigError(where, key, _expected(err)) from None
 
 
 _PLAIN = {

@@ -137,3 +137,21 @@ def test_bad_command_line_values_exit_2(args: list[str], expected: str, tmp_path
     assert proc.returncode == 2, proc.stdout
     assert expected in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_scenarios_lay_over_the_world_and_name_their_file(tmp_path: Path) -> None:
+    spec, _ = load_world("iren", scenarios=["btc_bear"])
+    assert spec.bitcoin.price_drift_annual < 0
+    both, _ = load_world("iren", [("bitcoin.price_vol_annual", 0.9)], ["btc_bear"])
+    assert both.bitcoin.price_vol_annual == 0.9 and both.bitcoin.price_drift_annual < 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\ndescription = "x"\n[neoclouds.iren]\npue = "high"\n')
+    with pytest.raises(ConfigError) as info:
+        load_world("iren", scenarios=[str(bad)])
+    assert str(info.value).startswith(f"{bad}: neoclouds.iren.pue: expected a number")
+    nodesc = tmp_path / "nodesc.toml"
+    nodesc.write_text("[bitcoin]\nprice_usd = 1.0\n")
+    proc = abm("run", "--scenario", str(nodesc))
+    assert proc.returncode == 2 and "scenario.description" in proc.stderr
+    proc = abm("run", "--scenario", "nosuch")
+    assert proc.returncode == 2 and "bundled scenario" in proc.stderr

@@ -6,11 +6,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from abm.config import ConfigError, read_toml, set_dotted, validate
+from abm.config import ConfigError, deep_merge, read_toml, set_dotted, source_of, validate
 from agents.specs import WorldSpec
 
 WORLDS_DIR = Path(__file__).resolve().parent
 AGENT_SECTIONS = ("neoclouds", "utilities", "customers", "contracts")
+
+
+SCENARIOS_DIR = WORLDS_DIR / "scenarios"
 
 
 def world_names() -> list[str]:
@@ -29,6 +32,37 @@ def world_path(world: str) -> Path:
     return path
 
 
+def scenario_names() -> list[str]:
+    """Names of the bundled scenario overlays."""
+    return sorted(p.stem for p in SCENARIOS_DIR.glob("*.toml"))
+
+
+def scenario_path(scenario: str) -> Path:
+    """A bundled scenario's file by name, or ``scenario`` itself as a path."""
+    if scenario in scenario_names():
+        return SCENARIOS_DIR / f"{scenario}.toml"
+    path = Path(scenario)
+    if path.suffix != ".toml" and not path.exists():
+        names = ", ".join(scenario_names()) or "none yet"
+        raise ConfigError(scenario, "", f"expected a bundled scenario ({names}) "
+                          "or a path to a .toml file")
+    return path
+
+
+def read_scenario(scenario: str) -> tuple[str, dict[str, Any], Path]:
+    """A scenario overlay: its one-line description and the tables it changes."""
+    path = scenario_path(scenario)
+    data = read_toml(path)
+    head = data.pop("scenario", None)
+    if not isinstance(head, dict) or not isinstance(head.get("description"), str):
+        raise ConfigError(str(path), "scenario.description",
+                          "expected a [scenario] table with a one-line description")
+    extra = sorted(set(head) - {"description"})
+    if extra:
+        raise ConfigError(str(path), f"scenario.{extra[0]}", "unknown key")
+    return head["description"], data, path
+
+
 def resolve_key(data: Mapping[str, Any], key: str) -> str:
     """Expand a key that starts with an agent's name (``iren.cash_usd``) to its full path."""
     head = key.split(".", 1)[0]
@@ -41,20 +75,41 @@ def resolve_key(data: Mapping[str, Any], key: str) -> str:
     return key
 
 
-def load_world(world: str, overrides: Sequence[tuple[str, Any]] = ()) -> tuple[WorldSpec, Path]:
-    """Read, override and validate a world; every mistake is a ConfigError."""
+def load_world(
+    world: str,
+    overrides: Sequence[tuple[str, Any]] = (),
+    scenarios: Sequence[str] = (),
+) -> tuple[WorldSpec, Path]:
+    """Read a world, lay scenario overlays then ``--set`` overrides on it, and validate.
+
+    Every mistake is a ConfigError naming the file that brought the bad key: the world,
+    a scenario, or ``--set``.
+    """
     path = world_path(world)
     data = read_toml(path)
-    keys: list[str] = []
+    origin: dict[str, str] = {}
+    for scenario in scenarios:
+        _description, overlay, scenario_file = read_scenario(scenario)
+        data = deep_merge(data, overlay)
+        origin.update(dict.fromkeys(_leaf_keys(overlay), str(scenario_file)))
     for key, value in overrides:
         full = resolve_key(data, key)
         set_dotted(data, full, value, "--set")
-        keys.append(full)
-    spec = validate(WorldSpec, data, str(path), keys)
+        origin[full] = "--set"
+    spec = validate(WorldSpec, data, str(path), origin)
     problem = spec.reference_problem()
     if problem:
         key, expected = problem
-        overridden = any(key == k or key.startswith(k + ".") or k.startswith(key + ".")
-                         for k in keys)
-        raise ConfigError("--set" if overridden else str(path), key, expected)
+        raise ConfigError(source_of(key, origin, str(path)), key, expected)
     return spec, path
+
+
+def _leaf_keys(table: Mapping[str, Any], prefix: str = "") -> list[str]:
+    keys: list[str] = []
+    for name, value in table.items():
+        full = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            keys.extend(_leaf_keys(value, full + "."))
+        else:
+            keys.append(full)
+    return keys

@@ -30,18 +30,19 @@ def run_world(
     until: str | dt.date | None = None,
     overrides: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
     *,
+    scenarios: Sequence[str] = (),
     log_events: bool = True,
 ) -> RunResult:
-    """Run ``world`` (a bundled name or a TOML path) and return its result."""
+    """Run ``world`` (a bundled name or a TOML path) with scenario overlays and overrides."""
     pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
-    spec, path = load_world(world, pairs)
+    spec, path = load_world(world, pairs, scenarios)
     end = _until(spec, until)
     model = build_model(spec, seed, end, log_events=log_events)
     model.run(end)
     return package(model, spec, {
         "world": spec.world.name, "world_file": str(path), "seed": seed,
         "focus": next(iter(spec.neoclouds)),
-        "until": end.isoformat(), "overrides": {k: v for k, v in pairs},
+        "until": end.isoformat(), "overrides": dict(pairs), "scenarios": list(scenarios),
     })
 
 

@@ -1,0 +1,143 @@
+"""Share dilution from convertible notes and the capped calls that hedge them.
+
+* Capped call: a purchased call spread per share, long a call at the lower strike (usually
+  the conversion price) and short a call at the cap; worth ``C(K_low) - C(K_cap)`` per
+  share (Black-Scholes with continuous rate and dividend yield) times the shares covered.
+* If-converted diluted shares: basic shares plus every share the notes convert into,
+  whether or not they are in the money (the accounting test for diluted EPS).
+* Net-share settlement: the issuer pays the principal in cash and only the conversion
+  value above principal in shares, ``shares = ratio * max(S - K, 0) / S`` per note. This
+  never exceeds full physical conversion (``ratio`` shares) and is zero out of the money.
+
+All functions broadcast their numeric arguments and return float arrays.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray = NDArray[np.float64]
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def normal_cdf(x: ArrayLike) -> FloatArray:
+    """Standard normal cumulative distribution, elementwise (via ``math.erf``)."""
+    z = np.asarray(x, dtype=np.float64)
+    return np.asarray(0.5 * (1.0 + _erf(z / math.sqrt(2.0))), dtype=np.float64)
+
+
+def black_scholes_call(
+    spot: ArrayLike,
+    strike: ArrayLike,
+    vol: ArrayLike,
+    rate: ArrayLike,
+    maturity_years: ArrayLike,
+    dividend_yield: ArrayLike = 0.0,
+) -> FloatArray:
+    """European call value per share (same currency as ``spot``), Black-Scholes-Merton.
+
+    Raises:
+        ValueError: if spot, strike, vol or maturity is not positive and finite.
+    """
+    s, k, sigma, r, t, q = (
+        np.asarray(a, dtype=np.float64)
+        for a in (spot, strike, vol, rate, maturity_years, dividend_yield)
+    )
+    for name, value in (("spot", s), ("strike", k), ("vol", sigma), ("maturity_years", t)):
+        if not np.all(np.isfinite(value) & (value > 0)):
+            raise ValueError(f"{name} must be positive and finite")
+    root_t = sigma * np.sqrt(t)
+    d1 = (np.log(s / k) + (r - q + 0.5 * sigma * sigma) * t) / root_t
+    d2 = d1 - root_t
+    value = s * np.exp(-q * t) * normal_cdf(d1) - k * np.exp(-r * t) * normal_cdf(d2)
+    return np.asarray(value, dtype=np.float64)
+
+
+def capped_call_value(
+    spot: ArrayLike,
+    lower_strike: ArrayLike,
+    cap_strike: ArrayLike,
+    vol: ArrayLike,
+    rate: ArrayLike,
+    maturity_years: ArrayLike,
+    shares: ArrayLike,
+    dividend_yield: ArrayLike = 0.0,
+) -> FloatArray:
+    """Value of a capped call covering ``shares`` shares: ``(C(K_low) - C(K_cap)) * shares``.
+
+    Raises:
+        ValueError: if the cap is below the lower strike or ``shares`` is negative.
+    """
+    low = np.asarray(lower_strike, dtype=np.float64)
+    cap = np.asarray(cap_strike, dtype=np.float64)
+    n = np.asarray(shares, dtype=np.float64)
+    if not np.all(cap >= low):
+        raise ValueError("cap_strike must be at least lower_strike")
+    if not np.all(np.isfinite(n) & (n >= 0)):
+        raise ValueError("shares must be non-negative and finite")
+    spread = black_scholes_call(spot, low, vol, rate, maturity_years, dividend_yield)
+    spread = spread - black_scholes_call(spot, cap, vol, rate, maturity_years, dividend_yield)
+    return np.asarray(spread * n, dtype=np.float64)
+
+
+def conversion_shares(face_usd: ArrayLike, conversion_price_usd: ArrayLike) -> FloatArray:
+    """Shares delivered on full physical conversion: ``face / conversion_price``."""
+    face = np.asarray(face_usd, dtype=np.float64)
+    price = np.asarray(conversion_price_usd, dtype=np.float64)
+    if not np.all(np.isfinite(price) & (price > 0)):
+        raise ValueError("conversion_price_usd must be positive and finite")
+    if not np.all(np.isfinite(face) & (face >= 0)):
+        raise ValueError("face_usd must be non-negative and finite")
+    return np.asarray(face / price, dtype=np.float64)
+
+
+def if_converted_diluted_shares(
+    basic_shares: ArrayLike, face_usd: ArrayLike, conversion_price_usd: ArrayLike
+) -> FloatArray:
+    """Diluted share count under the if-converted method: basic plus all conversion shares.
+
+    ``face_usd`` is the total principal outstanding (broadcasts per issue).
+    """
+    basic = np.asarray(basic_shares, dtype=np.float64)
+    if not np.all(np.isfinite(basic) & (basic >= 0)):
+        raise ValueError("basic_shares must be non-negative and finite")
+    return np.asarray(basic + conversion_shares(face_usd, conversion_price_usd), dtype=np.float64)
+
+
+def net_share_settlement_shares(
+    spot: ArrayLike, face_usd: ArrayLike, conversion_price_usd: ArrayLike
+) -> FloatArray:
+    """Shares issued under net-share settlement: principal in cash, the excess in shares.
+
+    Conversion value is ``ratio * S``; the issuer pays ``min(face, ratio * S)`` in cash and
+    ``max(ratio * S - face, 0) / S = ratio * max(S - K, 0) / S`` in shares.
+    """
+    s = np.asarray(spot, dtype=np.float64)
+    if not np.all(np.isfinite(s) & (s > 0)):
+        raise ValueError("spot must be positive and finite")
+    k = np.asarray(conversion_price_usd, dtype=np.float64)
+    ratio = conversion_shares(face_usd, k)
+    return np.asarray(ratio * np.maximum(s - k, 0.0) / s, dtype=np.float64)
+
+
+def capped_call_offset_shares(
+    spot: ArrayLike, face_usd: ArrayLike, conversion_price_usd: ArrayLike, cap_price_usd: ArrayLike
+) -> FloatArray:
+    """Shares a capped call delivers back at expiry against net-share settlement dilution.
+
+    The call spread pays ``ratio * (min(S, cap) - K)^+`` in value, i.e. that amount divided
+    by ``S`` in shares; dilution net of the hedge is zero up to the cap.
+    """
+    s = np.asarray(spot, dtype=np.float64)
+    if not np.all(np.isfinite(s) & (s > 0)):
+        raise ValueError("spot must be positive and finite")
+    k = np.asarray(conversion_price_usd, dtype=np.float64)
+    cap = np.asarray(cap_price_usd, dtype=np.float64)
+    if not np.all(cap >= k):
+        raise ValueError("cap_price_usd must be at least conversion_price_usd")
+    ratio = conversion_shares(face_usd, k)
+    return np.asarray(ratio * np.maximum(np.minimum(s, cap) - k, 0.0) / s, dtype=np.float64)
