@@ -10,23 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-
-class Section(BaseModel):
-    """Base of every world section: strict keys, finite numbers, optional sources."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
-
-    sources: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("sources")
-    @classmethod
-    def _sources_name_fields(cls, sources: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(sources) - set(cls.model_fields))
-        if unknown:
-            raise ValueError(f"expected sources for keys of this table, got unknown {unknown}")
-        return sources
+from agents.grid_specs import UtilitySpec
+from agents.section import Section
 
 
 class WorldInfo(Section):
@@ -59,26 +46,6 @@ class BitcoinSpec(Section):
     subsidy_btc: float = Field(gt=0)
     halving_interval_blocks: int = Field(gt=0)
     fees_share_of_subsidy: float = Field(ge=0, le=5)
-
-
-class InterconnectSpec(Section):
-    """A request already in a utility's queue, with its target energization."""
-
-    company: str
-    site: str
-    mw: float = Field(gt=0)
-    target_date: dt.date
-    slip_days_mean: float = Field(ge=0)
-    tranches: int = Field(ge=1, le=24)
-    tranche_spacing_days: float = Field(ge=0)
-
-
-class UtilitySpec(Section):
-    """A utility (grid operator) and the interconnects it is working on."""
-
-    display_name: str
-    region: str
-    interconnects: list[InterconnectSpec] = Field(default_factory=list)
 
 
 class SiteSpec(Section):

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
-from agents.specs import InterconnectSpec, UtilitySpec
+from agents.grid_specs import InterconnectSpec, UtilitySpec
 
 
 class PowerTaker(Protocol):
