@@ -24,15 +24,16 @@ IntArray = NDArray[np.int64]
 
 REDEMPTION_PER_100 = 100.0
 """Redemption amount per 100 of notional (QuantLib's convertibles force notional 100)."""
+_PAST_YEARS = 1e-9
+"""Coupon times at or below this (rounding noise around t = 0) count as already paid."""
 
 
 @dataclass(frozen=True)
 class NoteBatch:
     """Flat, one-entry-per-note inputs in per-100-notional units.
 
-    ``call_step`` is the first callable step (``steps + 1`` when never callable);
-    ``call_trigger_spot`` is the spot level at or above which the call is live
-    (``-inf`` for a hard call).
+    ``call_start_years`` is NaN for a note that is not callable; ``call_trigger`` (a
+    multiple of the conversion price) is NaN for a hard call.
     """
 
     spot: FloatArray
@@ -73,18 +74,22 @@ def closest_step(time_years: FloatArray, dt_years: FloatArray, steps: int) -> In
 
 
 class _Lattice:
-    """Per-chunk tree geometry, event schedule and level accessors."""
+    """Per-chunk tree geometry, event schedule and level accessors.
 
-    def __init__(self, notes: NoteBatch, steps: int) -> None:
+    ``quantlib_maturity_rule`` keeps QuantLib's floating-point test for American
+    conversion at maturity (``(T / steps) * steps >= T``); otherwise it is always allowed.
+    """
+
+    def __init__(self, notes: NoteBatch, steps: int, *, quantlib_maturity_rule: bool) -> None:
         n = steps
         self.n = n
         self.dt = notes.maturity_years / n
         self.dx = np.sqrt(notes.vol * notes.vol * self.dt)
         drift = notes.rate - notes.dividend_yield - 0.5 * notes.vol * notes.vol
         self.pu = 0.5 + 0.5 * (drift * self.dt) / self.dx
-        if np.any(~((self.pu >= 0.0) & (self.pu <= 1.0))):
+        if np.any(~((self.pu >= 0.0) & (self.pu < 1.0))):
             raise ValueError(
-                "binomial up-probability outside [0, 1]: (rate - dividend_yield - vol^2/2) "
+                "binomial up-probability outside [0, 1): (rate - dividend_yield - vol^2/2) "
                 "* sqrt(dt) / vol is too large; increase steps or vol"
             )
         self.pd = 1.0 - self.pu
@@ -96,6 +101,8 @@ class _Lattice:
         self.spot_tables = (spot * np.exp(even * dx), spot * np.exp((even[:-1] + 1.0) * dx))
         self.payoff_tables = (ratio * self.spot_tables[0], ratio * self.spot_tables[1])
         maturity_ok = self.dt * n >= notes.maturity_years  # QuantLib's `t <= stoppingTime`
+        if not quantlib_maturity_rule:
+            maturity_ok = np.ones_like(maturity_ok)
         self.convertible_at_end = np.where(notes.american, maturity_ok, True)
         self.american = notes.american
         self.all_american = bool(np.all(notes.american))
@@ -104,6 +111,7 @@ class _Lattice:
         callable_notes = ~np.isnan(notes.call_start_years)
         start = np.where(callable_notes, notes.call_start_years, 0.0)
         self.call_step = np.where(callable_notes, closest_step(start, self.dt, n), n + 1)
+        self.last_uncallable_step = int(np.min(self.call_step, initial=n + 1)) - 1
         self.soft = ~np.isnan(notes.call_trigger)
         conversion_value = REDEMPTION_PER_100 / notes.conversion_ratio_per_100
         self.trigger_spot = np.where(
@@ -122,7 +130,7 @@ class _Lattice:
         rows = np.arange(notes.spot.size)
         for m in range(count):
             t = notes.maturity_years - m / freq
-            live = paying & (t > 0.0)
+            live = paying & (t > _PAST_YEARS)
             if not np.any(live):
                 break
             step = closest_step(np.where(live, t, 0.0), self.dt, self.n)
@@ -146,9 +154,9 @@ class _Lattice:
         QuantLib's rule: a soft call (or a hard call on a conversion date) caps the value at
         ``max(call price, conversion value)``; a hard call elsewhere at the call price.
         """
-        live = self.call_step <= i
-        if not np.any(live):
+        if i <= self.last_uncallable_step:
             return None
+        live = self.call_step <= i
         trigger = np.where(live, self.trigger_spot, np.inf)
         hit = self.level(self.spot_tables, i) >= trigger
         payoff = self.level(self.payoff_tables, i)
@@ -160,7 +168,8 @@ class _Lattice:
     def delta(self, level_one_values: FloatArray) -> FloatArray:
         """Binomial delta (per 100 notional) from the two nodes of step 1."""
         spots = self.level(self.spot_tables, 1)
-        return (level_one_values[1] - level_one_values[0]) / (spots[1] - spots[0])
+        slope = (level_one_values[1] - level_one_values[0]) / (spots[1] - spots[0])
+        return np.asarray(slope, dtype=np.float64)
 
 
 def _convert_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | None:
@@ -205,7 +214,7 @@ def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatAr
     Internally ``excess = (1 - p) cs dt`` is rolled back instead of ``p`` (it is linear in
     ``p``, so the expectation commutes) and zeroed where a node converts.
     """
-    lat = _Lattice(notes, steps)
+    lat = _Lattice(notes, steps, quantlib_maturity_rule=True)
     n, b = steps, notes.spot.size
     pd, rho = lat.pd, lat.rho
     growth_converted = 1.0 + notes.rate * lat.dt  # 1 + R dt when p = 1
@@ -270,7 +279,7 @@ def rollback_tf(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatArray]:
     call cash) at ``r + cs``, both continuously over each step; conversion and call
     decisions look at the total. Conversion at maturity is always allowed.
     """
-    lat = _Lattice(notes, steps)
+    lat = _Lattice(notes, steps, quantlib_maturity_rule=False)
     n, b = steps, notes.spot.size
     equity_down = lat.pd * np.exp(-notes.rate * lat.dt)
     equity_up = lat.pu * np.exp(-notes.rate * lat.dt)
@@ -278,7 +287,6 @@ def rollback_tf(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatArray]:
     cash_up = lat.pu * np.exp(-(notes.rate + notes.credit_spread) * lat.dt)
     equity = np.zeros((n + 1, b))
     cash = np.full((n + 1, b), REDEMPTION_PER_100)
-    lat.convertible_at_end = np.ones(b, dtype=np.bool_)
     _adjust_tf(lat, n, equity, cash)
     spare = np.empty((n, b))
     delta = lat.delta(equity[:2] + cash[:2]) if n == 1 else np.full(b, np.nan)

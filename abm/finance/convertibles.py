@@ -29,7 +29,8 @@ after the evaluation date (settlement days 0, flat continuous curves on Actual/3
 is ``maturity_years = d / 365``. Coupons of ``face * coupon_rate / coupons_per_year`` fall at
 ``maturity_years - m / coupons_per_year`` (``m = 0, 1, ...`` while positive); the last one is
 paid with the redemption at maturity. Event times are snapped to the nearest tree step
-(ties to the earlier step), as QuantLib does.
+(ties to the earlier step), as QuantLib does. Prices are full (dirty) values, like
+QuantLib's ``NPV()``: a coupon snapped to step 0 is included.
 
 Soft call
 ---------
@@ -44,8 +45,6 @@ date of the window. ``call_trigger=None`` (or NaN) is a hard call (no spot condi
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -58,7 +57,6 @@ from abm.finance.convertible_tree import (
 )
 from abm.finance.dilution import normal_cdf
 
-Scheme = Literal["quantlib", "tf"]
 SCHEMES: tuple[str, ...] = ("quantlib", "tf")
 _CHUNK_NODES = 100_000
 """Target notes x nodes per chunk, so that a chunk's working arrays stay in cache."""
@@ -91,14 +89,28 @@ def price_convertible(
 
     Raises:
         ValueError: on an unknown scheme, shapes that do not broadcast, a non-positive or
-            non-finite vol, spot, conversion price, maturity or face, ``steps < 1``, or
-            tree probabilities outside ``[0, 1]``.
+            non-finite vol, spot, conversion price, maturity or face, ``steps`` not an
+            integer in ``[1, 100000]``, or a tree up-probability outside ``[0, 1)``.
+
     """
     return _evaluate(
-        spot, vol, rate, credit_spread, conversion_price, maturity_years, face, coupon_rate,
-        coupons_per_year, steps, scheme, american, call_start_years, call_trigger,
-        call_price, dividend_yield,
-    )[0]  # fmt: skip
+        spot,
+        vol,
+        rate,
+        credit_spread,
+        conversion_price,
+        maturity_years,
+        face,
+        coupon_rate,
+        coupons_per_year,
+        steps,
+        scheme,
+        american,
+        call_start_years,
+        call_trigger,
+        call_price,
+        dividend_yield,
+    )[0]
 
 
 def convertible_delta(
@@ -127,10 +139,23 @@ def convertible_delta(
     reports no delta, so there is no QuantLib figure to match.
     """
     return _evaluate(
-        spot, vol, rate, credit_spread, conversion_price, maturity_years, face, coupon_rate,
-        coupons_per_year, steps, scheme, american, call_start_years, call_trigger,
-        call_price, dividend_yield,
-    )[1]  # fmt: skip
+        spot,
+        vol,
+        rate,
+        credit_spread,
+        conversion_price,
+        maturity_years,
+        face,
+        coupon_rate,
+        coupons_per_year,
+        steps,
+        scheme,
+        american,
+        call_start_years,
+        call_trigger,
+        call_price,
+        dividend_yield,
+    )[1]
 
 
 def tf_european_closed_form(
@@ -150,9 +175,19 @@ def tf_european_closed_form(
     at strike ``conversion_price``: the equity leg is discounted at ``r``, the redemption
     leg (paid when not converting) at ``r + cs``.
     """
-    s, sigma, r, cs, k, t, f, q = (np.asarray(a, dtype=np.float64) for a in (
-        spot, vol, rate, credit_spread, conversion_price, maturity_years, face, dividend_yield
-    ))  # fmt: skip
+    s, sigma, r, cs, k, t, f, q = (
+        np.asarray(a, dtype=np.float64)
+        for a in (
+            spot,
+            vol,
+            rate,
+            credit_spread,
+            conversion_price,
+            maturity_years,
+            face,
+            dividend_yield,
+        )
+    )
     root_t = sigma * np.sqrt(t)
     d1 = (np.log(s / k) + (r - q + 0.5 * sigma * sigma) * t) / root_t
     d2 = d1 - root_t
@@ -179,12 +214,23 @@ def _require(ok: ArrayLike, message: str) -> None:
 
 
 def _evaluate(
-    spot: ArrayLike, vol: ArrayLike, rate: ArrayLike, credit_spread: ArrayLike,
-    conversion_price: ArrayLike, maturity_years: ArrayLike, face: ArrayLike,
-    coupon_rate: ArrayLike, coupons_per_year: ArrayLike, steps: ArrayLike, scheme: str,
-    american: ArrayLike, call_start_years: ArrayLike | None, call_trigger: ArrayLike | None,
-    call_price: ArrayLike | None, dividend_yield: ArrayLike,
-) -> tuple[FloatArray, FloatArray]:  # fmt: skip
+    spot: ArrayLike,
+    vol: ArrayLike,
+    rate: ArrayLike,
+    credit_spread: ArrayLike,
+    conversion_price: ArrayLike,
+    maturity_years: ArrayLike,
+    face: ArrayLike,
+    coupon_rate: ArrayLike,
+    coupons_per_year: ArrayLike,
+    steps: ArrayLike,
+    scheme: str,
+    american: ArrayLike,
+    call_start_years: ArrayLike | None,
+    call_trigger: ArrayLike | None,
+    call_price: ArrayLike | None,
+    dividend_yield: ArrayLike,
+) -> tuple[FloatArray, FloatArray]:
     """Validate, broadcast, run the tree per step count and chunk; return price and delta."""
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}: expected one of {SCHEMES}")
@@ -218,15 +264,21 @@ def _evaluate(
     steps_f, freq_f = flat["steps"], flat["coupons_per_year"]
     _require((steps_f >= 1) & (steps_f == np.floor(steps_f)), "steps must be an integer >= 1")
     _require(steps_f <= 100_000, "steps must be at most 100000")
-    _require((freq_f >= 1) & (freq_f == np.floor(freq_f)), "coupons_per_year must be an integer >= 1")
+    _require(
+        (freq_f >= 1) & (freq_f == np.floor(freq_f)), "coupons_per_year must be an integer >= 1"
+    )
     callable_ = ~np.isnan(flat["call_start_years"])
     _require(~np.isinf(flat["call_start_years"]), "call_start_years must be finite or None")
     call_price_face = np.where(np.isnan(flat["call_price"]), flat["face"], flat["call_price"])
-    _require(~callable_ | (np.isfinite(call_price_face) & (call_price_face > 0)),
-             "call_price must be positive and finite")  # fmt: skip
+    _require(
+        ~callable_ | (np.isfinite(call_price_face) & (call_price_face > 0)),
+        "call_price must be positive and finite",
+    )
     trigger = flat["call_trigger"]
-    _require(np.isnan(trigger) | (np.isfinite(trigger) & (trigger >= 0)),
-             "call_trigger must be a non-negative multiple of conversion_price or None")  # fmt: skip
+    _require(
+        np.isnan(trigger) | (np.isfinite(trigger) & (trigger >= 0)),
+        "call_trigger must be a non-negative multiple of conversion_price or None",
+    )
     scale = REDEMPTION_PER_100 / flat["face"]
     notes = NoteBatch(
         spot=flat["spot"],

@@ -42,6 +42,7 @@ def black_scholes_call(
 
     Raises:
         ValueError: if spot, strike, vol or maturity is not positive and finite.
+
     """
     s, k, sigma, r, t, q = (
         np.asarray(a, dtype=np.float64)
@@ -71,6 +72,7 @@ def capped_call_value(
 
     Raises:
         ValueError: if the cap is below the lower strike or ``shares`` is negative.
+
     """
     low = np.asarray(lower_strike, dtype=np.float64)
     cap = np.asarray(cap_strike, dtype=np.float64)
