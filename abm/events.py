@@ -19,6 +19,7 @@ from abm.clock import Clock
 
 Scalar = int | float | str | bool | None
 NO_CAUSE = -1
+BASE_COLUMNS = frozenset({"id", "t_days", "date", "agent", "kind", "cause"})
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class EventLog:
             for key, value in data.items():
                 column = self._data.get(key)
                 if column is None:
+                    if key in BASE_COLUMNS:
+                        raise ValueError(f"event {kind!r}: data key {key!r} is a base column")
                     column = self._data[key] = ([], [])
                 column[0].append(event_id)
                 column[1].append(value)

@@ -1,9 +1,10 @@
 """Closing a company's books at month end: accruals to ledger entries, and its metrics.
 
-Mining revenue, AI fees, power, opex, building capex, depreciation, interest and debt
-service for the month just ended are computed from time-weighted accruals and posted to
-the ledger; then the financing rule runs: below its cash buffer, the company sells shares
-at the market (at a discount, within a monthly volume limit).
+Mining revenue, AI fees (contracts and cloud capacity), lease rent paid, power, opex,
+building capex, depreciation, interest and debt service for the month just ended are
+computed from time-weighted accruals and posted to the ledger; then the financing rule
+runs: below its cash buffer, the company sells shares at the market (at a discount,
+within a monthly volume limit).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from agents.contracts import DAYS_PER_MONTH, DAYS_PER_YEAR
+from abm.finance.debt import AmortizingLoan, ConstructionLoan
+from abm.model import Model
+from agents.contracts import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
@@ -25,19 +28,25 @@ METRICS: tuple[str, ...] = (
     "revenue_mining_usd", "opex_usd", "ebitda_usd", "capex_usd", "depreciation_usd",
     "interest_usd", "cash_usd", "debt_usd", "gpu_debt_usd", "convertible_principal_usd",
     "deferred_revenue_usd", "shares_outstanding", "shares_diluted", "share_price_usd",
-    "market_cap_usd", "hashrate_ehs", "btc_mined",
+    "market_cap_usd", "hashrate_ehs", "btc_mined", "contracted_mw",
 )
 
 
 @dataclass
 class BuildProgram:
-    """Construction spending spread evenly over [t_start, t_end]."""
+    """Construction spending spread evenly over [t_start, t_end], part borrowed."""
 
     site: str
     cost_usd: float
     t_start_days: float
     t_end_days: float
     cause: int
+    loan: ConstructionLoan | None = None
+    debt_share: float = 0.0
+
+    def remaining_usd(self, t_days: float) -> float:
+        """Spending still to come after ``t_days``."""
+        return self.spend_usd(t_days, max(t_days, self.t_end_days))
 
     def spend_usd(self, t0_days: float, t1_days: float) -> float:
         """Spending that falls in [t0, t1]."""
@@ -48,58 +57,90 @@ class BuildProgram:
         return self.cost_usd * overlap / span
 
 
+def pay(model: Model, payer: str, payee: str, amount_usd: float, account: str,
+        cause: int | None, payer_account: str | None = None) -> None:
+    """Move cash from payer to payee; a party without books (a hyperscaler) is outside.
+
+    The payee books ``account``; the payer books ``payer_account`` (default the same).
+    """
+    companies = model.ledger.companies()
+    if payee in companies:
+        model.ledger.post(payee, account, amount_usd, model.now, cause)
+    if payer in companies:
+        model.ledger.post(payer, payer_account or account, -amount_usd, model.now, cause)
+
+
 def close_books(c: Neocloud, month_end: dt.date) -> None:
     """Post the month's flows of company ``c`` and apply its financing rule."""
-    t0, t1 = c._t_closed, c.now
+    from agents.neocloud import Neocloud
+
+    del month_end
+    t0, t1 = c.t_closed, c.now
     ledger, m, btc = c.model.ledger, c.month, c.btc
 
     def post(account: str, amount_usd: float, cause: int | None = None) -> None:
         if amount_usd:
             ledger.post(c.name, account, amount_usd, t1, cause)
 
-    ehs_days = c._mining.take(t1)
+    ehs_days = c.mining.take(t1)
     m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
     m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
     post("revenue.mining", m.revenue_mining_usd)
-    m.opex_power_usd = c._load.take(t1) * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
+    m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
     post("opex.power", -m.opex_power_usd)
     m.opex_other_usd = c.spec.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
     post("opex.other", -m.opex_other_usd)
 
-    cloud_revenue = c._cloud_gpus.take(t1) * c.cloud_arr_usd_per_gpu / DAYS_PER_YEAR
-    post("revenue.ai", cloud_revenue)
-    m.revenue_ai_usd = cloud_revenue
+    for batch in c.batches:
+        if batch.contract is not None:
+            continue
+        price = batch.price_usd_per_gpu_hour
+        if price is None:
+            price = c.vendor.rental_usd_per_gpu_hour(batch.generation, t1)
+        revenue = (batch.service_days(t0, t1) * HOURS_PER_DAY * batch.gpus * price
+                   * batch.utilization)
+        post("revenue.ai", revenue)
+        m.revenue_ai_usd += revenue
     for contract in c.contracts:
         for tranche in contract.tranches:
             line = contract.bill(tranche, t0, t1)
-            if not line.revenue_usd:
+            if not line.revenue_usd and not line.prepayment_credit_usd:
                 continue
             key = (contract.id, tranche.index)
-            cause = c._online_events[key]
-            if key not in c._billed:
-                c._billed.add(key)
+            cause = c.online_events[key]
+            if key not in c.billed:
+                c.billed.add(key)
                 cause = c.log("contract.first_revenue", cause=cause, contract=contract.id,
                               tranche=tranche.index, revenue_usd=line.revenue_usd)
-            post("revenue.ai", line.cash_usd, cause)
+            pay(c.model, contract.customer, c.name, line.cash_usd, "revenue.ai", cause,
+                payer_account="opex.capacity")
             m.revenue_ai_usd += line.revenue_usd
-            c.deferred_revenue_usd -= line.credit_usd
-
-    for program in c.builds:
-        spend = program.spend_usd(t0, t1)
-        post("capex.building", -spend, program.cause)
-        m.capex_usd += spend
-    m.depreciation_usd = sum(b.depreciation_usd(t0, t1) for b in c.batches)
-    for loan in c.loans:
+            c.deferred_revenue_usd -= line.prepayment_credit_usd
+            payer = c.model.agents.get(contract.customer)
+            if isinstance(payer, Neocloud):
+                payer.month.opex_other_usd += line.cash_usd
+    loans: list[AmortizingLoan | ConstructionLoan] = [
+        *c.loans, *(p.loan for p in c.builds if p.loan is not None)]
+    for loan in loans:
         interest, principal = loan.accrue(t0, t1)
         post("interest.debt", -interest)
         post("financing.debt_repaid", -principal)
         m.interest_usd += interest
+    for program in c.builds:
+        spend = program.spend_usd(t0, t1)
+        post("capex.building", -spend, program.cause)
+        m.capex_usd += spend
+        if program.loan is not None and spend > 0:
+            program.loan.draw(spend * program.debt_share)
+            post("financing.construction_debt", spend * program.debt_share, program.cause)
+    m.depreciation_usd = sum(b.depreciation_usd(t0, t1) for b in c.batches)
     for note in c.notes:
         coupon = note.coupon_usd(t0, t1)
         post("interest.convertible", -coupon)
         m.interest_usd += coupon
-    _sell_shares_if_short(c)
-    c._t_closed = t1
+    if c.spec.listed:
+        _sell_shares_if_short(c)
+    c.t_closed = t1
 
 
 def _sell_shares_if_short(c: Neocloud) -> None:
@@ -123,9 +164,14 @@ def sample_metrics(c: Neocloud) -> tuple[float, ...]:
     """Month-end values of :data:`METRICS` for company ``c`` (flows are the month's)."""
     sites = c.sites.values()
     m, t = c.month, c.now
-    price = c.markets.share_price_usd(c.name, t)
-    cloud_arr = c.cloud_gpus * c.cloud_arr_usd_per_gpu
+    price = c.share_price_usd()
+    cloud_arr = sum(
+        b.gpus * b.utilization * HOURS_PER_DAY * 365.0
+        * (b.price_usd_per_gpu_hour if b.price_usd_per_gpu_hour is not None
+           else c.vendor.rental_usd_per_gpu_hour(b.generation, t))
+        for b in c.batches if b.contract is None and b.in_service)
     gpu_debt = sum(loan.balance_usd for loan in c.loans)
+    project_debt = sum(p.loan.balance_usd for p in c.builds if p.loan is not None)
     converts = sum(n.principal_usd for n in c.notes if n.outstanding)
     in_money = sum(n.conversion_shares for n in c.notes
                    if n.outstanding and price >= n.conversion_price_usd)
@@ -134,13 +180,14 @@ def sample_metrics(c: Neocloud) -> tuple[float, ...]:
         sum(s.it_built_mw for s in sites), sum(s.ai_load_mw for s in sites),
         sum(s.mining_load_mw for s in sites), sum(s.idle_mw for s in sites),
         float(c.gpus),
-        cloud_arr + sum(k.arr_usd for k in c.contracts if k.in_term(t)),
+        cloud_arr + sum(k.contracted_arr_usd(t) for k in c.contracts),
         cloud_arr + sum(k.run_rate_arr_usd(t) for k in c.contracts),
         m.revenue_usd, m.revenue_ai_usd, m.revenue_mining_usd, m.opex_usd, m.ebitda_usd,
-        m.capex_usd, m.depreciation_usd, m.interest_usd, c.cash_usd, gpu_debt + converts,
+        m.capex_usd, m.depreciation_usd, m.interest_usd, c.cash_usd,
+        gpu_debt + project_debt + converts,
         gpu_debt, converts, c.deferred_revenue_usd, c.shares_outstanding,
         c.shares_outstanding + in_money, price, price * c.shares_outstanding,
-        c.hashrate_ehs, m.btc_mined,
+        c.hashrate_ehs, m.btc_mined, sum(s.committed_it_mw for s in sites),
     )
     m.reset()
     return values

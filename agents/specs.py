@@ -12,8 +12,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from agents.grid_specs import UtilitySpec
+from agents.grid_specs import PipelineSpec, UtilitySpec
+from agents.market_specs import CustomerSpec, DemandSpec, GpuMarketSpec, TenderRulesSpec
 from agents.section import Section
+
+RESERVED_NAMES = frozenset({"btc", "demand", "markets", "gpu_vendor", "pipeline", "world"})
 
 
 class WorldInfo(Section):
@@ -88,70 +91,113 @@ class ConvertibleSpec(Section):
     cap_price_usd: float | None = Field(default=None, gt=0)
 
 
+class PolicySpec(Section):
+    """How a neocloud decides: bids, builds, GPU orders, mining, power (defaults are NF)."""
+
+    bid_markup: float = Field(default=0.10, ge=-0.5, le=2,
+                              description="price over the market GPU rent or cost-based rent")
+    lease_yield_annual: float = Field(default=0.15, gt=0, le=1,
+                                      description="lease rent per year / shell capex (D)")
+    max_bid_mw: float = Field(default=300.0, gt=0, description="largest IT MW in one bid")
+    hall_build_days_median: float = Field(default=300.0, gt=0)
+    hall_build_days_sigma: float = Field(default=0.25, ge=0, le=2,
+                                         description="lognormal sigma of build time")
+    hall_capex_usd_per_mw: float = Field(default=15e6, ge=0,
+                                         description="liquid-cooled AI hall, per IT MW")
+    shell_capex_usd_per_mw: float = Field(default=10e6, ge=0,
+                                          description="powered shell for a lease, per IT MW")
+    commissioning_days: float = Field(default=45.0, ge=0)
+    transit_days: float = Field(default=14.0, ge=0)
+    mining_to_ai: bool = Field(default=True, description="retire ASICs to free power for AI")
+    pause_unprofitable_mining: bool = Field(default=True,
+                                            description="idle ASICs when hashprice < power cost")
+    speculative_gpus_per_quarter: int = Field(default=0, ge=0,
+                                              description="uncontracted cloud GPUs to add")
+    speculative_site: str | None = None
+    speculative_until: dt.date | None = None
+    cloud_utilization: float = Field(default=0.85, ge=0, le=1,
+                                     description="share of uncontracted GPU-hours sold")
+    power_request_free_mw: float = Field(default=0.0, ge=0,
+                                         description="seek new power when unsold MW falls below")
+    power_slip_allowance_days: float = Field(default=60.0, ge=0,
+                                             description="added to expected energization dates")
+    max_new_equity_share: float = Field(default=0.25, ge=0, le=5,
+                                        description="new equity it would raise, per market cap")
+
+
 class NeocloudSpec(Section):
     """A neocloud or miner: sites, fleets, money and the rules it finances itself by."""
 
     display_name: str
     business_model: Literal["integrated_cloud", "lease_host", "miner"]
+    listed: bool = True
+    credit_rating: Literal["AAA", "AA", "A", "BBB", "BB", "B", "NR"] = "B"
     cash_usd: float
     shares_outstanding: float = Field(gt=0)
     share_price_usd: float = Field(gt=0)
-    share_vol_annual: float = Field(gt=0, le=5)
-    power_price_usd_per_mwh: float = Field(ge=0)
-    pue: float = Field(ge=1, le=3)
-    mining_j_per_th: float = Field(gt=0)
-    other_opex_usd_per_month: float = Field(ge=0)
-    cash_buffer_usd: float = Field(ge=0)
-    atm_discount: float = Field(ge=0, lt=1)
-    atm_max_usd_per_month: float = Field(ge=0)
-    gpu_debt_share: float = Field(ge=0, le=1)
-    gpu_debt_rate: float = Field(ge=0, le=1)
-    gpu_debt_term_years: float = Field(gt=0)
+    share_vol_annual: float = Field(default=0.8, gt=0, le=5, description="NF default 80%/yr")
+    power_price_usd_per_mwh: float = Field(default=45.0, ge=0,
+                                           description="NF default $45/MWh industrial power")
+    pue: float = Field(default=1.2, ge=1, le=3, description="NF default 1.2")
+    mining_j_per_th: float = Field(default=18.0, gt=0, description="NF default 18 J/TH")
+    other_opex_usd_per_month: float = Field(default=10e6, ge=0, description="NF default")
+    cash_buffer_usd: float = Field(default=200e6, ge=0, description="NF default")
+    atm_discount: float = Field(default=0.03, ge=0, lt=1, description="NF default 3%")
+    atm_max_usd_per_month: float = Field(default=300e6, ge=0, description="NF default")
+    gpu_debt_share: float = Field(default=0.5, ge=0, le=1,
+                                  description="share of GPU capex borrowed against the GPUs")
+    gpu_debt_rate: float = Field(default=0.09, ge=0, le=1, description="NF default 9%/yr")
+    gpu_debt_term_years: float = Field(default=5.0, gt=0, description="NF default 5 years")
+    building_debt_share: float = Field(default=0.5, ge=0, le=1,
+                                       description="share of hall capex borrowed (project loans)")
+    building_debt_rate: float = Field(default=0.08, ge=0, le=1, description="NF default 8%/yr")
+    building_debt_term_years: float = Field(default=10.0, gt=0, description="NF default 10 years")
     sites: dict[str, SiteSpec]
     fleet: FleetSpec | None = None
     convertibles: list[ConvertibleSpec] = Field(default_factory=list)
+    policy: PolicySpec = Field(default_factory=PolicySpec)
 
     @model_validator(mode="after")
-    def _fleet_site_exists(self) -> NeocloudSpec:
-        if self.fleet is not None and self.fleet.site not in self.sites:
-            raise ValueError(f"fleet.site {self.fleet.site!r} is not one of its sites "
-                             f"{sorted(self.sites)}")
+    def _sites_exist(self) -> NeocloudSpec:
+        for key, site in (("fleet.site", self.fleet.site if self.fleet else None),
+                          ("policy.speculative_site", self.policy.speculative_site)):
+            if site is not None and site not in self.sites:
+                raise ValueError(f"{key} {site!r} is not one of its sites {sorted(self.sites)}")
         return self
 
 
-class CustomerSpec(Section):
-    """A buyer of capacity."""
-
-    display_name: str
-    credit_rating: str
-
-
 class TrancheSpec(Section):
-    """One phase of a contract: its IT MW, GPUs and hardware shipping date."""
+    """One phase of a signed contract: its IT MW, GPUs and dates."""
 
     it_mw: float = Field(gt=0)
-    gpus: int = Field(gt=0)
-    ship_date: dt.date
-    hall_ready_date: dt.date
+    gpus: int = Field(default=0, ge=0, description="0 for a lease (the tenant brings GPUs)")
+    ship_date: dt.date | None = Field(default=None, description="GPU shipment (cloud only)")
+    hall_ready_date: dt.date | None = None
+    needed_by: dt.date | None = None
+    online_date: dt.date | None = Field(default=None,
+                                        description="already in service on this date")
 
 
 class ContractSpec(Section):
-    """A signed capacity contract (GPU cloud services) and its financing terms."""
+    """A contract signed before the start, and its terms."""
 
     provider: str
     customer: str
     site: str
+    kind: Literal["gpu_cloud", "lease"] = "gpu_cloud"
     signed_date: dt.date
     value_usd: float = Field(gt=0)
     term_years: float = Field(gt=0)
-    prepayment_share: float = Field(ge=0, le=1)
-    prepayment_credit_after_months: int = Field(ge=0)
-    gpu_capex_usd: float = Field(ge=0)
-    vendor_payment_days: float = Field(ge=0)
-    transit_days: float = Field(ge=0)
-    commissioning_days: float = Field(ge=0)
-    hall_slip_days_mean: float = Field(ge=0)
-    building_capex_usd_per_mw: float = Field(ge=0)
+    gpu_generation: str | None = None
+    gpu_capex_usd: float | None = Field(default=None, ge=0,
+                                        description="negotiated hardware cost, if known")
+    prepayment_share: float = Field(default=0.0, ge=0, le=1)
+    prepayment_credit_after_months: int = Field(default=0, ge=0)
+    vendor_payment_days: float = Field(default=30.0, ge=0)
+    hall_slip_days_mean: float = Field(default=0.0, ge=0)
+    cure_days: float = Field(default=60.0, ge=0)
+    terminate_after_days: float = Field(default=180.0, ge=0)
+    delay_credit_share_per_month: float = Field(default=0.10, ge=0, le=1)
     tranches: list[TrancheSpec] = Field(min_length=1)
 
 
@@ -164,13 +210,18 @@ class WorldSpec(Section):
     neoclouds: dict[str, NeocloudSpec]
     customers: dict[str, CustomerSpec] = Field(default_factory=dict)
     contracts: dict[str, ContractSpec] = Field(default_factory=dict)
+    demand: DemandSpec
+    gpu_market: GpuMarketSpec
+    tenders: TenderRulesSpec
+    pipeline: PipelineSpec = Field(default_factory=PipelineSpec)
 
     def reference_problem(self) -> tuple[str, str] | None:
         """The first cross-reference that does not hold, as (dotted key, expectation)."""
         names = [*self.utilities, *self.neoclouds, *self.customers]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted({n for n in names if names.count(n) > 1} | (set(names) & RESERVED_NAMES))
         if dupes:
-            return dupes[0], "agent names must be unique across utilities, neoclouds, customers"
+            return dupes[0], ("agent names must be unique across utilities, neoclouds, "
+                              f"customers and not one of {sorted(RESERVED_NAMES)}")
         for name, company in self.neoclouds.items():
             for site_name, site in company.sites.items():
                 if site.utility not in self.utilities:
@@ -190,9 +241,16 @@ class WorldSpec(Section):
                             f"unenergized power ({room_mw:g} MW), got {ic.mw:g}")
         for cname, contract in self.contracts.items():
             key = f"contracts.{cname}"
-            if contract.customer not in self.customers:
-                return (f"{key}.customer", f"expected one of the customers "
-                        f"{sorted(self.customers)}, got {contract.customer!r}")
+            buyers = sorted({*self.customers, *self.neoclouds} - {contract.provider})
+            if contract.customer not in buyers:
+                return (f"{key}.customer", f"expected one of the customers or neoclouds "
+                        f"{buyers}, got {contract.customer!r}")
+            generation = contract.gpu_generation
+            if generation is not None and generation not in self.gpu_market.generations:
+                return (f"{key}.gpu_generation", f"expected one of "
+                        f"{sorted(self.gpu_market.generations)}, got {generation!r}")
+            if contract.kind == "gpu_cloud" and generation is None:
+                return f"{key}.gpu_generation", "expected a GPU generation for a gpu_cloud contract"
             problem = self._site_problem(contract.provider, contract.site, key)
             if problem:
                 return problem

@@ -1,61 +1,457 @@
-"""Utilities (first cut): energize already-queued interconnects around their targets.
+"""Utilities: interconnect queues, studies, decisions by grid headroom, and energization.
 
-Each interconnect in a utility's queue is a SimPy process: it waits for its target date
-plus a slip drawn from the utility's own stream, then energizes the site in tranches and
-tells the company. The grid graph, queue policies and studies arrive with the actors work.
+A company's request is logged, pays its deposit and waits for its study: under ``fifo`` it
+takes one of the utility's study slots in filing order; under ``sb6_batch`` (from its start
+date) a large load joins the next batch, studied together and granted a common share of
+what the grid can carry. Call caps and a ban on new mining (BC Hydro) apply at the
+decision. Approved MW is secured at once and energized in tranches. Background requesters
+(not agents) come from arrays drawn in blocks and walk the same queue in one process: most
+withdraw, the rest take headroom. Interconnects listed in the world are already approved
+and energize around their targets.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import heapq
+import math
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import simpy
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
-from agents.grid_specs import InterconnectSpec, UtilitySpec
+from agents.curtailment import Curtailable, EmergencyProgram, sites_on
+from agents.grid import EPS_MW, Grid
+from agents.grid_specs import LoadKind, UtilitySpec
+
+DAYS_PER_YEAR = 365.25
+DRAW_BLOCK = 256
+Item = tuple[str | None, float, LoadKind]  # (grid node or None, MW, load kind)
+Row = tuple[float, float, int, bool, float, float]  # background: t, mw, node, connects,
+#                                                     t_withdraw, study_days
 
 
-class PowerTaker(Protocol):
-    """What a utility needs from a company it energizes."""
+@dataclass(frozen=True)
+class InterconnectDecision:
+    """The outcome of a study: MW approved (0 if rejected) and its tranches (t_days, mw)."""
+
+    request_id: int
+    approved_mw: float
+    tranches: tuple[tuple[float, float], ...]
+    decided_event: int
+
+
+@runtime_checkable
+class PowerTaker(Curtailable, Protocol):
+    """What a utility needs from a company it connects (``curtail`` comes from Curtailable)."""
 
     def receive_power(self, site: str, mw: float, cause: int) -> None:
         """Take ``mw`` of newly energized power at ``site``."""
 
+    def add_site(self, site: str, utility: str, secured_mw: float, cause: int) -> None:
+        """Secure ``secured_mw`` more at ``site`` on ``utility``, creating the site if new."""
+
+
+def lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
+    """``n`` lognormal draws with the given median and log-sigma."""
+    return np.asarray(median * np.exp(sigma * rng.standard_normal(n)))
+
+
+@dataclass
+class _Request:
+    id: int
+    company: str
+    site: str
+    mw: float
+    load_kind: LoadKind
+    requested: int
+    deposit_usd: float
+    done: simpy.Event
+    t_filed: float = 0.0
+    approved_mw: float = 0.0
+    reason: str = ""
+    batch: int | None = None
+
+
+@dataclass
+class _Batch:
+    index: int
+    t_decide: float
+    decided: simpy.Event
+    members: list[_Request] = field(default_factory=list)
+    background: list[tuple[str | None, float]] = field(default_factory=list)
+
 
 class Utility(Agent):
-    """A grid utility working through its interconnect queue."""
+    """A grid utility: its grid, its interconnect queue and its emergencies."""
 
     def __init__(self, model: Model, name: str, spec: UtilitySpec) -> None:
         super().__init__(model, name)
         self.spec = spec
-        self.energized_mw = 0.0
-        self.queued_mw = sum(ic.mw for ic in spec.interconnects)
+        self.grid = Grid(spec.grid) if spec.grid is not None else None
+        self.approved_mw = 0.0
+        self.requests_count = 0
+        self._queue_mw = sum(ic.mw for ic in spec.interconnects)
+        self._energized_mw = 0.0
+        self._exits: list[tuple[float, int, float, float]] = []  # (t, seq, d_queue, d_energized)
+        self._slots = [0.0] * spec.study_slots
+        self._batches: dict[int, _Batch] = {}
+        self._call_used_mw: dict[tuple[int, str], float] = {}
+        self._seq = 0
+        self._draws = {p: (self.stream(p), list[float]()) for p in ("study", "batch")}
+        self._bg_rng = self.stream("background")
+        self._bg_decisions: list[tuple[float, int, str | None, float]] = []
+        start = spec.batch_start_date
+        self._t_batch_start = 0.0 if start is None else model.clock.t_of(start)
+        self.emergencies = EmergencyProgram(
+            self, spec.emergency_rate_per_year, spec.emergency_hours_mean,
+            spec.emergency_shed_share, spec.large_load_threshold_mw,
+            self._t_batch_start if spec.policy == "sb6_batch" else math.inf)
 
+    # --- public API ----------------------------------------------------------------------
+    @property
+    def queue_mw(self) -> float:
+        """MW requested and not yet energized, rejected or withdrawn (background included)."""
+        self._settle()
+        return self._queue_mw
+
+    @property
+    def energized_mw(self) -> float:
+        """MW energized by this utility during the run (background included)."""
+        self._settle()
+        return self._energized_mw
+
+    def deliverable_mw(self, site_node: str) -> float:
+        """Extra MW the grid can deliver at ``site_node`` with every committed load served."""
+        node = self._node(site_node, attach=False)
+        if self.grid is None or node is None:
+            return math.inf
+        self.grid.set_time(self.now)
+        return self.grid.headroom_mw(node)
+
+    def request_interconnect(self, company: str, site: str, mw: float, load_kind: LoadKind,
+                             cause: int | None) -> simpy.Event:
+        """File a request; the event succeeds with an :class:`InterconnectDecision`."""
+        if not mw > 0:
+            raise ValueError(f"{self.name}: request for {mw} MW, expected > 0")
+        self._seq += 1
+        spec = self.spec
+        deposit_usd = mw * (spec.sb6_deposit_usd_per_mw if self._batched(mw)
+                            else spec.deposit_usd_per_mw)
+        requested = self.log("interconnect.requested", cause=cause, company=company, site=site,
+                             mw=mw, load_kind=load_kind, request=self._seq, policy=spec.policy,
+                             deposit_usd=deposit_usd)
+        if deposit_usd > 0:
+            self.model.ledger.post(company, "deposit.interconnect", -deposit_usd, self.now,
+                                   requested)
+        self._queue_mw += mw
+        self.requests_count += 1
+        req = _Request(self._seq, company, site, mw, load_kind, requested, deposit_usd,
+                       self.env.event(), self.now)
+        self.process(self._study_request(req))
+        return req.done
+
+    # --- the run -------------------------------------------------------------------------
     def start(self) -> None:
-        """Start one process per queued interconnect."""
-        for ic in self.spec.interconnects:
-            self.process(self._energize(ic))
+        """Commit existing loads, start listed interconnects, background and emergencies."""
+        held = {(c, s.name): s.secured_mw for c, s in sites_on(self.model.agents, self.name)}
+        listed = [(ic.site, ic.mw) for ic in self.spec.interconnects
+                  if (ic.company, ic.site) not in held]
+        for site, mw in [*((s, mw) for (_c, s), mw in held.items()), *listed]:
+            node = self._node(site, attach=True)
+            if self.grid is not None and node is not None:
+                extra = mw - self.grid.committed_mw(node)
+                if extra > EPS_MW:
+                    self.grid.commit(node, extra)
+        means = np.array([ic.slip_days_mean for ic in self.spec.interconnects])
+        slips = np.zeros(means.size)
+        slips[means > 0] = self.rng.exponential(means[means > 0])
+        for ic, slip in zip(self.spec.interconnects, slips.tolist(), strict=True):
+            approved = self.log("interconnect.approved", company=ic.company, site=ic.site,
+                                mw=ic.mw, target_date=ic.target_date.isoformat(), listed=True)
+            t_first = self.model.clock.t_of(ic.target_date) + slip
+            tranches = [(t_first + i * ic.tranche_spacing_days, ic.mw / ic.tranches)
+                        for i in range(ic.tranches)]
+            self.process(self._energize(ic.company, ic.site, tranches, approved,
+                                        slip_days=round(slip, 1)))
+        if self.spec.background is not None:
+            self._seed_background()
+            self.process(self._background())
+        self.process(self.emergencies.run())
 
-    def _energize(self, ic: InterconnectSpec) -> ProcessBody:
-        queued = self.log("interconnect.queued", company=ic.company, site=ic.site, mw=ic.mw,
-                          target_date=ic.target_date.isoformat())
-        slip_days = float(self.rng.exponential(ic.slip_days_mean)) if ic.slip_days_mean else 0.0
-        t_first = max(self.model.clock.t_of(ic.target_date) + slip_days, self.now)
-        taker: PowerTaker = self.model.agents[ic.company]  # type: ignore[assignment]
-        tranche_mw = ic.mw / ic.tranches
-        for i in range(ic.tranches):
-            t = t_first + i * ic.tranche_spacing_days
-            yield self.env.timeout(max(0.0, t - self.now))
-            event = self.log("interconnect.energized", cause=queued, company=ic.company,
-                             site=ic.site, mw=tranche_mw, tranche=i + 1, of=ic.tranches,
-                             slip_days=round(slip_days, 1))
-            self.queued_mw -= tranche_mw
-            self.energized_mw += tranche_mw
-            taker.receive_power(ic.site, tranche_mw, event)
+    def _energize(self, company: str, site: str, tranches: list[tuple[float, float]],
+                  cause: int, **data: float | int) -> ProcessBody:
+        """Energize tranches on their dates; the process returns the last event id."""
+        event = cause
+        for i, (t_days, mw) in enumerate(tranches):
+            yield self.env.timeout(max(0.0, t_days - self.now))
+            event = self.log("interconnect.energized", cause=cause, company=company, site=site,
+                             mw=mw, tranche=i + 1, of=len(tranches), **data)
+            self._queue_mw -= mw
+            self._energized_mw += mw
+            self.model.agents[company].receive_power(site, mw, event)  # type: ignore[attr-defined]
+        return event
 
+    # --- company requests ----------------------------------------------------------------
+    def _study_request(self, req: _Request) -> ProcessBody:
+        if self.spec.no_new_mining and req.load_kind == "mining":
+            req.reason = "no_new_mining"
+        elif self._batched(req.mw):
+            batch = self._batch_for(self.now)
+            batch.members.append(req)
+            req.batch = batch.index
+            yield batch.decided
+        else:
+            t_decide = self._slot_decision(self.now, self._draw("study"), math.inf)
+            start = self.spec.call_start_date
+            if start is not None and self._cap_mw(req.load_kind) is not None:
+                t_decide = max(t_decide or 0.0, self.model.clock.t_of(start))
+            yield self.env.timeout(max(0.0, (t_decide or 0.0) - self.now))
+            [(req.approved_mw, req.reason)] = self._fit(
+                [(self._node(req.site, attach=True), req.mw, req.load_kind)])
+        decision = self._decide(req)
+        if decision.tranches:
+            last = yield self.process(self._energize(
+                req.company, req.site, list(decision.tranches), decision.decided_event,
+                request=req.id))
+            self._refund(req, last)
+
+    def _decide(self, req: _Request) -> InterconnectDecision:
+        """Log the study and its outcome, secure approved MW, and answer the company."""
+        studied = self.log("interconnect.studied", cause=req.requested, company=req.company,
+                           site=req.site, request=req.id, study_days=self.now - req.t_filed,
+                           batch=req.batch)
+        approved_mw = req.approved_mw if req.approved_mw >= self.spec.min_approval_mw else 0.0
+        self._queue_mw -= req.mw - approved_mw
+        if approved_mw <= 0:
+            event = self.log("interconnect.rejected", cause=studied, company=req.company,
+                             site=req.site, request=req.id, requested_mw=req.mw,
+                             reason=req.reason or "no_headroom")
+            self._refund(req, event)
+            decision = InterconnectDecision(req.id, 0.0, (), event)
+        else:
+            spec, n = self.spec, self.spec.tranche_count
+            tranches = tuple((self.now + spec.first_tranche_days + i * spec.tranche_spacing_days,
+                              approved_mw / n) for i in range(n))
+            event = self.log("interconnect.approved", cause=studied, company=req.company,
+                             site=req.site, request=req.id, mw=approved_mw, requested_mw=req.mw,
+                             partial=approved_mw < req.mw - EPS_MW, tranches=n)
+            self.approved_mw += approved_mw
+            self._taker(req.company).add_site(req.site, self.name, approved_mw, event)
+            decision = InterconnectDecision(req.id, approved_mw, tranches, event)
+        req.done.succeed(decision)
+        return decision
+
+    def _refund(self, req: _Request, cause: int) -> None:
+        refund_usd = req.deposit_usd * self.spec.deposit_refundable_share
+        if refund_usd > 0:
+            self.model.ledger.post(req.company, "deposit.refund", refund_usd, self.now, cause)
+
+    def _taker(self, company: str) -> PowerTaker:
+        taker = self.model.agents[company]
+        if not isinstance(taker, PowerTaker):
+            raise TypeError(f"{self.name}: {company!r} does not take power (needs "
+                            f"receive_power, add_site and curtail)")
+        return taker
+
+    # --- studies, batches, caps and headroom ---------------------------------------------
+    def _draw(self, purpose: str) -> float:
+        """The next study time in days, served from blocks drawn from its own stream."""
+        rng, block = self._draws[purpose]
+        if not block:
+            block[:] = lognormal(rng, self.spec.study_days_median, self.spec.study_days_sigma,
+                                 DRAW_BLOCK).tolist()[::-1]
+        return block.pop()
+
+    def _batched(self, mw: float) -> bool:
+        """Whether a load filed now is batch-studied (SB 6 rules, from their start date)."""
+        spec = self.spec
+        return (spec.policy == "sb6_batch" and mw >= spec.large_load_threshold_mw
+                and self.now >= self._t_batch_start)
+
+    def _slot_decision(self, t_filed: float, study_days: float,
+                       t_withdraw: float) -> float | None:
+        """Decision time on the first free study slot, in filing order (None: withdrew)."""
+        free = heapq.heappop(self._slots)
+        start = max(t_filed, free)
+        if t_withdraw <= start:
+            heapq.heappush(self._slots, free)
+            return None
+        end = start + study_days
+        heapq.heappush(self._slots, min(end, t_withdraw))
+        return end if end < t_withdraw else None
+
+    def _batch_for(self, t_days: float) -> _Batch:
+        """The batch a large load filed at ``t_days`` joins (created with its study)."""
+        t0, interval = self._t_batch_start, self.spec.batch_interval_days
+        k = max(0, math.ceil((t_days - t0) / interval - 1e-9) - 1)
+        batch = self._batches.get(k)
+        if batch is None:
+            t_decide = t0 + (k + 1) * interval + self._draw("batch")
+            batch = self._batches[k] = _Batch(k, t_decide, self.env.event())
+            self.process(self._run_batch(batch))
+        return batch
+
+    def _run_batch(self, batch: _Batch) -> ProcessBody:
+        yield self.env.timeout(max(0.0, batch.t_decide - self.now))
+        items: list[Item] = [(self._node(r.site, attach=True), r.mw, r.load_kind)
+                             for r in batch.members]
+        items += [(node, mw, "datacenter") for node, mw in batch.background]
+        outcomes, m = self._fit(items), len(batch.members)
+        for req, (mw, reason) in zip(batch.members, outcomes[:m], strict=True):
+            req.approved_mw, req.reason = mw, reason
+        for (_node, mw), (ok_mw, _reason) in zip(batch.background, outcomes[m:], strict=True):
+            self._background_granted(mw, ok_mw)
+        batch.decided.succeed()
+
+    def _cap_mw(self, kind: LoadKind) -> float | None:
+        caps = {"ai": self.spec.ai_call_cap_mw, "datacenter": self.spec.datacenter_call_cap_mw}
+        return caps.get(kind)
+
+    def _fit(self, items: list[Item]) -> list[tuple[float, str]]:
+        """Grant loads studied together: call caps first (in order), then grid headroom."""
+        start = self.spec.call_start_date
+        t0 = 0.0 if start is None else self.model.clock.t_of(start)
+        period = math.floor((self.now - t0) / (self.spec.call_period_years * DAYS_PER_YEAR))
+        asks: list[float] = []
+        for _node, mw, kind in items:
+            cap, used = self._cap_mw(kind), self._call_used_mw.get((period, kind), 0.0)
+            asks.append(max(0.0, min(mw, math.inf if cap is None else cap - used)))
+            self._call_used_mw[(period, kind)] = used + asks[-1]
+        granted = list(asks)
+        on_grid = [i for i, item in enumerate(items) if item[0] is not None]
+        if self.grid is not None and on_grid:
+            self.grid.set_time(self.now)
+            demands = [(str(items[i][0]), asks[i]) for i in on_grid]
+            fits = (self.grid.grant_batch(demands) if len(demands) > 1
+                    else [self.grid.grant(*demands[0])])
+            for i, mw in zip(on_grid, fits, strict=True):
+                granted[i] = mw
+        for i, ((node, _mw, kind), ask) in enumerate(zip(items, asks, strict=True)):
+            if granted[i] < self.spec.min_approval_mw:  # too little to approve: give it back
+                if self.grid is not None and node is not None and granted[i] > 0:
+                    self.grid.release(node, granted[i])
+                granted[i] = 0.0
+            self._call_used_mw[(period, kind)] -= ask - granted[i]
+        return [(ok, "call_cap" if ask <= EPS_MW else "no_headroom")
+                for ask, ok in zip(asks, granted, strict=True)]
+
+    def _node(self, site: str, *, attach: bool) -> str | None:
+        """The grid node of ``site`` (or of the default substation); None: no limit applies."""
+        grid = self.grid
+        if grid is None or grid.has_node(site):
+            return None if grid is None else site
+        default = grid.spec.default_substation
+        if default is not None and attach:
+            grid.attach(site, default, None)
+            return site
+        return default
+
+    # --- background requesters -----------------------------------------------------------
+    def _draw_background(self, n: int, t_from: float, t_to: float) -> list[Row]:
+        """``n`` background requests drawn as arrays from the ``background`` stream."""
+        bg, rng = self.spec.background, self._bg_rng
+        assert bg is not None
+        t = np.sort(rng.uniform(t_from, t_to, n))
+        mw = np.clip(lognormal(rng, bg.request_mw_median, bg.request_mw_sigma, n),
+                     bg.request_mw_min, bg.request_mw_max)
+        weights = np.array(list(bg.node_shares.values()))
+        node = rng.choice(weights.size, size=n, p=weights / weights.sum())
+        connects = rng.random(n) < bg.connect_share
+        t_withdraw = t + rng.exponential(bg.withdraw_days_mean, n)
+        study = lognormal(rng, self.spec.study_days_median, self.spec.study_days_sigma, n)
+        return list(zip(t.tolist(), mw.tolist(), node.tolist(), connects.tolist(),
+                        t_withdraw.tolist(), study.tolist(), strict=True))
+
+    def _seed_background(self) -> None:
+        """The queue at the start; requests given a study slot at once are part-way through."""
+        bg = self.spec.background
+        assert bg is not None
+        target_mw = bg.initial_queue_mw - self._queue_mw
+        if target_mw <= 0:
+            return
+        n = int(2 * target_mw / (bg.request_mw_median * math.exp(bg.request_mw_sigma ** 2 / 2)))
+        rows = self._draw_background(n + 16, 0.0, 0.0)
+        cum_mw = np.cumsum([r[1] for r in rows])
+        k = min(int(np.searchsorted(cum_mw, target_mw)) + 1, len(rows))
+        scale = target_mw / float(cum_mw[k - 1])
+        progress = self._bg_rng.random(k).tolist()
+        for (t, mw, node, connects, t_w, study), done in zip(rows[:k], progress, strict=True):
+            part = done if self._slots[0] <= 0.0 else 1.0
+            self._arrive((t, mw * scale, node, connects, t_w, study * part))
+
+    def _background(self) -> ProcessBody:
+        """One process walks the pre-drawn arrivals (a year per block) and the decisions."""
+        bg = self.spec.background
+        assert bg is not None
+        rows: list[Row] = []
+        t_block, i = 0.0, 0
+        while True:
+            if i >= len(rows) and bg.arrivals_per_year > 0:
+                n = int(self._bg_rng.poisson(bg.arrivals_per_year))
+                rows, i = self._draw_background(n, t_block, t_block + DAYS_PER_YEAR), 0
+                t_block += DAYS_PER_YEAR
+            t_arrival = (rows[i][0] if i < len(rows)
+                         else t_block if bg.arrivals_per_year > 0 else math.inf)
+            t_decide = self._bg_decisions[0][0] if self._bg_decisions else math.inf
+            if math.isinf(t_arrival) and math.isinf(t_decide):
+                return
+            yield self.env.timeout(max(0.0, min(t_arrival, t_decide) - self.now))
+            if t_decide <= t_arrival:
+                _t, _seq, node, mw = heapq.heappop(self._bg_decisions)
+                self._background_granted(mw, self._fit([(node, mw, "datacenter")])[0][0])
+            elif i < len(rows):
+                self.requests_count += 1
+                self._arrive(rows[i])
+                i += 1
+
+    def _arrive(self, row: Row) -> None:
+        """A background request enters the queue: it joins a batch or a study slot."""
+        t, mw, node_i, connects, t_withdraw, study_days = row
+        assert self.spec.background is not None
+        name = list(self.spec.background.node_shares)[node_i]
+        node = name if self.grid is not None and self.grid.has_node(name) else None
+        self._queue_mw += mw
+        if self._batched(mw):
+            batch = self._batch_for(t)
+            if connects:
+                batch.background.append((node, mw))
+            else:
+                self._exit(min(t_withdraw, batch.t_decide), mw, 0.0)
+            return
+        t_decide = self._slot_decision(t, study_days, math.inf if connects else t_withdraw)
+        if t_decide is not None and connects:
+            self._seq += 1
+            heapq.heappush(self._bg_decisions, (t_decide, self._seq, node, mw))
+        else:
+            self._exit(t_withdraw if t_decide is None else t_decide, mw, 0.0)
+
+    def _background_granted(self, mw: float, ok_mw: float) -> None:
+        self._queue_mw -= mw - ok_mw
+        self.approved_mw += ok_mw
+        if ok_mw > 0:
+            self._exit(self.now + self.spec.first_tranche_days, ok_mw, ok_mw)
+
+    def _exit(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
+        """Book a background request leaving the queue later (settled when read)."""
+        self._seq += 1
+        heapq.heappush(self._exits, (t_days, self._seq, queue_mw, energized_mw))
+
+    def _settle(self) -> None:
+        while self._exits and self._exits[0][0] <= self.now:
+            _t, _s, queue_mw, energized_mw = heapq.heappop(self._exits)
+            self._queue_mw -= queue_mw
+            self._energized_mw += energized_mw
+
+    # --- metrics -------------------------------------------------------------------------
     def metric_names(self) -> tuple[str, ...]:
-        """Month-end queue metrics."""
-        return ("queue_mw", "energized_mw")
+        """Month-end queue, grid and curtailment metrics."""
+        return ("queue_mw", "energized_mw", "approved_mw", "requests_count", "curtailed_mwh",
+                "ai_curtailed_mwh")
 
     def metrics(self) -> tuple[float, ...]:
-        """MW still queued and MW energized by this utility during the run."""
-        return (self.queued_mw, self.energized_mw)
+        """Values of :meth:`metric_names` now."""
+        return (self.queue_mw, self.energized_mw, self.approved_mw, float(self.requests_count),
+                self.emergencies.curtailed_mwh, self.emergencies.ai_curtailed_mwh)

@@ -6,10 +6,15 @@ import datetime as dt
 
 from abm.model import Model
 from agents.bitcoin import Bitcoin
+from agents.contracts import Contract, Tranche
 from agents.customer import Customer
+from agents.demand import Demand
+from agents.gpu_vendor import GpuVendor
 from agents.markets import Markets
 from agents.neocloud import Neocloud
-from agents.specs import WorldSpec
+from agents.policy import DefaultPolicy
+from agents.power_pipeline import PowerPipeline
+from agents.specs import ContractSpec, WorldSpec
 from agents.utility import Utility
 
 HORIZON_MARGIN_DAYS = 31
@@ -20,12 +25,55 @@ def build_model(spec: WorldSpec, seed: int, until: dt.date, *, log_events: bool 
     model = Model(spec.world.start_date, seed, log_events=log_events)
     horizon_days = int(model.clock.t_of(until)) + HORIZON_MARGIN_DAYS
     btc = Bitcoin(model, spec.bitcoin, horizon_days)
+    demand = Demand(model, spec.demand, horizon_days)
     markets = Markets(model, horizon_days)
+    vendor = GpuVendor(model, spec.gpu_market)
     for name, u in spec.utilities.items():
         Utility(model, name, u)
-    companies = {name: Neocloud(model, name, n, btc, markets)
+    PowerPipeline(model, "pipeline", spec.pipeline)
+    companies = {name: Neocloud(model, name, n, btc, markets, vendor)
                  for name, n in spec.neoclouds.items()}
-    customers = {name: Customer(model, name, c) for name, c in spec.customers.items()}
+    for company in companies.values():
+        company.policy = DefaultPolicy()
+    for utility in spec.utilities.values():
+        for ic in utility.interconnects:
+            site = companies[ic.company].sites[ic.site]
+            for i in range(ic.tranches):
+                site.expect_power(model.clock.t_of(ic.target_date) + i * ic.tranche_spacing_days,
+                                  ic.mw / ic.tranches)
+    customers = {name: Customer(model, name, c, demand, spec.tenders)
+                 for name, c in spec.customers.items()}
     for contract_id, k in spec.contracts.items():
-        companies[k.provider].take_contract(k, contract_id, customers[k.customer])
+        contract = contract_from_spec(model, contract_id, k)
+        companies[k.provider].contracts.append(contract)
+        buyer = customers.get(k.customer) or companies[k.customer]
+        if isinstance(buyer, Customer):
+            buyer.contracts.append(contract)
+        else:
+            buyer.leases.append(contract)
     return model
+
+
+def contract_from_spec(model: Model, contract_id: str, k: ContractSpec) -> Contract:
+    """A signed contract from its world-file terms (value split by tranche MW)."""
+    clock = model.clock
+    total_mw = sum(t.it_mw for t in k.tranches)
+    total_gpus = sum(t.gpus for t in k.tranches)
+    contract = Contract(
+        contract_id, k.provider, k.customer, k.site, k.kind, k.value_usd, k.term_years,
+        k.prepayment_share, k.prepayment_credit_after_months, k.cure_days,
+        k.terminate_after_days, k.delay_credit_share_per_month, gpu_generation=k.gpu_generation,
+        gpu_cost_usd_per_gpu=(k.gpu_capex_usd / total_gpus
+                              if k.gpu_capex_usd is not None and total_gpus else None),
+        vendor_payment_days=k.vendor_payment_days, hall_slip_days_mean=k.hall_slip_days_mean)
+
+    def t(day: dt.date | None) -> float | None:
+        return None if day is None else clock.t_of(day)
+
+    for i, tr in enumerate(k.tranches):
+        contract.tranches.append(Tranche(
+            i + 1, tr.it_mw, tr.gpus, k.value_usd * tr.it_mw / total_mw,
+            t_needed_by_days=t(tr.needed_by), t_ship_days=t(tr.ship_date),
+            t_hall_ready_days=t(tr.hall_ready_date),
+            t_online_days=t(tr.online_date)))
+    return contract

@@ -75,14 +75,16 @@ def package(model: Model, spec: WorldSpec, meta: dict[str, Any]) -> RunResult:
 def contract_graph(model: Model) -> nx.MultiDiGraph:
     """Customers -> providers, one edge per contract, with its terms and status."""
     graph = nx.MultiDiGraph()
-    for company in model.of_type(Neocloud):
-        graph.add_node(company.name, role="neocloud")
     for customer in model.of_type(Customer):
         graph.add_node(customer.name, role="customer")
-        for k in customer.contracts:
+    companies = model.of_type(Neocloud)
+    for company in companies:
+        graph.add_node(company.name, role="neocloud")
+    for company in companies:
+        for k in company.contracts:
             online = sum(1 for t in k.tranches if t.t_online_days is not None)
-            graph.add_edge(customer.name, k.provider, key=k.id, value_usd=k.value_usd,
-                           it_mw=k.it_mw, term_years=k.term_years,
+            graph.add_edge(k.customer, k.provider, key=k.id, kind=k.kind, value_usd=k.value_usd,
+                           it_mw=k.it_mw, term_years=k.term_years, status=k.status,
                            tranches_online=online, tranches=len(k.tranches))
     return graph
 

@@ -52,5 +52,9 @@ def handle(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"abm: error: cannot write run folder {out}: {exc.strerror}\n")
         return 1
+    from experiments.run_plots import write_run_plots  # lazy: the cli sits on top of the layers
+
     print(f"\nrun folder: {out}")
+    for picture in write_run_plots(result, out):
+        print(f"picture: {picture}")
     return 0

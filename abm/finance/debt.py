@@ -60,3 +60,31 @@ class ConvertibleNote:
             return 0.0
         days = max(0.0, min(t1_days, self.t_maturity_days) - t0_days)
         return self.principal_usd * self.coupon_rate * days / 365.0
+
+
+@dataclass
+class ConstructionLoan:
+    """A project loan drawn as a build spends, amortized straight-line after completion."""
+
+    name: str
+    rate_annual: float
+    term_days: float
+    t_amortize_days: float
+    drawn_usd: float = 0.0
+    balance_usd: float = 0.0
+
+    def draw(self, amount_usd: float) -> None:
+        """Borrow ``amount_usd`` more (a share of this period's construction spend)."""
+        self.drawn_usd += amount_usd
+        self.balance_usd += amount_usd
+
+    def accrue(self, t0_days: float, t1_days: float) -> tuple[float, float]:
+        """Interest on the balance over [t0, t1], and principal due once amortizing."""
+        if self.balance_usd <= 0 or t1_days <= t0_days:
+            return 0.0, 0.0
+        interest = self.balance_usd * self.rate_annual * (t1_days - t0_days) / 365.0
+        lo = max(t0_days, self.t_amortize_days)
+        hi = min(t1_days, self.t_amortize_days + self.term_days)
+        principal = min(self.balance_usd, self.drawn_usd * max(0.0, hi - lo) / self.term_days)
+        self.balance_usd -= principal
+        return interest, principal

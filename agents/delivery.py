@@ -1,0 +1,246 @@
+"""Delivering contracts: each tranche is a SimPy process from signature to service.
+
+GPU cloud: hall build and GPU order start together; at shipment the customer prepays and
+the vendor is paid (with GPU-backed debt) within its terms; after transit, a ready hall and
+enough power (retiring ASICs if the policy allows), commissioning brings the tranche
+online. A lease: a powered shell is built and the tenant's load goes in. A watchdog
+terminates a tranche still not online past its contract's limit; GPUs already ordered
+for it still arrive, are paid for, and are sold as cloud capacity instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from abm.agent import ProcessBody
+from abm.finance.debt import AmortizingLoan, ConstructionLoan
+from agents.books import BuildProgram, pay
+from agents.contracts import DAYS_PER_YEAR, Contract, Tranche
+from agents.fleet import GpuBatch
+from agents.gpu_vendor import Shipment
+from agents.site import Site
+
+if TYPE_CHECKING:
+    from agents.neocloud import Neocloud
+
+AI_CUT_CREDIT_MULTIPLE = 2.0
+
+
+def start_contract(c: Neocloud, contract: Contract, cause: int | None = None,
+                   **signed_data: str | float) -> None:
+    """Log the signature (if not yet) and start every tranche's delivery and watchdog."""
+    if contract.signed_event is None:
+        contract.signed_event = c.log(
+            "contract.signed", cause=cause, customer=contract.customer, contract=contract.id,
+            contract_kind=contract.kind, value_usd=contract.value_usd, it_mw=contract.it_mw,
+            arr_usd=contract.arr_usd, site=contract.site, **signed_data)
+    for tranche in contract.tranches:
+        c.sites[contract.site].committed_it_mw += tranche.it_mw
+        if tranche.t_online_days is not None and tranche.t_online_days <= c.now:
+            _already_online(c, contract, tranche)
+            continue
+        c.process(deliver(c, contract, tranche))
+        if tranche.t_needed_by_days is not None:
+            c.process(_watchdog(c, contract, tranche))
+
+
+def _already_online(c: Neocloud, contract: Contract, tranche: Tranche) -> None:
+    site = c.sites[contract.site]
+    site.hall_claims_mw += tranche.it_mw
+    site.install_gpus(tranche.it_mw, tenant=contract.kind == "lease")
+    if contract.kind == "gpu_cloud":
+        gen = c.vendor.generations[c.vendor.latest_generation(c.now)]
+        c.batches.append(GpuBatch("existing", site.name, tranche.gpus,
+                                  tranche.it_mw * 1000 / max(tranche.gpus, 1),
+                                  tranche.gpus * gen.price_usd_per_gpu, gen.useful_life_years,
+                                  c.now, contract.id))
+    c.loads_changed()
+    c.online_events[(contract.id, tranche.index)] = c.log(
+        "capacity.online", cause=contract.signed_event, contract=contract.id,
+        tranche=tranche.index, it_mw=tranche.it_mw, gpus=tranche.gpus, site=site.name)
+
+
+def deliver(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
+    """Bring one tranche from signature to service."""
+    site, policy = c.sites[contract.site], c.spec.policy
+    own_capacity = contract.customer == c.name
+    hall = c.process(_build_hall(c, contract, tranche))
+    ready_cause = contract.signed_event
+    shipment: Shipment | None = None
+    if contract.kind == "gpu_cloud":
+        gen = contract.gpu_generation or c.vendor.latest_generation(c.now)
+        order = c.vendor.order(c.name, gen, tranche.gpus, contract.signed_event,
+                               ship_day=tranche.t_ship_days)
+        booked_usd = c.vendor.generations[gen].price_usd_per_gpu * tranche.gpus
+        c.unpaid_gpu_usd += booked_usd
+        shipment = yield order
+        assert shipment is not None
+        if not tranche.cancelled and not own_capacity:
+            _prepay(c, contract, tranche, shipment.ship_event)
+        cost = (shipment.cost_usd if contract.gpu_cost_usd_per_gpu is None
+                else contract.gpu_cost_usd_per_gpu * tranche.gpus)
+        c.process(_pay_vendor(c, contract, tranche.index, cost, booked_usd, shipment.ship_event))
+        yield c.env.timeout(policy.transit_days)
+        ready_cause = c.log("gpu.delivered", cause=shipment.ship_event, contract=contract.id,
+                            tranche=tranche.index, gpus=tranche.gpus, site=site.name)
+    yield hall
+    yield c.env.timeout(policy.commissioning_days)
+    it_mw = (tranche.gpus * shipment.kw_it_per_gpu / 1000.0) if shipment else tranche.it_mw
+    while not site.can_install(it_mw):
+        retired = site.retire_mining_for(it_mw * site.pue) if policy.mining_to_ai else 0.0
+        if retired > 0:
+            c.loads_changed()
+            c.log("mining.retired", cause=ready_cause, site=site.name, ehs=retired,
+                  freed_mw=retired * site.j_per_th)
+        if not site.can_install(it_mw):
+            yield c.wait_power()
+    site.install_gpus(it_mw, tenant=contract.kind == "lease")
+    if shipment is not None:
+        batch = GpuBatch(shipment.generation, site.name, tranche.gpus, shipment.kw_it_per_gpu,
+                         cost, shipment.useful_life_years, c.now,
+                         None if tranche.cancelled or own_capacity else contract.id,
+                         utilization=policy.cloud_utilization)
+        c.batches.append(batch)
+        c.process(_retire_batch(c, batch))
+    c.loads_changed()
+    if tranche.cancelled or own_capacity:
+        c.log("capacity.online", cause=ready_cause, it_mw=tranche.it_mw, gpus=tranche.gpus,
+              site=site.name, use="cloud")
+        return
+    tranche.t_online_days = c.now
+    online = c.log("capacity.online", cause=ready_cause, contract=contract.id,
+                   tranche=tranche.index, it_mw=tranche.it_mw, gpus=tranche.gpus, site=site.name)
+    c.online_events[(contract.id, tranche.index)] = online
+    credit = contract.delay_credit_for(tranche, c.now)
+    if credit > 0:
+        tranche.delay_credit_usd = credit
+        c.log("contract.delay_credits", cause=online, contract=contract.id,
+              tranche=tranche.index, amount_usd=credit,
+              late_days=c.now - (tranche.t_needed_by_days or c.now))
+
+
+def _build_hall(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
+    site, policy = c.sites[contract.site], c.spec.policy
+    if site.free_halls_mw >= tranche.it_mw - 1e-9:
+        site.hall_claims_mw += tranche.it_mw
+        return
+    site.hall_claims_mw += tranche.it_mw
+    rng = c.stream(f"hall.{contract.id}.{tranche.index}")
+    if tranche.t_hall_ready_days is not None:
+        slip_mean = contract.hall_slip_days_mean
+        t_ready = tranche.t_hall_ready_days + (float(rng.exponential(slip_mean))
+                                               if slip_mean else 0.0)
+    else:
+        days = policy.hall_build_days_median * float(np.exp(policy.hall_build_days_sigma
+                                                             * rng.standard_normal()))
+        t_ready = c.now + days
+    per_mw = policy.shell_capex_usd_per_mw if contract.kind == "lease" else (
+        policy.hall_capex_usd_per_mw)
+    started = c.log("hall.started", cause=contract.signed_event, site=site.name,
+                    it_mw=tranche.it_mw, ready_date=c.model.clock.date_of(t_ready).isoformat(),
+                    cost_usd=per_mw * tranche.it_mw)
+    share = c.spec.building_debt_share
+    loan = None
+    if share > 0:
+        loan = ConstructionLoan(f"build.{contract.id}.{tranche.index}", c.spec.building_debt_rate,
+                                c.spec.building_debt_term_years * DAYS_PER_YEAR, t_ready)
+        c.log("debt.committed", cause=started, instrument="construction",
+              amount_usd=share * per_mw * tranche.it_mw, rate=c.spec.building_debt_rate)
+    c.builds.append(BuildProgram(site.name, per_mw * tranche.it_mw, c.now, t_ready, started,
+                                 loan, share))
+    yield c.env.timeout(max(0.0, t_ready - c.now))
+    site.build_halls(tranche.it_mw)
+    planned = tranche.t_hall_ready_days
+    c.log("hall.completed", cause=started, site=site.name, it_mw=tranche.it_mw,
+          slip_days=round(t_ready - planned, 1) if planned is not None else None)
+
+
+def _prepay(c: Neocloud, contract: Contract, tranche: Tranche, cause: int) -> None:
+    amount = contract.prepayment_usd(tranche)
+    if amount <= 0:
+        return
+    tranche.prepaid_usd = amount
+    event = c.model.log.append(c.now, contract.customer, "contract.prepaid", cause,
+                               {"contract": contract.id, "tranche": tranche.index,
+                                "amount_usd": amount})
+    pay(c.model, contract.customer, c.name, amount, "financing.prepayment", event)
+    c.deferred_revenue_usd += amount
+
+
+def _pay_vendor(c: Neocloud, contract: Contract, tranche_index: int, cost_usd: float,
+                booked_usd: float, cause: int) -> ProcessBody:
+    contract_id = contract.id
+    yield c.env.timeout(contract.vendor_payment_days)
+    paid = c.log("gpu.paid", cause=cause, contract=contract_id, tranche=tranche_index,
+                 amount_usd=cost_usd)
+    c.unpaid_gpu_usd -= booked_usd
+    c.model.ledger.post(c.name, "capex.gpu", -cost_usd, c.now, paid)
+    c.month.capex_usd += cost_usd
+    loan_usd = cost_usd * c.spec.gpu_debt_share
+    if loan_usd > 0:
+        drawn = c.log("debt.drawn", cause=paid, instrument="gpu_backed", amount_usd=loan_usd,
+                      rate=c.spec.gpu_debt_rate, contract=contract_id)
+        c.loans.append(AmortizingLoan(f"gpu.{contract_id}.{tranche_index}", loan_usd,
+                                      c.spec.gpu_debt_rate,
+                                      c.spec.gpu_debt_term_years * DAYS_PER_YEAR, c.now))
+        c.model.ledger.post(c.name, "financing.debt", loan_usd, c.now, drawn)
+
+
+def _watchdog(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
+    t_limit = contract.t_terminate_days(tranche)
+    assert t_limit is not None
+    yield c.env.timeout(max(0.0, t_limit - c.now))
+    if tranche.t_online_days is not None:
+        return
+    tranche.cancelled = True
+    contract.status = "terminated"
+    c.sites[contract.site].committed_it_mw -= tranche.it_mw
+    event = c.log("contract.terminated", cause=contract.signed_event, contract=contract.id,
+                  tranche=tranche.index, customer=contract.customer, it_mw=tranche.it_mw,
+                  late_days=c.now - (tranche.t_needed_by_days or c.now))
+    if tranche.prepaid_usd > 0:
+        pay(c.model, c.name, contract.customer, tranche.prepaid_usd, "financing.refund", event)
+        c.deferred_revenue_usd -= tranche.prepaid_usd
+        tranche.prepaid_usd = 0.0
+
+
+def _retire_batch(c: Neocloud, batch: GpuBatch) -> ProcessBody:
+    yield c.env.timeout(max(0.0, batch.t_retire_days - c.now))
+    batch.in_service = False
+    c.sites[batch.site].remove_gpus(batch.it_mw)
+    c.loads_changed()
+    c.log("gpu.retired", generation=batch.generation, gpus=batch.gpus, site=batch.site)
+
+
+def curtail_site(c: Neocloud, site: Site, mw: float, hours: float,
+                 cause: int) -> tuple[float, float]:
+    """Shed load for a grid emergency: pause ASICs first; cut AI only for what remains."""
+    mining_cut, ai_cut = site.curtail_plan(mw)
+    if mining_cut > 0:
+        ehs = mining_cut / site.j_per_th
+        site.mining_paused_ehs += ehs
+        c.loads_changed()
+        c.process(_resume_after(c, site, ehs, hours))
+    if ai_cut > 0:
+        revenue_per_it_mw_day = _contract_revenue_per_it_mw_day(c, site.name)
+        credit = (ai_cut / site.pue * revenue_per_it_mw_day * hours / 24.0
+                  * AI_CUT_CREDIT_MULTIPLE)
+        event = c.log("grid.ai_load_cut", cause=cause, site=site.name, mw=ai_cut, hours=hours,
+                      amount_usd=credit)
+        c.model.ledger.post(c.name, "opex.curtailment_credit", -credit, c.now, event)
+    return mining_cut, ai_cut
+
+
+def _resume_after(c: Neocloud, site: Site, ehs: float, hours: float) -> ProcessBody:
+    yield c.env.timeout(hours / 24.0)
+    site.mining_paused_ehs = max(0.0, site.mining_paused_ehs - ehs)
+    c.loads_changed()
+
+
+def _contract_revenue_per_it_mw_day(c: Neocloud, site: str) -> float:
+    fees = [(k.fee_usd_per_day(t), t.it_mw) for k in c.contracts if k.site == site
+            for t in k.tranches if t.t_online_days is not None and not t.cancelled]
+    mw = sum(m for _, m in fees)
+    return sum(f for f, _ in fees) / mw if mw > 0 else 0.0

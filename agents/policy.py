@@ -1,0 +1,204 @@
+"""A neocloud's decisions, in one swappable object: bids, mining, speculative GPUs.
+
+``DefaultPolicy`` bids where it can deliver soonest: the site with the most unpromised
+power, a ready date from power, hall and GPU lead times, and a price at the market rent
+(GPU cloud) or a target yield on the shell (lease), plus its markup. Each month it idles
+ASICs whose hashprice no longer covers their power, restarts them when it does, and orders
+speculative cloud GPUs as its parameters say.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from abm.agent import ProcessBody
+from agents.contracts import Contract, Tranche
+from agents.site import Site
+from agents.tender import Bid, Tender
+
+if TYPE_CHECKING:
+    from agents.neocloud import Neocloud
+
+BID_PREP_DAYS = 7.0
+MIN_BID_MW = 25.0
+HOURS_PER_DAY = 24.0
+SPECULATIVE_QUARTER_DAYS = 365.0 / 4.0
+
+
+class Policy(Protocol):
+    """What a neocloud's decision-maker must answer."""
+
+    def plan(self, c: Neocloud) -> None:
+        """Monthly decisions (mining, speculative capacity, power)."""
+
+    def bid(self, c: Neocloud, tender: Tender) -> ProcessBody:
+        """Prepare and submit a bid (or decline) for ``tender``."""
+        ...
+
+    def quote(self, c: Neocloud, tender: Tender) -> Bid | None:
+        """The bid this company would make for ``tender`` right now, if any."""
+
+
+class DefaultPolicy:
+    """The reference decision rules, parameterized by the company's ``PolicySpec``."""
+
+    def __init__(self) -> None:
+        self._t_last_speculative = -1e9
+
+    # --- monthly ---------------------------------------------------------------------
+    def plan(self, c: Neocloud) -> None:
+        """Pause or resume ASICs by margin; place speculative GPU orders."""
+        if c.spec.policy.pause_unprofitable_mining:
+            self._steer_mining(c)
+        self._order_speculative(c)
+
+    def _steer_mining(self, c: Neocloud) -> None:
+        usd_per_eh_day = c.btc.usd_per_eh_day.at(c.now)
+        cost_per_eh_day = c.spec.mining_j_per_th * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
+        profitable = usd_per_eh_day > cost_per_eh_day
+        for site in c.sites.values():
+            if site.mining_ehs <= 0:
+                continue
+            if not profitable and site.mining_paused_ehs < site.mining_ehs:
+                site.mining_paused_ehs = site.mining_ehs
+                c.loads_changed()
+                c.log("mining.paused", site=site.name, ehs=site.mining_ehs,
+                      hashprice_usd_per_ph_day=usd_per_eh_day / 1000.0)
+            elif profitable and site.mining_paused_ehs > 0:
+                site.mining_paused_ehs = 0.0
+                c.loads_changed()
+                c.log("mining.resumed", site=site.name, ehs=site.mining_ehs,
+                      hashprice_usd_per_ph_day=usd_per_eh_day / 1000.0)
+
+    def _order_speculative(self, c: Neocloud) -> None:
+        policy = c.spec.policy
+        if not policy.speculative_gpus_per_quarter or policy.speculative_site is None:
+            return
+        if policy.speculative_until is not None and c.model.today > policy.speculative_until:
+            return
+        if c.now - self._t_last_speculative < SPECULATIVE_QUARTER_DAYS - 1e-9:
+            return
+        site = c.sites[policy.speculative_site]
+        generation = c.vendor.latest_generation(c.now)
+        kw = c.vendor.generations[generation].kw_it_per_gpu
+        gpus = policy.speculative_gpus_per_quarter
+        it_mw = gpus * kw / 1000.0
+        if site.uncommitted_it_mw < it_mw:
+            return
+        self._t_last_speculative = c.now
+        from agents.delivery import start_contract
+
+        decision = c.log("capacity.planned", site=site.name, gpus=gpus, it_mw=it_mw,
+                         generation=generation)
+        own = Contract(f"{c.name}.cloud.{decision}", c.name, c.name, site.name, "gpu_cloud",
+                       0.0, 1.0, gpu_generation=generation)
+        own.tranches.append(Tranche(1, it_mw, gpus, 0.0))
+        own.signed_event = decision
+        c.speculative.append(own)
+        start_contract(c, own)
+
+    # --- tenders -----------------------------------------------------------------------
+    def bid(self, c: Neocloud, tender: Tender) -> ProcessBody:
+        """Wait the preparation time, then submit the quote (if any) before the deadline."""
+        yield c.env.timeout(min(BID_PREP_DAYS, max(0.0, tender.t_deadline_days - c.now)))
+        bid = self.quote(c, tender)
+        if bid is not None and c.now <= tender.t_deadline_days:
+            tender.bids.append(bid)
+
+    def quote(self, c: Neocloud, tender: Tender) -> Bid | None:
+        """Price and date a bid from the best site; None if no site can host it."""
+        policy = c.spec.policy
+        mw = min(tender.it_mw, policy.max_bid_mw)
+        site = _best_site(c, mw)
+        if site is None:
+            return None
+        mw = min(mw, site.uncommitted_it_mw)
+        need_per_mw = equity_need_per_it_mw(c, tender.kind, site.free_halls_mw < mw)
+        affordable_mw = funding_headroom_usd(c) / need_per_mw if need_per_mw > 0 else mw
+        mw = min(mw, affordable_mw)
+        if mw < min(MIN_BID_MW, tender.it_mw):
+            return None
+        t_power = _power_ready_day(c, site, mw)
+        if t_power is None:
+            return None
+        t_hall = c.now if site.free_halls_mw >= mw else c.now + policy.hall_build_days_median
+        t_ready = max(t_power, t_hall)
+        gpus, generation = 0, None
+        if tender.kind == "gpu_cloud":
+            generation = c.vendor.latest_generation(c.now)
+            gen = c.vendor.generations[generation]
+            gpus = int(mw * 1000.0 / gen.kw_it_per_gpu)
+            t_ship = c.vendor.quote_ship_day(generation, gpus, c.now) + policy.transit_days
+            t_ready = max(t_ready, t_ship)
+            price = c.vendor.rental_usd_per_gpu_hour(generation, t_ready) * (1 + policy.bid_markup)
+        else:
+            price = (policy.shell_capex_usd_per_mw * policy.lease_yield_annual / 12.0 / 1000.0
+                     * (1 + policy.bid_markup))
+        t_ready += policy.commissioning_days
+        unit = "price_usd_per_gpu_hour" if tender.kind == "gpu_cloud" else "rent_usd_per_kw_month"
+        event = c.log("bid.submitted", cause=tender.opened_event, tender=tender.id,
+                      customer=tender.customer, site=site.name, it_mw=mw,
+                      ready_date=c.model.clock.date_of(t_ready).isoformat(), **{unit: price})
+        return Bid(tender.id, c.name, site.name, mw, t_ready, price, gpus, generation,
+                   c.spec.credit_rating, event)
+
+
+def funding_headroom_usd(c: Neocloud) -> float:
+    """Equity the company could still put into new projects.
+
+    Cash above its buffer, plus the new equity it would raise (a share of its market cap,
+    at most a year of at-the-market sales), less the equity part of GPUs ordered but
+    unpaid and of halls still to be built.
+    """
+    spec = c.spec
+    pending_builds = sum(p.remaining_usd(c.now) * (1.0 - p.debt_share) for p in c.builds)
+    pending = c.unpaid_gpu_usd * (1.0 - spec.gpu_debt_share) + pending_builds
+    raise_capacity = min(spec.policy.max_new_equity_share * c.share_price_usd()
+                         * c.shares_outstanding,
+                         spec.atm_max_usd_per_month * 12.0) if spec.listed else 0.0
+    return c.cash_usd - spec.cash_buffer_usd + raise_capacity - pending
+
+
+def equity_need_per_it_mw(c: Neocloud, kind: str, needs_hall: bool) -> float:
+    """Equity a new IT MW takes: the unborrowed part of its GPUs (cloud) and its hall."""
+    spec, policy = c.spec, c.spec.policy
+    hall_per_mw = policy.hall_capex_usd_per_mw if kind == "gpu_cloud" else (
+        policy.shell_capex_usd_per_mw)
+    need = hall_per_mw * (1.0 - spec.building_debt_share) if needs_hall else 0.0
+    if kind == "gpu_cloud":
+        gen = c.vendor.generations[c.vendor.latest_generation(c.now)]
+        need += gen.price_usd_per_gpu * 1000.0 / gen.kw_it_per_gpu * (1.0 - spec.gpu_debt_share)
+    return need
+
+
+def _best_site(c: Neocloud, mw: float) -> Site | None:
+    """The site that can host the most of ``mw`` soonest (energized headroom first)."""
+    candidates = [s for s in c.sites.values() if s.uncommitted_it_mw >= min(mw, 25.0)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (_energized_room_it_mw(c, s) >= mw,
+                                          s.uncommitted_it_mw, s.name))
+
+
+def _mining_that_stays_mw(c: Neocloud, site: Site) -> float:
+    return 0.0 if c.spec.policy.mining_to_ai else site.mining_load_mw
+
+
+def _energized_room_it_mw(c: Neocloud, site: Site) -> float:
+    """IT MW the site's energized power can host beyond what is promised (ASICs may go)."""
+    return (site.energized_mw - _mining_that_stays_mw(c, site)) / site.pue - site.committed_it_mw
+
+
+def _power_ready_day(c: Neocloud, site: Site, mw: float) -> float | None:
+    """When the site can power ``mw`` more IT beyond its promises: now, later, or never.
+
+    Later is when the utility's expected energizations first cover every promise plus this
+    one, with the policy's allowance for slips.
+    """
+    needed_mw = (site.committed_it_mw + mw) * site.pue + _mining_that_stays_mw(c, site)
+    day = site.day_power_reaches(needed_mw)
+    if day is None:
+        return None
+    if day <= c.now:
+        return c.now
+    return day + c.spec.policy.power_slip_allowance_days
