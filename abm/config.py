@@ -89,17 +89,30 @@ def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str,
 
 
 def set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
-    """Set ``a.b.c`` in nested dicts; every table on the way must already exist."""
+    """Set ``a.b.c`` (or ``a.list.0.c``) in nested tables; every step must already exist."""
     parts = key.split(".")
     node: Any = data
     for depth, part in enumerate(parts[:-1]):
-        child = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(child, dict):
+        child = _step(node, part)
+        if not isinstance(child, dict | list):
             where = ".".join(parts[: depth + 1])
-            options = _options(node)
-            raise ConfigError(source, key, f"no table {where!r}{options}")
+            raise ConfigError(source, key, f"no table {where!r}{_options(node)}")
         node = child
-    node[parts[-1]] = value
+    last = parts[-1]
+    if isinstance(node, list):
+        if not last.isdigit() or int(last) >= len(node):
+            raise ConfigError(source, key, f"expected an index below {len(node)}")
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _step(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    return None
 
 
 def source_of(key: str, origin: Mapping[str, str], default: str) -> str:
@@ -166,6 +179,8 @@ def _expected(err: Any) -> str:
 
 
 def _options(node: Any) -> str:
+    if isinstance(node, list):
+        return f" (a list of {len(node)}: use an index 0-{len(node) - 1})"
     if isinstance(node, dict) and node:
         names = ", ".join(sorted(str(k) for k in node)[:12])
         return f" (found: {names})"
