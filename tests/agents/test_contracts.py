@@ -30,7 +30,9 @@ def test_billing_over_the_term_sums_to_value_and_credits_back_the_prepayment(
     while t < end:
         t1 = min(end, t + steps[i % len(steps)])
         line = k.bill(tr, t, t1)
-        revenue, credit, t, i = revenue + line.revenue_usd, credit + line.prepayment_credit_usd, t1, i + 1
+        revenue += line.revenue_usd
+        credit += line.prepayment_credit_usd
+        t, i = t1, i + 1
     assert revenue == pytest.approx(9.7e9, rel=1e-9)
     assert credit == pytest.approx(0.2 * 9.7e9, rel=1e-9)
 
