@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class Section(BaseModel):
     """Base of every world section: strict keys, finite numbers, optional sources."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
     sources: dict[str, str] = Field(default_factory=dict)
 

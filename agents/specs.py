@@ -26,6 +26,11 @@ class WorldInfo(Section):
     description: str = ""
     start_date: dt.date
     until: dt.date = Field(description="default horizon of a run")
+    study_time_scale: float = Field(default=1.0, gt=0, le=20, description=(
+        "multiplies every grid study time (company, batch and background requests)"))
+    build_time_scale: float = Field(default=1.0, gt=0, le=20, description=(
+        "multiplies build times: energization after approval, listed interconnect slips, "
+        "hall build days and listed hall slips"))
 
     @model_validator(mode="after")
     def _ordered(self) -> WorldInfo:
@@ -228,6 +233,14 @@ class WorldSpec(Section):
                     return (f"neoclouds.{name}.sites.{site_name}.utility",
                             f"expected one of the utilities {sorted(self.utilities)}, "
                             f"got {site.utility!r}")
+                grid = self.utilities[site.utility].grid
+                attach = grid.sites.get(site_name) if grid is not None else None
+                if attach is not None and site.secured_mw > attach.attach_capacity_mw + 1e-9:
+                    return (f"neoclouds.{name}.sites.{site_name}.secured_mw",
+                            f"expected at most the grid connection of {site_name} "
+                            f"(utilities.{site.utility}.grid.sites.{site_name}."
+                            f"attach_capacity_mw = {attach.attach_capacity_mw:g}), "
+                            f"got {site.secured_mw:g}")
         for uname, utility in self.utilities.items():
             for i, ic in enumerate(utility.interconnects):
                 key = f"utilities.{uname}.interconnects.{i}"
