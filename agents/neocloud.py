@@ -61,6 +61,7 @@ class Neocloud(Agent):
         self.leases: list[Contract] = []
         self.speculative: list[Contract] = []
         self.unpaid_gpu_usd = 0.0
+        self.seeking_power = False
         self.builds: list[BuildProgram] = []
         self.loans: list[AmortizingLoan] = []
         self.notes = [ConvertibleNote(c.name, c.principal_usd, c.coupon_rate,
@@ -71,6 +72,7 @@ class Neocloud(Agent):
         self.online_events: dict[tuple[str, int], int] = {}
         self.billed: set[tuple[str, int]] = set()
         self.policy: Policy | None = None
+        self.build_time_scale = 1.0  # the world's knob (WorldInfo), set by the builder
         self._power_changed = model.env.event()
         self.mining = Accrual(self.hashrate_ehs)
         self.load = Accrual(self.own_load_mw)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from abm.agent import ProcessBody
 from agents.contracts import Contract, Tranche
+from agents.power_seeking import seek_power
 from agents.site import Site
 from agents.tender import Bid, Tender
 
@@ -47,10 +48,12 @@ class DefaultPolicy:
 
     # --- monthly ---------------------------------------------------------------------
     def plan(self, c: Neocloud) -> None:
-        """Pause or resume ASICs by margin; place speculative GPU orders."""
+        """Pause or resume ASICs by margin; place speculative GPU orders; seek power."""
         if c.spec.policy.pause_unprofitable_mining:
             self._steer_mining(c)
         self._order_speculative(c)
+        if c.bids_on is not None:
+            seek_power(c, funding_headroom_usd(c))
 
     def _steer_mining(self, c: Neocloud) -> None:
         usd_per_eh_day = c.btc.usd_per_eh_day.at(c.now)

@@ -162,6 +162,11 @@ def test_pipeline_runs_in_the_base_world() -> None:
     model.run(dt.date(2026, 6, 30))
     iren = model.agent("iren", Neocloud)
     assert iren.sites["childress"].energized_mw > 0
-    assert len(pipeline.open_candidates("ERCOT")) == 6
+    ercot = [n for n, c in world.pipeline.candidates.items() if c.region == "ERCOT"]
+    assert len(ercot) == 6
+    views = [pipeline.candidate(n) for n in ercot]
+    assert {v.name for v in views if v.status == "open"} == {
+        v.name for v in pipeline.open_candidates("ERCOT")}
+    assert all(v.holder is not None for v in views if v.status in ("filed", "acquired"))
     oncor = model.agent("oncor", Utility)
     assert oncor.deliverable_mw("tx_permian_greenfield") <= 1_000.0
