@@ -3,8 +3,10 @@
 ``RUN`` is a folder written by ``abm run --out DIR``, or ``EXPERIMENT_DIR:RUN_ID`` (also
 ``EXPERIMENT_DIR --run RUN_ID``). One run of an experiment is looked up as the per-run
 folder ``EXPERIMENT_DIR/runs/RUN_ID/`` holding the files of a run folder (``run.json``,
-``path.parquet``, ``events.parquet``; ``ledger.parquet`` optional). If the experiment
-store keeps runs elsewhere, :func:`experiment_run_folder` is the one place to change.
+``path.parquet``, ``events.parquet``; ``ledger.parquet`` optional). Experiments keep
+only paths and summaries in their shards, so the first time one run is asked for, it is
+made again from ``experiment.json`` (runs are deterministic by seed: the same world,
+scenarios, overrides and seed give the same timeline) and kept in that folder.
 Every mistake is a :class:`~abm.config.ConfigError` so the command prints one line.
 """
 
@@ -54,12 +56,44 @@ def experiment_run_folder(experiment: Path, run_id: str, source: str) -> Path:
         raise ConfigError(source, f"{experiment}:{run_id}", "not an experiment folder (it has "
                           "no experiment.json, runs/ or shards/)")
     folder = experiment / RUNS_SUBFOLDER / run_id
+    if not folder.is_dir() and (experiment / "experiment.json").is_file():
+        _remake_run(experiment, run_id, folder, source)
     if not folder.is_dir():
         known = sorted(p.name for p in (experiment / RUNS_SUBFOLDER).glob("*") if p.is_dir())
         hint = (f"; known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''}"
                 if known else f"; {experiment} has no {RUNS_SUBFOLDER}/ folder of per-run files")
         raise ConfigError(source, f"{experiment}:{run_id}", f"no such run in the experiment{hint}")
     return folder
+
+
+def _remake_run(experiment: Path, run_id: str, folder: Path, source: str) -> None:
+    """Make run ``run_id`` of an experiment again from its manifest, into ``folder``."""
+    from abm.config import parse_override
+    from experiments.specs import parse_run_id
+    from experiments.store import read_manifest
+    from worlds.run import run_world
+
+    ids = parse_run_id(run_id)
+    design = read_manifest(experiment).get("design", {})
+    points = design.get("points", [])
+    if ids is None or ids[0] >= len(points):
+        return
+    point = points[ids[0]]
+
+    def pairs(raw: list[list[object]]) -> list[tuple[str, object]]:
+        return [(str(k), parse_override(f"{k}={v}")[1] if isinstance(v, str) else v)
+                for k, v in raw]
+
+    result = run_world(str(design["world"]), int(design["base_seed"]) + ids[1],
+                       design.get("until"),
+                       pairs(design.get("overrides", [])) + pairs(point.get("overrides", [])),
+                       scenarios=[*design.get("scenarios", []), *point.get("scenarios", [])])
+    result.meta["experiment"] = {"folder": str(experiment), "run_id": run_id,
+                                 "remade_from": "experiment.json"}
+    try:
+        result.save(folder)
+    except OSError as exc:
+        raise ConfigError(source, str(folder), f"cannot write the remade run ({exc})") from None
 
 
 def resolve_run(arg: str, run_id: str | None = None, *, source: str = "RUN") -> RunResult:

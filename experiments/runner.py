@@ -1,0 +1,204 @@
+"""Carry out a plan: validate, open the folder, run what is missing, aggregate, analyse, report.
+
+The order matters for the promises an experiment makes: everything the user typed is
+validated before any run; the folder's ``experiment.json`` is written before the first
+shard, so an interrupted experiment can be resumed by the same command; runs already in
+``shards/`` are skipped; results are read back from shards in run-id order, so they are
+identical whatever the executor, the worker count, or how many times it was resumed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.aggregate import DEFAULT_BUDGET_BYTES, aggregate, peak_rss_mb
+from experiments.executors import batch_size, batches, check_options, make_executor
+from experiments.outcomes import Outcome, parse_outcome
+from experiments.progress import progress_bar
+from experiments.shards import atomic_write_frame
+from experiments.specs import Plan, RunSpec
+from experiments.store import SCRATCH, ExperimentStore
+from experiments.validate import PlanCheck, plan_input_hashes, validate_plan
+
+Echo = Callable[[str], object]
+DEFAULT_ROOT = Path("experiments_out")
+
+
+@dataclass
+class RunStats:
+    """How the command went: runs made now, skipped, failed, speed and parent memory."""
+
+    executor: str = ""
+    ran: int = 0
+    skipped: int = 0
+    failed: int = 0
+    missing: int = 0
+    startup_seconds: float = 0.0
+    """Seconds to start the executor (a Dask cluster; a local pool starts lazily)."""
+    run_seconds: float = 0.0
+    """Seconds from starting the executor to the last run's end."""
+    aggregate_seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    executor_error: str = ""
+    reported_ok: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def runs_per_second(self) -> float:
+        """Runs made per second, start-up included."""
+        return self.ran / self.run_seconds if self.run_seconds > 0 else float("nan")
+
+
+@dataclass
+class ExperimentResult:
+    """An experiment's folder and tidy results (one row per run; bands; analyses)."""
+
+    folder: Path
+    plan: Plan
+    summary: pd.DataFrame
+    bands: pd.DataFrame
+    failures: pd.DataFrame
+    comparison: pd.DataFrame | None = None
+    sensitivity: pd.DataFrame | None = None
+    design: pd.DataFrame | None = None
+    stats: RunStats = field(default_factory=RunStats)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Every run of the plan finished."""
+        return self.stats.failed == 0 and self.stats.missing == 0
+
+
+def default_folder(plan: Plan) -> Path:
+    """``experiments_out/<kind>-<world>-<fingerprint>``: the same command, the same folder."""
+    return DEFAULT_ROOT / f"{plan.kind}-{Path(plan.world).stem}-{plan.fingerprint()[:8]}"
+
+
+def _silent(_line: str) -> None:
+    return None
+
+
+def prepare(plan: Plan, outcomes: Sequence[str] = ()) -> tuple[Plan, PlanCheck, list[Outcome]]:
+    """Validate a plan and its outcomes; attach the hashes of what the runs depend on."""
+    check = validate_plan(plan)
+    parsed = [parse_outcome(o, check.metrics, check.start_date, check.until) for o in outcomes]
+    return dataclasses.replace(plan, inputs=plan_input_hashes(plan)), check, parsed
+
+
+def _execute_runs(todo: list[RunSpec], store: ExperimentStore, stats: RunStats, *,
+                  workers: int, dask: str | None, quiet: bool, echo: Echo) -> None:
+    started = time.perf_counter()
+    with make_executor(workers, dask) as executor:
+        stats.executor = executor.description
+        stats.startup_seconds = time.perf_counter() - started
+        echo(f"running {len(todo)} runs on {executor.description}")
+        size = batch_size(len(todo), executor.workers)
+        bar = progress_bar(len(todo), "runs", quiet=quiet)
+        try:
+            for outcomes in executor.run(batches(todo, size), str(store.folder)):
+                stats.reported_ok.update(o.run_id for o in outcomes if o.ok)
+                stats.ran += len(outcomes)
+                stats.failed += sum(not o.ok for o in outcomes)
+                bar.update(len(outcomes))
+                if stats.failed:
+                    bar.set_postfix(failed=stats.failed)
+        except KeyboardInterrupt:
+            bar.close()
+            done = len(store.finished())
+            echo(f"interrupted: {done} runs are saved in {store.folder}; run the same command "
+                 "again to resume")
+            raise
+        except Exception as exc:  # a dead worker process or cluster: keep what finished
+            stats.executor_error = f"{type(exc).__name__}: {exc}"
+        finally:
+            bar.close()
+            stats.run_seconds = time.perf_counter() - started
+
+
+def execute(plan: Plan, *, out: str | Path | None = None, workers: int = 1,
+            dask: str | None = None, quiet: bool = True, force: bool = False,
+            report: bool = True, outcomes: Sequence[str] = (), confidence: float = 0.95,
+            command: str = "", echo: Echo | None = None,
+            budget_bytes: int = DEFAULT_BUDGET_BYTES) -> ExperimentResult:
+    """Run ``plan`` into ``out`` (resuming it) and return the aggregated results."""
+    say = echo or _silent
+    check_options(workers, dask)
+    plan, check, parsed = prepare(plan, outcomes)
+    folder = Path(out) if out is not None else default_folder(plan)
+    analysis = {"outcomes": [o.text for o in parsed], "confidence": confidence}
+    runs = list(plan.runs())
+    stats = RunStats()
+    with ExperimentStore.open(folder, plan, force=force, command=command,
+                              analysis=analysis) as store:
+        done = store.finished()
+        todo = [r for r in runs if r.run_id not in done]
+        stats.skipped = len(runs) - len(todo)
+        say(_header(plan, check, stats.skipped))
+        if todo:
+            _execute_runs(todo, store, stats, workers=workers, dask=dask, quiet=quiet,
+                          echo=say)
+        result = _collect(plan, check, store, runs, stats, parsed, confidence, quiet,
+                          budget_bytes)
+        if report:
+            from experiments.reporting import write_report
+
+            write_report(folder)
+    return result
+
+
+def _header(plan: Plan, check: PlanCheck, skipped: int) -> str:
+    shape = (f"{len(plan.points)} points x {plan.reps} reps" if len(plan.points) > 1
+             else f"{plan.reps} reps")
+    last = plan.seed + plan.reps - 1
+    seeds = f"seed {plan.seed}" if last == plan.seed else f"seeds {plan.seed}-{last}"
+    resumed = f"; {skipped} already done, resuming" if skipped else ""
+    return (f"{plan.kind} {Path(plan.world).stem}: {plan.n_runs} runs ({shape}), {seeds}, "
+            f"{check.start_date} to {check.until}{resumed}")
+
+
+def _collect(plan: Plan, check: PlanCheck, store: ExperimentStore, runs: list[RunSpec],
+             stats: RunStats, parsed: list[Outcome], confidence: float, quiet: bool,
+             budget_bytes: int) -> ExperimentResult:
+    started = time.perf_counter()
+    shards = store.finished()
+    ids = {r.run_id for r in runs}
+    records = store.failure_records(ids - set(shards))
+    failures = {rec["run_id"]: rec["error"] for rec in records}
+    stats.failed = len(failures)
+    stats.missing = len(ids - set(shards) - set(failures))
+    unseen = stats.reported_ok - set(shards)
+    if unseen and not stats.executor_error:
+        stats.executor_error = (f"workers reported {len(unseen)} runs done whose shards are not "
+                                f"in {store.shards}; with a remote Dask cluster the --out "
+                                "folder must be on a file system the workers share")
+
+    def bar(total: int, label: str) -> Any:
+        return progress_bar(total, label, quiet=quiet, unit="shard")
+
+    agg = aggregate(runs, shards, failures, budget_bytes=budget_bytes,
+                    spill_dir=store.folder / SCRATCH, progress=bar)
+    atomic_write_frame(agg.summary, store.folder / "summary.parquet")
+    atomic_write_frame(agg.bands, store.folder / "bands.parquet")
+    result = ExperimentResult(folder=store.folder, plan=plan, summary=agg.summary,
+                              bands=agg.bands, failures=_failure_frame(records), stats=stats)
+    if not agg.summary.empty and (agg.summary["status"] == "ok").any():
+        from experiments.analyses import analyse
+
+        analyse(result, check, shards, parsed, confidence)
+    stats.aggregate_seconds = time.perf_counter() - started
+    stats.peak_rss_mb = peak_rss_mb()
+    return result
+
+
+def _failure_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = ["run_id", "arm", "seed", "overrides", "scenarios", "error", "traceback"]
+    rows = [{c: (str(r.get(c)) if c in ("overrides", "scenarios") else r.get(c))
+             for c in columns} for r in records]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,144 @@
+"""Shards: one small Parquet file per finished run, written atomically by the worker.
+
+A shard holds the run's month-end path as a matrix: a ``date`` column and a ``values``
+column whose row is the fixed-size list of every metric's value that month. The Parquet
+footer carries one JSON document: the run's spec, the metric names (in column order),
+the month ends and the run's event counts by kind. A matrix reads back several times
+faster than one Parquet column per metric, and the footer alone tells what a shard
+holds. :func:`read_path` gives the path as the usual DataFrame.
+
+A shard is written to a hidden temporary name in the same folder, flushed, then renamed
+over its final name, so a reader never sees a half-written shard, and listings match
+final names only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from experiments.specs import RunSpec, parse_run_id
+
+RUN_KEY = b"abm.run"
+SUFFIX = ".parquet"
+
+
+def shard_path(folder: Path, run_id: str) -> Path:
+    """Where run ``run_id``'s shard lives in a shard folder."""
+    return folder / f"{run_id}{SUFFIX}"
+
+
+def _temporary(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
+def atomic_write_bytes(target: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``target`` via a flushed temporary file and a rename."""
+    tmp = _temporary(target)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_table(table: pa.Table, target: Path) -> None:
+    """Write an Arrow table as Parquet to ``target`` atomically (temporary file + rename)."""
+    tmp = _temporary(target)
+    try:
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_frame(frame: pd.DataFrame, target: Path) -> None:
+    """Write a DataFrame (without its index) as Parquet atomically."""
+    atomic_write_table(pa.Table.from_pandas(frame, preserve_index=False), target)
+
+
+def write_shard(folder: Path, spec: RunSpec, path: pd.DataFrame,
+                events: Mapping[str, int]) -> Path:
+    """Write a run's shard: its path matrix, and its spec, metrics, dates, events in the footer."""
+    dates = pd.DatetimeIndex(path.index).as_unit("ns")
+    matrix = np.ascontiguousarray(path.to_numpy(dtype="float64"))
+    n_metrics = matrix.shape[1]
+    values = pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel(), type=pa.float64()),
+                                               n_metrics)
+    doc = {"spec": dataclasses.asdict(spec), "metrics": [str(c) for c in path.columns],
+           "dates": [d.date().isoformat() for d in dates], "events": dict(events)}
+    table = pa.table({"date": pa.array(dates.values, type=pa.timestamp("ns")),
+                      "values": values})
+    table = table.replace_schema_metadata({RUN_KEY: json.dumps(doc, default=str).encode()})
+    target = shard_path(folder, spec.run_id)
+    atomic_write_table(table, target)
+    return target
+
+
+def list_shards(folder: Path) -> dict[str, Path]:
+    """Finished runs in a shard folder: run id -> shard (temporary files never match)."""
+    if not folder.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    for entry in os.scandir(folder):
+        name = entry.name
+        if name.endswith(SUFFIX) and not name.startswith("."):
+            rid = name[: -len(SUFFIX)]
+            if parse_run_id(rid) is not None:
+                found[rid] = Path(entry.path)
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class ShardHead:
+    """What a shard's footer says: spec, metric names, month ends and event counts."""
+
+    spec: dict[str, Any]
+    metrics: tuple[str, ...]
+    dates: np.ndarray
+    events: dict[str, int]
+
+
+def _head(metadata: Mapping[bytes, bytes] | None) -> ShardHead:
+    doc = json.loads((metadata or {})[RUN_KEY])
+    dates = np.array(doc["dates"], dtype="datetime64[D]").astype("datetime64[ns]")
+    return ShardHead(spec=doc["spec"], metrics=tuple(doc["metrics"]), dates=dates,
+                     events={str(k): int(v) for k, v in doc["events"].items()})
+
+
+def read_head(path: Path) -> ShardHead:
+    """Read a shard's footer only."""
+    return _head(pq.read_metadata(path).metadata)
+
+
+def read_matrix(path: Path) -> tuple[ShardHead, np.ndarray]:
+    """A shard's footer and its (month x metric) float matrix."""
+    table = pq.read_table(path)
+    head = _head(table.schema.metadata)
+    column = table.column("values").combine_chunks()
+    flat = column.flatten().to_numpy(zero_copy_only=False)
+    return head, np.asarray(flat, dtype="float64").reshape(len(head.dates), len(head.metrics))
+
+
+def read_path(path: str | Path) -> pd.DataFrame:
+    """A shard as the run's path: month-end DatetimeIndex ``date``, one column per metric."""
+    head, values = read_matrix(Path(path))
+    index = pd.DatetimeIndex(head.dates, name="date")
+    return pd.DataFrame(values, index=index, columns=list(head.metrics))

@@ -1,0 +1,88 @@
+"""Run specs in a worker process and write their shards (or failure records) there.
+
+These are plain top-level functions taking picklable arguments, so they run the same in
+the parent, in a spawned process pool or on a Dask worker. A run that raises leaves a
+failure record ``failures/<run_id>.json`` (seed, overrides, scenarios, traceback) and the
+batch goes on; only a small :class:`RunOutcome` travels back to the parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from experiments.shards import atomic_write_bytes, write_shard
+from experiments.specs import RunSpec
+from experiments.summary import event_counts
+
+SHARDS = "shards"
+FAILURES = "failures"
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What the parent hears about a run: its id, whether it worked, and how long it took."""
+
+    run_id: str
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def failure_path(folder: Path, run_id: str) -> Path:
+    """Where run ``run_id``'s failure record lives in an experiment folder."""
+    return folder / FAILURES / f"{run_id}.json"
+
+
+def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
+    """Run one spec; write its shard, or its failure record if it raises."""
+    from worlds.run import run_world
+
+    root = Path(folder)
+    started = time.perf_counter()
+    try:
+        result = run_world(spec.world, spec.seed, spec.until, spec.overrides,
+                           scenarios=spec.scenarios)
+        write_shard(root / SHARDS, spec, result.path, event_counts(result.events))
+    except Exception as exc:  # a failed run is recorded and the batch goes on
+        error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        record = {**asdict(spec), "error": error, "traceback": traceback.format_exc()}
+        atomic_write_bytes(failure_path(root, spec.run_id),
+                           json.dumps(record, indent=2, default=str).encode())
+        return RunOutcome(spec.run_id, False, time.perf_counter() - started, error)
+    failure_path(root, spec.run_id).unlink(missing_ok=True)
+    return RunOutcome(spec.run_id, True, time.perf_counter() - started)
+
+
+def run_batch(specs: Sequence[RunSpec], folder: str) -> list[RunOutcome]:
+    """Run a batch of specs in order (one executor task)."""
+    return [run_one(spec, folder) for spec in specs]
+
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def init_pool_worker() -> None:
+    """Process-pool initializer: leave Ctrl-C to the parent, and die with the parent.
+
+    A pool worker blocked on its task queue does not notice its parent being killed
+    (``kill -9``); a daemon thread watches the parent's pid and ends the worker when it
+    changes, so no orphan keeps running (a shard being written is left as a temporary
+    file that listings ignore).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="abm-parent-watch", daemon=True).start()

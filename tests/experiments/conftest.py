@@ -1,0 +1,59 @@
+"""Shared fixtures of the experiment tests: one small Monte Carlo folder, helpers."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments import ExperimentResult, monte_carlo
+
+UNTIL = "2025-11-30"  # one month: the mechanics, not the model, are under test
+REPS = 6
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "dask: starts a real Dask LocalCluster (deselect with "
+                            "-m 'not dask')")
+
+
+@pytest.fixture(scope="session")
+def mc_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[ExperimentResult,
+                                                               ExperimentResult]:
+    """Six seeds of the base world for a month, run in process (with its report) and on
+    a pool of two worker processes, one right after the other.
+    """
+    root = tmp_path_factory.mktemp("mc")
+    inline = monte_carlo("iren", reps=REPS, until=UNTIL, out=root / "inline", workers=1)
+    pooled = monte_carlo("iren", reps=REPS, until=UNTIL, out=root / "pool", workers=2,
+                         report=False)
+    return inline, pooled
+
+
+@pytest.fixture(scope="session")
+def small_mc(mc_pair: tuple[ExperimentResult, ExperimentResult]) -> ExperimentResult:
+    """The in-process run of :func:`mc_pair`."""
+    return mc_pair[0]
+
+
+@pytest.fixture(scope="session")
+def pooled_mc(mc_pair: tuple[ExperimentResult, ExperimentResult]) -> ExperimentResult:
+    """The process-pool run of :func:`mc_pair`."""
+    return mc_pair[1]
+
+
+def same_frames(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    """Exactly equal frames (no float tolerance)."""
+    pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True),
+                                  check_exact=True)
+
+
+@pytest.fixture
+def assert_same_results() -> Callable[[Path, Path], None]:
+    """A check that two experiment folders hold identical summary and bands files."""
+
+    def check(a: Path, b: Path) -> None:
+        for name in ("summary.parquet", "bands.parquet"):
+            same_frames(pd.read_parquet(a / name), pd.read_parquet(b / name))
+
+    return check
