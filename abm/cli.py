@@ -16,7 +16,8 @@ from typing import Any, NoReturn
 
 from abm.config import ConfigError, parse_override
 
-COMMAND_MODULES = ("abm.commands", "experiments.commands", "experiments.timeline_commands")
+COMMAND_MODULES = ("abm.commands", "experiments.commands", "experiments.timeline_commands",
+                   "worlds.commands")
 
 
 class Parser(argparse.ArgumentParser):

@@ -8,6 +8,7 @@ A world file is parsed, never executed.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import tomllib
 from collections.abc import Mapping
@@ -57,9 +58,20 @@ def read_toml(path: Path) -> dict[str, Any]:
     if not text.strip():
         raise ConfigError(name, "", "file is empty, expected TOML tables")
     try:
-        return tomllib.loads(text)
+        return copy.deepcopy(_parse_toml(text))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(name, "", f"invalid TOML: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_toml(text: str) -> dict[str, Any]:
+    """Parse TOML text, remembering the last few texts parsed.
+
+    A Monte Carlo worker reads the same world file for every run; parsing it costs ~10x
+    more than copying the parsed tables. Callers get a deep copy (they may change it), and
+    the key is the text itself, so an edited file is parsed again.
+    """
+    return tomllib.loads(text)
 
 
 def parse_override(text: str) -> tuple[str, Any]:

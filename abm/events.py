@@ -169,13 +169,11 @@ def _sparse_column(n: int, ids: list[int], values: list[Scalar]) -> Any:
     idx = np.asarray(ids, dtype="int64")
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, bool) for v in present):
-        out_b = pd.array([pd.NA] * n, dtype="boolean")
-        out_b[idx] = values
-        return out_b
+        data_b, mask_b = _masked(n, idx, values, "bool")
+        return pd.arrays.BooleanArray(data_b, mask_b)
     if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        out_i = pd.array([pd.NA] * n, dtype="Int64")
-        out_i[idx] = values
-        return out_i
+        data_i, mask_i = _masked(n, idx, values, "int64")
+        return pd.arrays.IntegerArray(data_i, mask_i)
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
         out_f = np.full(n, np.nan)
         out_f[idx] = [np.nan if v is None else v for v in values]
@@ -183,3 +181,17 @@ def _sparse_column(n: int, ids: list[int], values: list[Scalar]) -> Any:
     out_s = np.full(n, None, dtype=object)
     out_s[idx] = [None if v is None else str(v) for v in values]
     return out_s
+
+
+def _masked(n: int, idx: np.ndarray, values: list[Scalar], dtype: str) -> tuple[np.ndarray,
+                                                                              np.ndarray]:
+    """Data and missing-mask arrays of a nullable column.
+
+    Built directly, this is many times faster than filling a column of ``pd.NA``.
+    """
+    data = np.zeros(n, dtype=dtype)
+    mask = np.ones(n, dtype="bool")
+    known = np.fromiter((v is not None for v in values), dtype="bool", count=len(values))
+    data[idx[known]] = [v for v in values if v is not None]
+    mask[idx[known]] = False
+    return data, mask

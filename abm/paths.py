@@ -7,6 +7,8 @@ from a cumulative sum rather than looped over.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -19,16 +21,25 @@ class DailyPath:
             raise ValueError("a daily path needs a non-empty 1-d array")
         self._cum = np.concatenate(([0.0], np.cumsum(self.values)))
         self._days = np.arange(self._cum.size, dtype="float64")
+        self._last: tuple[float, float, float] = (np.nan, np.nan, np.nan)
 
     def at(self, t_days: float) -> float:
         """The value on the day containing ``t_days`` (the last day beyond the end)."""
-        k = min(max(int(np.floor(t_days + 1e-9)), 0), self.values.size - 1)
+        k = min(max(math.floor(t_days + 1e-9), 0), self.values.size - 1)
         return float(self.values[k])
 
     def integral(self, t0_days: float, t1_days: float) -> float:
-        """Exact integral of the path over [t0, t1] in value-days."""
+        """Exact integral of the path over [t0, t1] in value-days.
+
+        The last answer is kept: at a month close every company asks for the same period.
+        """
+        last_t0, last_t1, last = self._last
+        if t0_days == last_t0 and t1_days == last_t1:
+            return last
         lo, hi = np.interp([t0_days, t1_days], self._days, self._cum)
-        return float(hi - lo)
+        value = float(hi - lo)
+        self._last = (t0_days, t1_days, value)
+        return value
 
     def mean(self, t0_days: float, t1_days: float) -> float:
         """Average over [t0, t1]; the value at t0 if the interval is empty."""

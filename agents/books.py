@@ -2,9 +2,13 @@
 
 Mining revenue, AI fees (contracts and cloud capacity), lease rent paid, power, opex,
 building capex, depreciation, interest and debt service for the month just ended are
-computed from time-weighted accruals and posted to the ledger; then the financing rule
-runs: below its cash buffer, the company sells shares at the market (at a discount,
-within a monthly volume limit).
+computed from time-weighted accruals and posted to the ledger; then the company's
+financing looks ahead (:mod:`agents.financing`): the market reads its books, and a gap in
+its cash plan starts a raise.
+
+Debt is reported by instrument (GPU-backed, construction, convertible principal); diluted
+shares count in-the-money notes net of their capped calls (:mod:`agents.valuation`);
+market cap is the share price times basic shares.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from abm.finance.debt import AmortizingLoan, ConstructionLoan
 from abm.model import Model
+from agents import valuation as v
 from agents.contracts import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
@@ -28,7 +33,7 @@ METRICS: tuple[str, ...] = (
     "revenue_mining_usd", "opex_usd", "ebitda_usd", "capex_usd", "depreciation_usd",
     "interest_usd", "cash_usd", "debt_usd", "gpu_debt_usd", "convertible_principal_usd",
     "deferred_revenue_usd", "shares_outstanding", "shares_diluted", "share_price_usd",
-    "market_cap_usd", "hashrate_ehs", "btc_mined", "contracted_mw",
+    "market_cap_usd", "hashrate_ehs", "btc_mined", "contracted_mw", "construction_debt_usd",
 )
 
 
@@ -138,26 +143,8 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
         coupon = note.coupon_usd(t0, t1)
         post("interest.convertible", -coupon)
         m.interest_usd += coupon
-    if c.spec.listed:
-        _sell_shares_if_short(c)
     c.t_closed = t1
-
-
-def _sell_shares_if_short(c: Neocloud) -> None:
-    """First-cut financing rule: below the buffer, sell shares at the market to restore it."""
-    spec, cash = c.spec, c.cash_usd
-    if cash >= spec.cash_buffer_usd or spec.atm_max_usd_per_month <= 0:
-        return
-    amount = min(2.0 * spec.cash_buffer_usd - cash, spec.atm_max_usd_per_month)
-    price = c.share_price_usd() * (1.0 - spec.atm_discount)
-    outflow_usd, cause = c.model.ledger.largest_outflow(c.name)
-    gap = c.log("capital.gap", cause=cause, cash_usd=cash, buffer_usd=spec.cash_buffer_usd,
-                largest_outflow_usd=outflow_usd)
-    shares = amount / price
-    c.shares_outstanding += shares
-    issued = c.log("equity.issued", cause=gap, shares=shares, price_usd=price,
-                   amount_usd=amount, channel="atm")
-    c.model.ledger.post(c.name, "financing.equity", amount, c.now, issued)
+    c.financing.after_close()
 
 
 def sample_metrics(c: Neocloud) -> tuple[float, ...]:
@@ -165,29 +152,19 @@ def sample_metrics(c: Neocloud) -> tuple[float, ...]:
     sites = c.sites.values()
     m, t = c.month, c.now
     price = c.share_price_usd()
-    cloud_arr = sum(
-        b.gpus * b.utilization * HOURS_PER_DAY * 365.0
-        * (b.price_usd_per_gpu_hour if b.price_usd_per_gpu_hour is not None
-           else c.vendor.rental_usd_per_gpu_hour(b.generation, t))
-        for b in c.batches if b.contract is None and b.in_service)
-    gpu_debt = sum(loan.balance_usd for loan in c.loans)
-    project_debt = sum(p.loan.balance_usd for p in c.builds if p.loan is not None)
-    converts = sum(n.principal_usd for n in c.notes if n.outstanding)
-    in_money = sum(n.conversion_shares for n in c.notes
-                   if n.outstanding and price >= n.conversion_price_usd)
+    gpu_debt, project_debt = v.gpu_debt_usd(c), v.construction_debt_usd(c)
+    converts = v.convertible_principal_usd(c)
     values = (
         sum(s.secured_mw for s in sites), sum(s.energized_mw for s in sites),
         sum(s.it_built_mw for s in sites), sum(s.ai_load_mw for s in sites),
         sum(s.mining_load_mw for s in sites), sum(s.idle_mw for s in sites),
-        float(c.gpus),
-        cloud_arr + sum(k.contracted_arr_usd(t) for k in c.contracts),
-        cloud_arr + sum(k.run_rate_arr_usd(t) for k in c.contracts),
+        float(c.gpus), v.contracted_arr_usd(c, t), v.run_rate_arr_usd(c, t),
         m.revenue_usd, m.revenue_ai_usd, m.revenue_mining_usd, m.opex_usd, m.ebitda_usd,
         m.capex_usd, m.depreciation_usd, m.interest_usd, c.cash_usd,
         gpu_debt + project_debt + converts,
         gpu_debt, converts, c.deferred_revenue_usd, c.shares_outstanding,
-        c.shares_outstanding + in_money, price, price * c.shares_outstanding,
-        c.hashrate_ehs, m.btc_mined, sum(s.committed_it_mw for s in sites),
+        v.diluted_shares(c, price), price, price * c.shares_outstanding,
+        c.hashrate_ehs, m.btc_mined, sum(s.committed_it_mw for s in sites), project_debt,
     )
     m.reset()
     return values

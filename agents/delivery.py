@@ -1,11 +1,13 @@
 """Delivering contracts: each tranche is a SimPy process from signature to service.
 
 GPU cloud: hall build and GPU order start together; at shipment the customer prepays and
-the vendor is paid (with GPU-backed debt) within its terms; after transit, a ready hall and
-enough power (retiring ASICs if the policy allows), commissioning brings the tranche
-online. A lease: a powered shell is built and the tenant's load goes in. A watchdog
-terminates a tranche still not online past its contract's limit; GPUs already ordered
-for it still arrive, are paid for, and are sold as cloud capacity instead.
+the vendor is paid (with GPU-backed debt priced off the customer's credit, see
+:mod:`agents.financing`) within its terms; after transit, a ready hall and enough power
+(retiring ASICs if the policy allows), commissioning brings the tranche online, unless the
+company never managed to pay for its GPUs. A lease: a powered shell is built and the
+tenant's load goes in. A watchdog terminates a tranche still not online past its
+contract's limit; GPUs already ordered for it still arrive, are paid for, and are sold as
+cloud capacity instead.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import simpy
 
 from abm.agent import ProcessBody
-from abm.finance.debt import AmortizingLoan, ConstructionLoan
+from abm.finance.debt import ConstructionLoan
 from agents.books import BuildProgram, pay
 from agents.contracts import DAYS_PER_YEAR, Contract, Tranche
 from agents.fleet import GpuBatch
@@ -36,6 +39,8 @@ def start_contract(c: Neocloud, contract: Contract, cause: int | None = None,
             "contract.signed", cause=cause, customer=contract.customer, contract=contract.id,
             contract_kind=contract.kind, value_usd=contract.value_usd, it_mw=contract.it_mw,
             arr_usd=contract.arr_usd, site=contract.site, **signed_data)
+        if cause is not None:
+            c.financing.on_contract_signed(contract, contract.signed_event)
     for tranche in contract.tranches:
         c.sites[contract.site].committed_it_mw += tranche.it_mw
         if tranche.t_online_days is not None and tranche.t_online_days <= c.now:
@@ -69,24 +74,34 @@ def deliver(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
     hall = c.process(_build_hall(c, contract, tranche))
     ready_cause = contract.signed_event
     shipment: Shipment | None = None
+    paying: simpy.Process | None = None
     if contract.kind == "gpu_cloud":
         gen = contract.gpu_generation or c.vendor.latest_generation(c.now)
+        t_ship = (tranche.t_ship_days if tranche.t_ship_days is not None
+                  else c.vendor.quote_ship_day(gen, tranche.gpus, c.now))
+        ordered = len(c.model.log)  # the id of the vendor's gpu.ordered, logged first
         order = c.vendor.order(c.name, gen, tranche.gpus, contract.signed_event,
                                ship_day=tranche.t_ship_days)
         booked_usd = c.vendor.generations[gen].price_usd_per_gpu * tranche.gpus
         c.unpaid_gpu_usd += booked_usd
+        c.financing.commit_gpu(f"{contract.id}.{tranche.index}", booked_usd,
+                               0.0 if own_capacity else contract.prepayment_usd(tranche),
+                               max(t_ship, c.now) + contract.vendor_payment_days, ordered)
         shipment = yield order
         assert shipment is not None
         if not tranche.cancelled and not own_capacity:
             _prepay(c, contract, tranche, shipment.ship_event)
         cost = (shipment.cost_usd if contract.gpu_cost_usd_per_gpu is None
                 else contract.gpu_cost_usd_per_gpu * tranche.gpus)
-        c.process(_pay_vendor(c, contract, tranche.index, cost, booked_usd, shipment.ship_event))
+        paying = c.process(_pay_vendor(c, contract, tranche.index, cost, booked_usd,
+                                       shipment.ship_event))
         yield c.env.timeout(policy.transit_days)
         ready_cause = c.log("gpu.delivered", cause=shipment.ship_event, contract=contract.id,
                             tranche=tranche.index, gpus=tranche.gpus, site=site.name)
     yield hall
     yield c.env.timeout(policy.commissioning_days)
+    if paying is not None and not (yield paying):
+        return  # the vendor was never paid and took its GPUs back (gpu.payment_failed)
     it_mw = (tranche.gpus * shipment.kw_it_per_gpu / 1000.0) if shipment else tranche.it_mw
     while not site.can_install(it_mw):
         retired = site.retire_mining_for(it_mw * site.pue) if policy.mining_to_ai else 0.0
@@ -128,13 +143,14 @@ def _build_hall(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBod
         return
     site.hall_claims_mw += tranche.it_mw
     rng = c.stream(f"hall.{contract.id}.{tranche.index}")
+    scale = c.build_time_scale  # the world's knob: a power crunch stretches builds
     if tranche.t_hall_ready_days is not None:
-        slip_mean = contract.hall_slip_days_mean
+        slip_mean = contract.hall_slip_days_mean * scale
         t_ready = tranche.t_hall_ready_days + (float(rng.exponential(slip_mean))
                                                if slip_mean else 0.0)
     else:
-        days = policy.hall_build_days_median * float(np.exp(policy.hall_build_days_sigma
-                                                             * rng.standard_normal()))
+        days = policy.hall_build_days_median * scale * float(np.exp(
+            policy.hall_build_days_sigma * rng.standard_normal()))
         t_ready = c.now + days
     per_mw = policy.shell_capex_usd_per_mw if contract.kind == "lease" else (
         policy.hall_capex_usd_per_mw)
@@ -171,21 +187,12 @@ def _prepay(c: Neocloud, contract: Contract, tranche: Tranche, cause: int) -> No
 
 def _pay_vendor(c: Neocloud, contract: Contract, tranche_index: int, cost_usd: float,
                 booked_usd: float, cause: int) -> ProcessBody:
-    contract_id = contract.id
+    """Pay within the vendor's terms, with GPU-backed debt (:mod:`agents.financing`)."""
     yield c.env.timeout(contract.vendor_payment_days)
-    paid = c.log("gpu.paid", cause=cause, contract=contract_id, tranche=tranche_index,
-                 amount_usd=cost_usd)
+    paid = yield from c.financing.pay_gpus(f"{contract.id}.{tranche_index}", contract,
+                                           tranche_index, cost_usd, cause)
     c.unpaid_gpu_usd -= booked_usd
-    c.model.ledger.post(c.name, "capex.gpu", -cost_usd, c.now, paid)
-    c.month.capex_usd += cost_usd
-    loan_usd = cost_usd * c.spec.gpu_debt_share
-    if loan_usd > 0:
-        drawn = c.log("debt.drawn", cause=paid, instrument="gpu_backed", amount_usd=loan_usd,
-                      rate=c.spec.gpu_debt_rate, contract=contract_id)
-        c.loans.append(AmortizingLoan(f"gpu.{contract_id}.{tranche_index}", loan_usd,
-                                      c.spec.gpu_debt_rate,
-                                      c.spec.gpu_debt_term_years * DAYS_PER_YEAR, c.now))
-        c.model.ledger.post(c.name, "financing.debt", loan_usd, c.now, drawn)
+    return paid
 
 
 def _watchdog(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:

@@ -42,13 +42,15 @@ class GpuVendor(Agent):
         self.spec = spec
         self.generations = dict(sorted(spec.generations.items(),
                                        key=lambda kv: kv[1].available_date))
+        self._t_available = {name: model.clock.t_of(gen.available_date)
+                             for name, gen in self.generations.items()}
         self._booked: dict[tuple[str, int], float] = {}
         self.gpus_shipped = 0
         self.revenue_usd = 0.0
 
     def t_available(self, generation: str) -> float:
         """Sim day the generation first ships."""
-        return self.model.clock.t_of(self.generations[generation].available_date)
+        return self._t_available[generation]
 
     def latest_generation(self, t_days: float) -> str:
         """The newest generation shipping by ``t_days`` (the oldest if none yet)."""

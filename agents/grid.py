@@ -7,8 +7,9 @@ gets only the extra flow the grid can carry while every committed load is still 
 each load that connects shrinks what the others can get.
 
 Max flows are computed only when asked (at study decisions), on a small graph (tens of
-nodes, well under a millisecond each); while the committed loads are known to fit, their
-flow is their sum and needs no computation.
+nodes, well under a millisecond each, by :mod:`agents.maxflow`: networkx's Edmonds-Karp
+on plain dicts); while the committed loads are known to fit, their flow is their sum and
+needs no computation.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import networkx as nx
-from networkx.algorithms.flow import edmonds_karp
 
 from agents.grid_specs import GridSpec
+from agents.maxflow import max_flow_value
 
 SUPER_SOURCE = "__supply__"
 SUPER_SINK = "__demand__"
@@ -187,8 +188,7 @@ class Grid:
             flow.add_edge(node, SUPER_SINK, capacity=self._committed.get(node, 0.0)
                           + extra.get(node, 0.0))
         self.max_flow_calls += 1
-        value = float(nx.maximum_flow_value(flow, SUPER_SOURCE, SUPER_SINK,
-                                            flow_func=edmonds_karp))
+        value = float(max_flow_value(flow.succ, SUPER_SOURCE, SUPER_SINK))
         for node in extra:
             if node not in self._committed:
                 flow.remove_edge(node, SUPER_SINK)

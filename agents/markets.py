@@ -1,34 +1,290 @@
-"""Equity markets (first cut): one share-price path per listed company.
+"""Equity and credit markets: a share price per listed company, spreads, and market state.
 
-Each company's price is a daily path drawn up front from its own named stream (lognormal,
-Student-t shocks at the company's volatility), so adding a company changes no one else's
-prices. Fundamentals, a shared sentiment regime and news jumps arrive with the capital
-markets work; this is the honest minimum the financing rule needs.
+A share price is fundamentals x sentiment x noise, with jumps on news:
+
+* **Fundamentals** (:mod:`agents.valuation`, snapshot at each month end): EV = k x
+  (``arr_multiple`` x forward ARR x sentiment + ``mining_ebitda_multiple`` x mining
+  EBITDA at today's hashprice), equity = EV - net debt - capex committed to signed work
+  (at least ``equity_floor_share_of_ev`` of EV), divided by diluted shares. Forward ARR blends
+  contracted and run-rate ARR. ``k`` is set once per company at the start so that the
+  price equals its world price exactly (IREN $66.96 on 2025-11-06) at the sentiment of
+  the regime those prices were observed in (``calibration_regime``, a boom): it carries
+  everything the market pays for that the model does not count (unsigned power, growth).
+  A run started in another regime starts at prices moved by the ratio of the levels.
+  A month-end snapshot reaches the price linearly over ``digest_days``, like a market
+  reading the books; past prices never change.
+* **Sentiment**, shared by every company: a level per demand regime (boom, digestion,
+  bust) approached with a half-life, times a mean-reverting common factor. It scales the
+  AI part of EV, so leverage amplifies it.
+* **Noise**: the company's own mean-reverting mispricing, Student-t daily shocks at its
+  idiosyncratic volatility, drawn up front from its stream ``equity.<company>`` (adding a
+  company changes no one else's draws). The idiosyncratic volatility is what is left of
+  ``share_vol_annual`` (the company's total volatility) after the common factor.
+* **News** (:meth:`Markets.news`): a jump that multiplies the company's path from that day
+  on: a contract up (elasticity x ARR signed / forward ARR, capped), dilution and
+  hedge-fund short selling down (elasticity x shares / shares outstanding).
+
+Credit: the risk-free rate plus a spread by rating, widened by the regime and during a
+rate shock. Markets can close: each raise attempt meets a closed market with a probability
+set by the regime (and the shock window).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
 from abm.agent import Agent
 from abm.model import Model
-from abm.paths import DailyPath, lognormal_level, student_t_log_returns
+from agents.bitcoin import Bitcoin
+from agents.capital_specs import CapitalMarketsSpec, Rating
+from agents.demand import Demand
+from agents.market_specs import REGIMES, Regime
+from agents.valuation import Fundamentals
 
-TAIL_DF = 4.0
+DAYS_PER_YEAR = 365.0
+NEWS_KINDS = ("contract", "dilution", "short_selling")
+
+
+@dataclass
+class _Quote:
+    """One listed company's price state: drawn noise, news, and fundamentals by day.
+
+    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex.
+    """
+
+    price0_usd: float
+    vol_annual: float
+    log_noise: np.ndarray
+    log_news: np.ndarray
+    ai_ev_usd: np.ndarray
+    mining_ehs: np.ndarray
+    mining_cost_usd_per_eh_day: np.ndarray
+    claims_usd: np.ndarray
+    shares: np.ndarray
+    ai_scale: float = 0.0
+    mining_scale: float = 0.0
+    other_ev_usd: float = 0.0
+    min_equity_usd: float = 0.0
+    anchored: bool = False
 
 
 class Markets(Agent):
-    """Prices listed companies' shares."""
+    """Prices listed companies' shares and quotes credit spreads and market state."""
 
-    def __init__(self, model: Model, horizon_days: int, name: str = "markets") -> None:
+    def __init__(self, model: Model, horizon_days: int, spec: CapitalMarketsSpec | None = None,
+                 demand: Demand | None = None, btc: Bitcoin | None = None,
+                 name: str = "markets") -> None:
         super().__init__(model, name)
+        self.spec = spec if spec is not None else CapitalMarketsSpec()
         self.horizon_days = horizon_days
-        self._paths: dict[str, DailyPath] = {}
+        self.demand = demand
+        n = horizon_days + 1
+        self._btc_usd_per_eh_day = (btc.usd_per_eh_day.values[:n] if btc is not None
+                                    else np.zeros(n))
+        self.sentiment = self._sentiment_path(n)
+        self._quotes: dict[str, _Quote] = {}
+
+    # --- paths drawn up front ----------------------------------------------------------
+    def _sentiment_path(self, n: int) -> np.ndarray:
+        s = self.spec.sentiment
+        levels = np.array([getattr(s, r) for r in REGIMES])
+        if self.demand is not None:
+            months = (np.arange(n) / (DAYS_PER_YEAR / 12.0)).astype(np.int64)
+            regimes = self.demand.regime_index[np.minimum(months, self.demand.regime_index.size
+                                                          - 1)]
+            target = levels[regimes]
+        else:
+            target = np.full(n, s.boom)
+        pull = 1.0 - 0.5 ** (1.0 / s.half_life_days)
+        level = np.empty(n)
+        level[0] = target[0]
+        for d in range(1, n):
+            level[d] = level[d - 1] + pull * (target[d] - level[d - 1])
+        factor = _mean_reverting(self.stream("sentiment"), n, s.factor_vol_annual,
+                                 s.factor_half_life_days, self.spec.valuation.noise_tail_df)
+        self._reference = getattr(s, s.calibration_regime) * np.exp(factor)
+        return np.asarray(level * np.exp(factor))
 
     def list_company(self, company: str, price_usd: float, vol_annual: float) -> None:
-        """Start quoting ``company`` at ``price_usd`` with annual volatility ``vol_annual``."""
-        rng = self.stream(f"equity.{company}")
-        returns = student_t_log_returns(rng, self.horizon_days + 1, vol_annual, 0.0, TAIL_DF)
-        self._paths[company] = DailyPath(lognormal_level(price_usd, returns))
+        """Start quoting ``company`` at ``price_usd``; ``vol_annual`` is its total volatility."""
+        n = self.horizon_days + 1
+        v = self.spec.valuation
+        common = self.spec.sentiment.factor_vol_annual
+        idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
+        noise = _mean_reverting(self.stream(f"equity.{company}"), n, idio,
+                                v.noise_half_life_days, v.noise_tail_df)
+        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), np.zeros(n),
+                                       np.zeros(n), np.zeros(n), np.zeros(n), np.ones(n))
 
+    # --- fundamentals --------------------------------------------------------------------
+    def anchor(self, company: str, f: Fundamentals) -> None:
+        """Calibrate ``company``'s scale so that today's price is its world price exactly."""
+        q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
+        target_price = q.price0_usd / math.exp(q.log_noise[d] + q.log_news[d])
+        target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
+        mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
+        model_ev = (v.arr_multiple * f.forward_arr_usd * self._reference[d]
+                    + v.mining_ebitda_multiple * mining_ebitda)
+        scale = target_ev / model_ev if model_ev > 0 and target_ev > 0 else 0.0
+        q.other_ev_usd = 0.0 if scale > 0 else target_ev
+        q.ai_scale = scale * v.arr_multiple
+        q.mining_scale = scale * v.mining_ebitda_multiple * DAYS_PER_YEAR
+        q.min_equity_usd = 1e-3 * q.price0_usd * f.diluted_shares
+        q.ai_ev_usd[d:] = q.ai_scale * f.forward_arr_usd
+        q.mining_ehs[d:] = f.mining_ehs
+        q.mining_cost_usd_per_eh_day[d:] = f.mining_cost_usd_per_eh_day
+        q.claims_usd[d:] = f.net_debt_usd + f.commitments_usd
+        q.shares[d:] = f.diluted_shares
+        q.anchored = True
+
+    def update(self, company: str, f: Fundamentals) -> None:
+        """Feed a month-end snapshot; it reaches the price over the next ``digest_days``."""
+        q = self._quotes[company]
+        if not q.anchored:
+            self.anchor(company, f)
+            return
+        d = self._day(self.now)
+        new = {"ai_ev_usd": q.ai_scale * f.forward_arr_usd,
+               "mining_ehs": f.mining_ehs,
+               "mining_cost_usd_per_eh_day": f.mining_cost_usd_per_eh_day,
+               "claims_usd": f.net_debt_usd + f.commitments_usd,
+               "shares": f.diluted_shares}
+        ramp = np.minimum(np.arange(1, q.shares.size - d) / self.spec.valuation.digest_days, 1.0)
+        for attr, value in new.items():
+            path: np.ndarray = getattr(q, attr)
+            path[d + 1:] = path[d] + (value - path[d]) * ramp
+
+    # --- prices --------------------------------------------------------------------------
     def share_price_usd(self, company: str, t_days: float) -> float:
         """The company's share price on the day containing ``t_days``."""
-        return self._paths[company].at(t_days)
+        d = self._day(t_days)
+        return float(self._prices(company, d, d + 1)[0])
+
+    def prices_usd(self, company: str, t0_days: float, t1_days: float) -> np.ndarray:
+        """Daily prices over the days from ``t0_days`` through ``t1_days``."""
+        return self._prices(company, self._day(t0_days), self._day(t1_days) + 1)
+
+    def realized_vol(self, company: str, t_days: float, window_days: int) -> float:
+        """Annualized volatility of daily log returns over the last ``window_days``."""
+        d = self._day(t_days)
+        prices = self._prices(company, max(0, d - window_days), d + 1)
+        if prices.size < 10:
+            return self._quotes[company].vol_annual
+        return float(np.std(np.diff(np.log(prices))) * math.sqrt(DAYS_PER_YEAR))
+
+    def _prices(self, company: str, d0: int, d1: int) -> np.ndarray:
+        q, v = self._quotes[company], self.spec.valuation
+        sl = slice(d0, d1)
+        factor = np.exp(q.log_noise[sl] + q.log_news[sl])
+        if not q.anchored:
+            return np.asarray(q.price0_usd * factor)
+        mining = q.mining_scale * np.maximum(self._btc_usd_per_eh_day[sl]
+                                             - q.mining_cost_usd_per_eh_day[sl], 0.0)
+        ev = q.ai_ev_usd[sl] * self.sentiment[sl] + mining * q.mining_ehs[sl] + q.other_ev_usd
+        equity = np.maximum(ev - q.claims_usd[sl], v.equity_floor_share_of_ev
+                            * np.maximum(ev, 0.0))
+        equity = np.maximum(equity, q.min_equity_usd)
+        return np.asarray(equity / q.shares[sl] * factor)
+
+    def _mining_ebitda(self, ehs: float, cost_usd_per_eh_day: float, d: int) -> float:
+        margin = max(float(self._btc_usd_per_eh_day[d]) - cost_usd_per_eh_day, 0.0)
+        return margin * ehs * DAYS_PER_YEAR
+
+    def _day(self, t_days: float) -> int:
+        return min(max(math.floor(t_days + 1e-9), 0), self.horizon_days)
+
+    # --- news ----------------------------------------------------------------------------
+    def news(self, company: str, kind: str, size: float, cause: int | None) -> tuple[int, float]:
+        """Move ``company``'s price from today on for news of ``kind`` and ``size``.
+
+        ``kind`` is ``"contract"`` (size: ARR signed / forward ARR), ``"dilution"`` (new
+        shares / shares outstanding) or ``"short_selling"`` (shares shorted / shares
+        outstanding). Logs ``market.news``; returns its id and the relative price move.
+        """
+        v = self.spec.valuation
+        if kind == "contract":
+            move = min(v.contract_news_elasticity * size, v.contract_news_max)
+        elif kind == "dilution":
+            move = -v.dilution_news_elasticity * size
+        elif kind == "short_selling":
+            move = -v.short_selling_elasticity * size
+        else:
+            raise ValueError(f"markets: unknown news kind {kind!r}, expected one of {NEWS_KINDS}")
+        move = float(np.clip(move, -0.9, 1.0))
+        before = self.share_price_usd(company, self.now)
+        self._quotes[company].log_news[self._day(self.now):] += math.log1p(move)
+        event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
+                         price_move=move, price_before_usd=before,
+                         price_after_usd=self.share_price_usd(company, self.now))
+        return event, move
+
+    # --- credit and market state ---------------------------------------------------------
+    def regime_at(self, t_days: float) -> Regime:
+        """The demand regime markets read as sentiment (boom without a demand agent)."""
+        return self.demand.regime_at(t_days) if self.demand is not None else "boom"
+
+    def shocked(self, t_days: float) -> bool:
+        """Whether ``t_days`` falls in the rate-shock window."""
+        st = self.spec.state
+        if st.shock_start_date is None or st.shock_end_date is None:
+            return False
+        clock = self.model.clock
+        return clock.t_of(st.shock_start_date) <= t_days < clock.t_of(st.shock_end_date)
+
+    def credit_spread(self, rating: Rating, t_days: float,
+                      own_spread: float | None = None) -> float:
+        """Spread over the risk-free rate of a borrower of ``rating`` (or ``own_spread``)."""
+        cr, regime = self.spec.credit, self.regime_at(t_days)
+        base = own_spread if own_spread is not None else cr.spread_by_rating[rating]
+        add = {"boom": 0.0, "digestion": cr.spread_add_digestion,
+               "bust": cr.spread_add_bust}[regime]
+        return base + add + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0)
+
+    def closed_probability(self, t_days: float) -> float:
+        """Chance that a raise attempted on ``t_days`` finds the market closed."""
+        st = self.spec.state
+        p = {"boom": st.closed_probability_boom, "digestion": st.closed_probability_digestion,
+             "bust": st.closed_probability_bust}[self.regime_at(t_days)]
+        if self.shocked(t_days):
+            p = 1.0 - (1.0 - p) * (1.0 - st.shock_closed_probability)
+        return p
+
+    def convert_premium(self, t_days: float) -> float:
+        """The conversion premium the convert market asks in the regime of ``t_days``."""
+        cv = self.spec.converts
+        return {"boom": cv.premium_boom, "digestion": cv.premium_digestion,
+                "bust": cv.premium_bust}[self.regime_at(t_days)]
+
+    def atm_discount_add(self, t_days: float) -> float:
+        """Extra ATM discount in the regime of ``t_days`` (on top of the company's own)."""
+        atm = self.spec.atm
+        return {"boom": 0.0, "digestion": atm.discount_add_digestion,
+                "bust": atm.discount_add_bust}[self.regime_at(t_days)]
+
+    def metric_names(self) -> tuple[str, ...]:
+        """Month-end shared sentiment and the chance a raise finds the market closed."""
+        return ("sentiment", "closed_probability")
+
+    def metrics(self) -> tuple[float, ...]:
+        """Values of :meth:`metric_names` now."""
+        return (float(self.sentiment[self._day(self.now)]), self.closed_probability(self.now))
+
+
+def _mean_reverting(rng: np.random.Generator, n: int, vol_annual: float, half_life_days: float,
+                    tail_df: float) -> np.ndarray:
+    """A log-deviation path starting at 0 that decays with ``half_life_days``.
+
+    Daily Student-t shocks scaled to ``vol_annual`` (so short-horizon volatility is
+    ``vol_annual``); each day keeps ``0.5 ** (1 / half_life_days)`` of the deviation.
+    """
+    shocks = rng.standard_t(tail_df, size=n) / math.sqrt(tail_df / (tail_df - 2.0))
+    step = vol_annual / math.sqrt(DAYS_PER_YEAR) * shocks
+    keep = 0.5 ** (1.0 / half_life_days)
+    path = np.empty(n)
+    path[0] = 0.0
+    for d in range(1, n):
+        path[d] = keep * path[d - 1] + step[d]
+    return path

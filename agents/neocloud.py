@@ -3,8 +3,10 @@
 The company is a set of SimPy processes. Contract tranches are delivered by
 :mod:`agents.delivery`; tenders are answered by its policy (:mod:`agents.policy`); a
 monthly planning process pauses or resumes ASICs as hashprice moves and orders
-speculative GPUs by policy; each convertible note waits for its maturity. At every month
-end its books close (:mod:`agents.books`).
+speculative GPUs by policy. Its financing (:mod:`agents.financing`) raises money when its
+cash plan shows a gap and runs each convertible note's life (:mod:`agents.conversions`);
+its share count changes only through its share register (:mod:`agents.share_register`).
+At every month end its books close (:mod:`agents.books`).
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from abm.model import Model
 from agents.bitcoin import Bitcoin
 from agents.books import METRICS, BuildProgram, close_books, sample_metrics
 from agents.contracts import Contract
+from agents.financing import Financing
 from agents.fleet import GpuBatch
 from agents.gpu_vendor import GpuVendor
 from agents.markets import Markets
+from agents.share_register import ShareRegister
 from agents.site import Site
 from agents.specs import NeocloudSpec
 from agents.statements import MonthFlows
@@ -64,10 +68,13 @@ class Neocloud(Agent):
         self.seeking_power = False
         self.builds: list[BuildProgram] = []
         self.loans: list[AmortizingLoan] = []
-        self.notes = [ConvertibleNote(c.name, c.principal_usd, c.coupon_rate,
-                                      model.clock.t_of(c.maturity_date), c.conversion_price_usd,
-                                      c.cap_price_usd) for c in spec.convertibles]
-        self.shares_outstanding = spec.shares_outstanding
+        self.notes = [ConvertibleNote(
+            c.name, c.principal_usd, c.coupon_rate, model.clock.t_of(c.maturity_date),
+            c.conversion_price_usd, c.cap_price_usd, settlement=c.settlement,
+            t_call_start_days=(model.clock.t_of(c.call_start_date)
+                               if c.call_start_date is not None else None),
+            call_trigger=c.call_trigger) for c in spec.convertibles]
+        self.shares = ShareRegister(self, spec.shares_outstanding)
         self.deferred_revenue_usd = 0.0
         self.online_events: dict[tuple[str, int], int] = {}
         self.billed: set[tuple[str, int]] = set()
@@ -78,6 +85,7 @@ class Neocloud(Agent):
         self.load = Accrual(self.own_load_mw)
         self.t_closed = 0.0
         self.month = MonthFlows()
+        self.financing = Financing(self, markets)
         if spec.listed:
             markets.list_company(name, spec.share_price_usd, spec.share_vol_annual)
         model.ledger.open_account(name, spec.cash_usd)
@@ -98,6 +106,11 @@ class Neocloud(Agent):
     def gpus(self) -> int:
         """Own GPUs in service."""
         return sum(b.gpus for b in self.batches if b.in_service)
+
+    @property
+    def shares_outstanding(self) -> float:
+        """Basic shares outstanding (changed only through :attr:`shares`)."""
+        return self.shares.outstanding
 
     @property
     def cash_usd(self) -> float:
@@ -121,13 +134,12 @@ class Neocloud(Agent):
 
     # --- processes -----------------------------------------------------------------------
     def start(self) -> None:
-        """Start contract deliveries, note maturities and monthly planning."""
+        """Start contract deliveries, financing (notes' lives) and monthly planning."""
         from agents.delivery import start_contract
 
         for contract in list(self.contracts):
             start_contract(self, contract)
-        for note in self.notes:
-            self.process(self._mature(note))
+        self.financing.start()
         self.process(self._plan_monthly())
 
     def _plan_monthly(self) -> ProcessBody:
@@ -135,20 +147,6 @@ class Neocloud(Agent):
             if self.policy is not None:
                 self.policy.plan(self)
             yield self.env.timeout(365.0 / 12.0)
-
-    def _mature(self, note: ConvertibleNote) -> ProcessBody:
-        yield self.env.timeout(max(0.0, note.t_maturity_days - self.now))
-        price = self.share_price_usd()
-        note.outstanding = False
-        if price >= note.conversion_price_usd:
-            self.shares_outstanding += note.conversion_shares
-            self.log("convert.converted", note=note.name, shares=note.conversion_shares,
-                     share_price_usd=price, conversion_price_usd=note.conversion_price_usd)
-        else:
-            repaid = self.log("debt.repaid", instrument=note.name, amount_usd=note.principal_usd,
-                              share_price_usd=price)
-            self.model.ledger.post(self.name, "financing.convert_repaid", -note.principal_usd,
-                                   self.now, repaid)
 
     # --- what other agents call ------------------------------------------------------------
     def on_tender(self, tender: Tender) -> None:

@@ -88,6 +88,9 @@ class DefaultPolicy:
         it_mw = gpus * kw / 1000.0
         if site.uncommitted_it_mw < it_mw:
             return
+        gen = c.vendor.generations[generation]
+        if funding_headroom_usd(c) < gpus * gen.price_usd_per_gpu * (1.0 - c.spec.gpu_debt_share):
+            return  # cannot fund uncontracted GPUs now (see agents.financing)
         self._t_last_speculative = c.now
         from agents.delivery import start_contract
 
@@ -149,17 +152,12 @@ class DefaultPolicy:
 def funding_headroom_usd(c: Neocloud) -> float:
     """Equity the company could still put into new projects.
 
-    Cash above its buffer, plus the new equity it would raise (a share of its market cap,
-    at most a year of at-the-market sales), less the equity part of GPUs ordered but
-    unpaid and of halls still to be built.
+    Cash above its buffer, plus what its financing could raise at today's market (converts
+    within the outstanding limit, ATM within the volume limit and ``max_new_equity_share``
+    of market cap; nothing right after a failed raise), less the equity part of GPUs
+    ordered but unpaid and of halls still to be built: :meth:`Financing.headroom_usd`.
     """
-    spec = c.spec
-    pending_builds = sum(p.remaining_usd(c.now) * (1.0 - p.debt_share) for p in c.builds)
-    pending = c.unpaid_gpu_usd * (1.0 - spec.gpu_debt_share) + pending_builds
-    raise_capacity = min(spec.policy.max_new_equity_share * c.share_price_usd()
-                         * c.shares_outstanding,
-                         spec.atm_max_usd_per_month * 12.0) if spec.listed else 0.0
-    return c.cash_usd - spec.cash_buffer_usd + raise_capacity - pending
+    return c.financing.headroom_usd()
 
 
 def equity_need_per_it_mw(c: Neocloud, kind: str, needs_hall: bool) -> float:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from agents.capital_specs import CapitalMarketsSpec, FinancingSpec, Settlement
 from agents.grid_specs import PipelineSpec, UtilitySpec
 from agents.market_specs import CustomerSpec, DemandSpec, GpuMarketSpec, TenderRulesSpec
 from agents.section import Section
@@ -86,7 +87,7 @@ class FleetSpec(Section):
 
 
 class ConvertibleSpec(Section):
-    """A convertible note outstanding at the start."""
+    """A convertible note outstanding at the start (a cap price means a capped call held)."""
 
     name: str
     principal_usd: float = Field(gt=0)
@@ -94,6 +95,17 @@ class ConvertibleSpec(Section):
     maturity_date: dt.date
     conversion_price_usd: float = Field(gt=0)
     cap_price_usd: float | None = Field(default=None, gt=0)
+    settlement: Settlement = "physical"
+    call_start_date: dt.date | None = Field(default=None,
+                                            description="soft call from this date (None: never)")
+    call_trigger: float = Field(default=1.3, ge=1, description="x conversion price to call")
+
+    @model_validator(mode="after")
+    def _cap_above_conversion(self) -> ConvertibleSpec:
+        if self.cap_price_usd is not None and self.cap_price_usd < self.conversion_price_usd:
+            raise ValueError(f"cap_price_usd ({self.cap_price_usd}) is below "
+                             f"conversion_price_usd ({self.conversion_price_usd})")
+        return self
 
 
 class PolicySpec(Section):
@@ -151,7 +163,6 @@ class NeocloudSpec(Section):
     atm_max_usd_per_month: float = Field(default=300e6, ge=0, description="NF default")
     gpu_debt_share: float = Field(default=0.5, ge=0, le=1,
                                   description="share of GPU capex borrowed against the GPUs")
-    gpu_debt_rate: float = Field(default=0.09, ge=0, le=1, description="NF default 9%/yr")
     gpu_debt_term_years: float = Field(default=5.0, gt=0, description="NF default 5 years")
     building_debt_share: float = Field(default=0.5, ge=0, le=1,
                                        description="share of hall capex borrowed (project loans)")
@@ -161,6 +172,7 @@ class NeocloudSpec(Section):
     fleet: FleetSpec | None = None
     convertibles: list[ConvertibleSpec] = Field(default_factory=list)
     policy: PolicySpec = Field(default_factory=PolicySpec)
+    financing: FinancingSpec = Field(default_factory=FinancingSpec)
 
     @model_validator(mode="after")
     def _sites_exist(self) -> NeocloudSpec:
@@ -219,6 +231,7 @@ class WorldSpec(Section):
     gpu_market: GpuMarketSpec
     tenders: TenderRulesSpec
     pipeline: PipelineSpec = Field(default_factory=PipelineSpec)
+    markets: CapitalMarketsSpec = Field(default_factory=CapitalMarketsSpec)
 
     def reference_problem(self) -> tuple[str, str] | None:
         """The first cross-reference that does not hold, as (dotted key, expectation)."""

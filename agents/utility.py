@@ -7,7 +7,8 @@ what the grid can carry. Call caps and a ban on new mining (BC Hydro) apply at t
 decision. Approved MW is secured at once and energized in tranches. Background requesters
 (not agents) come from arrays drawn in blocks and walk the same queue in one process: most
 withdraw, the rest take headroom. Interconnects listed in the world are already approved
-and energize around their targets.
+and energize around their targets. The world's ``study_time_scale`` and ``build_time_scale``
+stretch every study and every energization delay (a power crunch).
 """
 
 from __future__ import annotations
@@ -87,9 +88,12 @@ class _Batch:
 class Utility(Agent):
     """A grid utility: its grid, its interconnect queue and its emergencies."""
 
-    def __init__(self, model: Model, name: str, spec: UtilitySpec) -> None:
+    def __init__(self, model: Model, name: str, spec: UtilitySpec, *,
+                 study_time_scale: float = 1.0, build_time_scale: float = 1.0) -> None:
         super().__init__(model, name)
         self.spec = spec
+        self.study_time_scale = study_time_scale  # the world's knobs (WorldInfo)
+        self.build_time_scale = build_time_scale
         self.grid = Grid(spec.grid) if spec.grid is not None else None
         self.approved_mw = 0.0
         self.requests_count = 0
@@ -168,11 +172,13 @@ class Utility(Agent):
         means = np.array([ic.slip_days_mean for ic in self.spec.interconnects])
         slips = np.zeros(means.size)
         slips[means > 0] = self.rng.exponential(means[means > 0])
+        slips *= self.build_time_scale
         for ic, slip in zip(self.spec.interconnects, slips.tolist(), strict=True):
             approved = self.log("interconnect.approved", company=ic.company, site=ic.site,
                                 mw=ic.mw, target_date=ic.target_date.isoformat(), listed=True)
             t_first = self.model.clock.t_of(ic.target_date) + slip
-            tranches = [(t_first + i * ic.tranche_spacing_days, ic.mw / ic.tranches)
+            spacing_days = ic.tranche_spacing_days * self.build_time_scale
+            tranches = [(t_first + i * spacing_days, ic.mw / ic.tranches)
                         for i in range(ic.tranches)]
             self.process(self._energize(ic.company, ic.site, tranches, approved,
                                         slip_days=round(slip, 1)))
@@ -232,8 +238,9 @@ class Utility(Agent):
             self._refund(req, event)
             decision = InterconnectDecision(req.id, 0.0, (), event)
         else:
-            spec, n = self.spec, self.spec.tranche_count
-            tranches = tuple((self.now + spec.first_tranche_days + i * spec.tranche_spacing_days,
+            spec, n, scale = self.spec, self.spec.tranche_count, self.build_time_scale
+            tranches = tuple((self.now + spec.first_tranche_days * scale
+                              + i * spec.tranche_spacing_days * scale,
                               approved_mw / n) for i in range(n))
             event = self.log("interconnect.approved", cause=studied, company=req.company,
                              site=req.site, request=req.id, mw=approved_mw, requested_mw=req.mw,
@@ -261,8 +268,8 @@ class Utility(Agent):
         """The next study time in days, served from blocks drawn from its own stream."""
         rng, block = self._draws[purpose]
         if not block:
-            block[:] = lognormal(rng, self.spec.study_days_median, self.spec.study_days_sigma,
-                                 DRAW_BLOCK).tolist()[::-1]
+            block[:] = lognormal(rng, self.spec.study_days_median * self.study_time_scale,
+                                 self.spec.study_days_sigma, DRAW_BLOCK).tolist()[::-1]
         return block.pop()
 
     def _batched(self, mw: float) -> bool:
@@ -361,7 +368,8 @@ class Utility(Agent):
         node = rng.choice(weights.size, size=n, p=weights / weights.sum())
         connects = rng.random(n) < bg.connect_share
         t_withdraw = t + rng.exponential(bg.withdraw_days_mean, n)
-        study = lognormal(rng, self.spec.study_days_median, self.spec.study_days_sigma, n)
+        study = lognormal(rng, self.spec.study_days_median * self.study_time_scale,
+                          self.spec.study_days_sigma, n)
         return list(zip(t.tolist(), mw.tolist(), node.tolist(), connects.tolist(),
                         t_withdraw.tolist(), study.tolist(), strict=True))
 
@@ -432,7 +440,8 @@ class Utility(Agent):
         self._queue_mw -= mw - ok_mw
         self.approved_mw += ok_mw
         if ok_mw > 0:
-            self._exit(self.now + self.spec.first_tranche_days, ok_mw, ok_mw)
+            self._exit(self.now + self.spec.first_tranche_days * self.build_time_scale,
+                       ok_mw, ok_mw)
 
     def _exit(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
         """Book a background request leaving the queue later (settled when read)."""

@@ -49,7 +49,8 @@ def test_set_changes_the_run(tmp_path: Path) -> None:
     base = abm("run", "--until", "2026-01-31", "--out", str(tmp_path / "b"))
     assert base.returncode == 0
     diff = (result.path["iren.cash_usd"] - RunResult.load(tmp_path / "b").path["iren.cash_usd"])
-    assert diff.round(3).eq(0.7e9).all()
+    assert diff.round(3).iloc[0] == 0.7e9  # from then on the richer IREN raises less
+    assert (diff > 0).all()
 
 
 BAD_WORLDS = {

@@ -26,15 +26,17 @@ def build_model(spec: WorldSpec, seed: int, until: dt.date, *, log_events: bool 
     horizon_days = int(model.clock.t_of(until)) + HORIZON_MARGIN_DAYS
     btc = Bitcoin(model, spec.bitcoin, horizon_days)
     demand = Demand(model, spec.demand, horizon_days)
-    markets = Markets(model, horizon_days)
+    markets = Markets(model, horizon_days, spec.markets, demand, btc)
     vendor = GpuVendor(model, spec.gpu_market)
     for name, u in spec.utilities.items():
-        Utility(model, name, u)
+        Utility(model, name, u, study_time_scale=spec.world.study_time_scale,
+                build_time_scale=spec.world.build_time_scale)
     PowerPipeline(model, "pipeline", spec.pipeline)
     companies = {name: Neocloud(model, name, n, btc, markets, vendor)
                  for name, n in spec.neoclouds.items()}
     for company in companies.values():
         company.policy = DefaultPolicy()
+        company.build_time_scale = spec.world.build_time_scale
     for utility in spec.utilities.values():
         for ic in utility.interconnects:
             site = companies[ic.company].sites[ic.site]

@@ -39,7 +39,14 @@ class AmortizingLoan:
 
 @dataclass
 class ConvertibleNote:
-    """A convertible note: coupon, maturity and conversion price (shares per $ = 1/price)."""
+    """A convertible note: coupon, maturity and conversion price (shares per $ = 1/price).
+
+    ``cap_price_usd`` set means the issuer holds a capped call from the conversion price
+    to the cap covering the note's conversion shares. ``settlement`` is ``"physical"``
+    (all conversion shares) or ``"net_share"`` (principal in cash, the excess in shares).
+    From ``t_call_start_days`` the issuer may call the note when the share price is at
+    least ``call_trigger`` x the conversion price (a soft call); ``None`` is never.
+    """
 
     name: str
     principal_usd: float
@@ -48,6 +55,10 @@ class ConvertibleNote:
     conversion_price_usd: float
     cap_price_usd: float | None = None
     outstanding: bool = True
+    settlement: str = "physical"
+    t_call_start_days: float | None = None
+    call_trigger: float = 1.3
+    issued_event: int | None = None
 
     @property
     def conversion_shares(self) -> float:

@@ -8,6 +8,7 @@ balance plus the month's entries summed from the entry columns, company by compa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,16 +58,17 @@ class Ledger:
         """Move ``amount_usd`` (positive in, negative out) through ``account``."""
         if company not in self._balance_usd:
             raise KeyError(f"ledger: no account for {company!r}")
-        if not np.isfinite(amount_usd):
+        if not math.isfinite(amount_usd):
             raise ValueError(f"ledger: {company}.{account} amount is {amount_usd}")
+        amount = float(amount_usd)
         cols = self._cols
         cols.company.append(company)
         cols.account.append(account)
-        cols.amount_usd.append(float(amount_usd))
+        cols.amount_usd.append(amount)
         cols.t_days.append(float(t_days))
         cols.cause.append(-1 if cause is None else cause)
         cols.month.append(self.month)
-        self._balance_usd[company] += float(amount_usd)
+        self._balance_usd[company] += amount
 
     def cash_usd(self, company: str) -> float:
         """The company's cash now."""
@@ -91,13 +93,10 @@ class Ledger:
         Returns the month's net flow per company.
         """
         lo = self._closed_rows
-        companies = self._cols.company[lo:]
-        amounts = np.asarray(self._cols.amount_usd[lo:], dtype="float64")
         flows: dict[str, float] = dict.fromkeys(self._balance_usd, 0.0)
-        if companies:
-            names, codes = np.unique(np.asarray(companies, dtype=object), return_inverse=True)
-            sums = np.bincount(codes, weights=amounts, minlength=len(names))
-            flows.update(zip((str(n) for n in names), sums.tolist(), strict=True))
+        for company, amount in zip(self._cols.company[lo:], self._cols.amount_usd[lo:],
+                                   strict=True):
+            flows[company] += amount  # in entry order, as the running balance was summed
         for company, flow in flows.items():
             expected = self._opening_usd[company] + flow
             actual = self._balance_usd[company]
@@ -116,11 +115,21 @@ class Ledger:
         cols = self._cols
         return pd.DataFrame(
             {
-                "company": pd.Categorical(cols.company),
-                "account": pd.Categorical(cols.account),
+                "company": _categorical(cols.company),
+                "account": _categorical(cols.account),
                 "amount_usd": np.asarray(cols.amount_usd, dtype="float64"),
                 "t_days": np.asarray(cols.t_days, dtype="float64"),
                 "cause": np.asarray(cols.cause, dtype="int64"),
                 "month": np.asarray(cols.month, dtype="int64"),
             }
         )
+
+
+def _categorical(values: list[str]) -> pd.Categorical[str]:
+    """``pd.Categorical(values)`` (sorted categories), coded with a dict: several times faster."""
+    if not values:
+        return pd.Categorical(values)
+    names = sorted(set(values))
+    code = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter((code[v] for v in values), dtype="int32", count=len(values))
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names))

@@ -1,0 +1,124 @@
+"""The life of a convertible note: soft call, induced conversion, maturity.
+
+Each note is a SimPy process that looks at the share price once a month:
+
+* **Soft call**: from its call date, if the price closed at or above ``call_trigger`` x the
+  conversion price on at least 20 of the last 30 days, the issuer calls (``convert.called``)
+  to force conversion; holders convert, since conversion is then worth more than par.
+* **Induced conversion** (optional, ``financing.induce_conversions``): a note deep in the
+  money (price >= ``induce_moneyness`` x conversion price) while its issuer has a funding
+  gap is converted early for a cash sweetener of ``induce_premium_share`` of principal
+  (``convert.induced``): it frees room under the convert market's outstanding limit and
+  ends the coupon, the way issuers repurchase in-the-money notes for shares plus cash.
+* **Maturity**: in the money, the note converts; out of the money, it is repaid in cash
+  (``debt.repaid``).
+
+Conversion follows the note's settlement: physical (all conversion shares) or net-share
+(principal in cash, the excess in shares). A capped call offsets the dilution between the
+conversion price and the cap: its counterparty delivers
+``ratio x (min(S, cap) - K) / S`` shares back, netted against the issuance (an early
+conversion unwinds the capped call at that same intrinsic value). Shares change only
+through the company's share register (``convert.converted`` carries ``shares_issued``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from abm.agent import ProcessBody
+from abm.finance.debt import ConvertibleNote
+from abm.finance.dilution import capped_call_offset_shares, net_share_settlement_shares
+from agents.contracts import DAYS_PER_MONTH
+
+if TYPE_CHECKING:
+    from agents.neocloud import Neocloud
+
+CALL_WINDOW_DAYS = 30
+CALL_DAYS_ABOVE = 20
+
+
+def note_lifecycle(c: Neocloud, note: ConvertibleNote) -> ProcessBody:
+    """Watch ``note`` monthly until it is called, induced, converted or repaid."""
+    while note.outstanding:
+        t_next = min(note.t_maturity_days, c.now + DAYS_PER_MONTH)
+        yield c.env.timeout(max(0.0, t_next - c.now))
+        if not note.outstanding:
+            return
+        if c.now >= note.t_maturity_days - 1e-9:
+            mature(c, note)
+        elif soft_call_met(c, note):
+            price = c.share_price_usd()
+            called = c.log("convert.called", cause=note.issued_event, note=note.name,
+                           share_price_usd=price,
+                           trigger_price_usd=note.call_trigger * note.conversion_price_usd)
+            convert(c, note, "called", called)
+        elif _should_induce(c, note):
+            induce(c, note)
+
+
+def soft_call_met(c: Neocloud, note: ConvertibleNote) -> bool:
+    """Callable now, and the price met the trigger on 20 of the last 30 days."""
+    if not c.spec.listed or note.t_call_start_days is None or c.now < note.t_call_start_days:
+        return False
+    prices = c.markets.prices_usd(c.name, c.now - CALL_WINDOW_DAYS + 1, c.now)
+    trigger = note.call_trigger * note.conversion_price_usd
+    return int(np.count_nonzero(prices >= trigger)) >= CALL_DAYS_ABOVE
+
+
+def _should_induce(c: Neocloud, note: ConvertibleNote) -> bool:
+    spec, plan = c.financing.spec, c.financing.last_plan
+    if not (spec.induce_conversions and c.spec.listed) or plan is None or plan.gap_usd <= 0:
+        return False
+    sweetener = spec.induce_premium_share * note.principal_usd
+    deep = c.share_price_usd() >= spec.induce_moneyness * note.conversion_price_usd
+    return deep and c.cash_usd >= sweetener
+
+
+def induce(c: Neocloud, note: ConvertibleNote) -> int:
+    """Pay holders a cash sweetener to convert now; returns the conversion event."""
+    sweetener = c.financing.spec.induce_premium_share * note.principal_usd
+    induced = c.log("convert.induced", cause=note.issued_event, note=note.name,
+                    sweetener_usd=sweetener, share_price_usd=c.share_price_usd())
+    c.model.ledger.post(c.name, "financing.convert_inducement", -sweetener, c.now, induced)
+    return convert(c, note, "induced", induced)
+
+
+def mature(c: Neocloud, note: ConvertibleNote) -> int:
+    """At maturity: convert if in the money, else repay the principal in cash."""
+    price = c.share_price_usd()
+    if c.spec.listed and price >= note.conversion_price_usd:
+        return convert(c, note, "maturity", note.issued_event)
+    note.outstanding = False
+    repaid = c.log("debt.repaid", cause=note.issued_event, instrument="convertible",
+                   note=note.name, amount_usd=note.principal_usd, share_price_usd=price)
+    c.model.ledger.post(c.name, "financing.convert_repaid", -note.principal_usd, c.now, repaid)
+    return repaid
+
+
+def conversion_outcome(note: ConvertibleNote, price_usd: float) -> tuple[float, float, float]:
+    """(gross shares, capped-call offset shares, cash paid) if ``note`` converts now."""
+    k, face = note.conversion_price_usd, note.principal_usd
+    if note.settlement == "net_share":
+        gross, cash = float(net_share_settlement_shares(price_usd, face, k)), face
+    else:
+        gross, cash = note.conversion_shares, 0.0
+    offset = (float(capped_call_offset_shares(price_usd, face, k, note.cap_price_usd))
+              if note.cap_price_usd is not None else 0.0)
+    return gross, min(offset, gross), cash
+
+
+def convert(c: Neocloud, note: ConvertibleNote, reason: str, cause: int | None) -> int:
+    """Settle a conversion at today's price; returns the ``convert.converted`` event."""
+    price = c.share_price_usd()
+    gross, offset, cash = conversion_outcome(note, price)
+    note.outstanding = False
+    event = c.shares.issue(gross - offset, "convert.converted", cause, note=note.name,
+                           reason=reason, settlement=note.settlement, share_price_usd=price,
+                           conversion_price_usd=note.conversion_price_usd,
+                           principal_usd=note.principal_usd, gross_shares=gross,
+                           capped_call_offset_shares=offset, cash_usd=cash)
+    if cash > 0:
+        c.model.ledger.post(c.name, "financing.convert_settled", -cash, c.now, event)
+    return event

@@ -1,0 +1,122 @@
+"""What the market sees of a company: ARR, mining, debt by instrument and diluted shares.
+
+The share price (:mod:`agents.markets`) values a company from a month-end snapshot of these
+figures, and the statements (:mod:`agents.books`) report them.
+
+Net debt counts loans, notes that stay debt, and deferred revenue (prepayments owe service)
+less cash. Commitments are the capex already promised for signed work (GPUs ordered and not
+yet paid, hall spend still to come): the market values a signed contract's ARR net of the
+capex it still needs, so spending that capex (cash out, or debt up) moves no share price.
+
+Diluted shares: basic shares plus, for each convertible note in the money at today's
+share price, the shares it would deliver (all conversion shares under physical
+settlement, the excess over principal under net-share settlement) less the shares its
+capped call would deliver back (:func:`abm.finance.dilution.capped_call_offset_shares`).
+Notes out of the money count as debt, not shares: an if-converted count that holders
+would not choose. Net-share notes in the money keep their principal in debt (it is paid
+in cash).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from abm.finance.debt import ConvertibleNote
+from abm.finance.dilution import capped_call_offset_shares, net_share_settlement_shares
+
+if TYPE_CHECKING:
+    from agents.neocloud import Neocloud
+
+HOURS_PER_DAY = 24.0
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True)
+class Fundamentals:
+    """A month-end snapshot of what the market values."""
+
+    forward_arr_usd: float
+    mining_ehs: float
+    mining_cost_usd_per_eh_day: float
+    net_debt_usd: float
+    commitments_usd: float
+    diluted_shares: float
+
+
+def cloud_arr_usd(c: Neocloud, t_days: float) -> float:
+    """Annual revenue of uncontracted GPUs in service at their price and utilization."""
+    return sum(
+        b.gpus * b.utilization * HOURS_PER_DAY * DAYS_PER_YEAR
+        * (b.price_usd_per_gpu_hour if b.price_usd_per_gpu_hour is not None
+           else c.vendor.rental_usd_per_gpu_hour(b.generation, t_days))
+        for b in c.batches if b.contract is None and b.in_service)
+
+
+def contracted_arr_usd(c: Neocloud, t_days: float) -> float:
+    """Cloud ARR plus the annual value of every live contract tranche still in term."""
+    return cloud_arr_usd(c, t_days) + sum(k.contracted_arr_usd(t_days) for k in c.contracts)
+
+
+def run_rate_arr_usd(c: Neocloud, t_days: float) -> float:
+    """Cloud ARR plus the annual value of the contract tranches in service."""
+    return cloud_arr_usd(c, t_days) + sum(k.run_rate_arr_usd(t_days) for k in c.contracts)
+
+
+def gpu_debt_usd(c: Neocloud) -> float:
+    """GPU-backed loans outstanding."""
+    return sum(loan.balance_usd for loan in c.loans)
+
+
+def construction_debt_usd(c: Neocloud) -> float:
+    """Construction (project) loans outstanding."""
+    return sum(p.loan.balance_usd for p in c.builds if p.loan is not None)
+
+
+def convertible_principal_usd(c: Neocloud) -> float:
+    """Principal of the convertible notes outstanding."""
+    return sum(n.principal_usd for n in c.notes if n.outstanding)
+
+
+def note_dilution(note: ConvertibleNote, price_usd: float) -> tuple[float, float]:
+    """(shares the note counts for, principal that stays debt) at ``price_usd``."""
+    if not note.outstanding:
+        return 0.0, 0.0
+    if price_usd <= 0 or price_usd < note.conversion_price_usd:
+        return 0.0, note.principal_usd
+    k = note.conversion_price_usd
+    offset = (float(capped_call_offset_shares(price_usd, note.principal_usd, k,
+                                              note.cap_price_usd))
+              if note.cap_price_usd is not None else 0.0)
+    if note.settlement == "net_share":
+        shares = float(net_share_settlement_shares(price_usd, note.principal_usd, k))
+        return max(0.0, shares - offset), note.principal_usd
+    return max(0.0, note.conversion_shares - offset), 0.0
+
+
+def diluted_shares(c: Neocloud, price_usd: float) -> float:
+    """Basic shares plus in-the-money notes' shares net of capped calls (module docstring)."""
+    return c.shares_outstanding + sum(note_dilution(n, price_usd)[0] for n in c.notes)
+
+
+def net_debt_usd(c: Neocloud, price_usd: float) -> float:
+    """Loans, notes that stay debt at ``price_usd`` and deferred revenue, less cash."""
+    notes = sum(note_dilution(n, price_usd)[1] for n in c.notes)
+    return (gpu_debt_usd(c) + construction_debt_usd(c) + notes + c.deferred_revenue_usd
+            - c.cash_usd)
+
+
+def commitments_usd(c: Neocloud) -> float:
+    """Capex promised and not yet spent: GPUs ordered and unpaid, hall spend to come."""
+    gpus = sum(k.cost_usd for k in c.financing.commitments.values())
+    return gpus + sum(p.remaining_usd(c.now) for p in c.builds)
+
+
+def fundamentals_of(c: Neocloud, price_usd: float, contracted_weight: float) -> Fundamentals:
+    """The snapshot the market values ``c`` from, at share price ``price_usd``."""
+    t = c.now
+    arr = (contracted_weight * contracted_arr_usd(c, t)
+           + (1.0 - contracted_weight) * run_rate_arr_usd(c, t))
+    cost = c.spec.mining_j_per_th * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
+    return Fundamentals(arr, c.hashrate_ehs, cost, net_debt_usd(c, price_usd),
+                        commitments_usd(c), diluted_shares(c, price_usd))

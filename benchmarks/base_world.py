@@ -1,0 +1,145 @@
+"""B. Base world: one run 2025-11-06 -> 2030-12-31, and a 1,000-run Monte Carlo of it.
+
+Times ``worlds.run.run_world("iren", seed, until="2030-12-31")`` with the event log on and
+off, interleaved with a bare-SimPy population (section A's callback style) so the
+per-event costs are compared side by side. A run's SimPy events are counted on a separate
+build of the same seed: ``env._eid`` numbers every event scheduled, less those still
+queued when the run ends, is the number processed. Our cost per event is almost all the
+model's own work (month-end books, max flows, tenders), not the kernel: the ratio says
+how much work an event carries. Then the real thing: ``experiments.monte_carlo`` of
+1,000 runs on the local pool of 2 workers (target <= 60 s); a 20-run pilot first, and
+the full 1,000 only if the pilot projects at most five minutes (else the projection).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks import kernel
+from benchmarks.common import Spread, header, interleaved, ratios, table, verdict
+from worlds.build import build_model
+from worlds.catalog import load_world
+from worlds.run import package, run_world
+
+UNTIL = "2030-12-31"
+QUICK_UNTIL = "2025-11-30"  # --quick: a smoke run of one month
+MC_RUNS = 1_000
+MC_TARGET_SECONDS = 60.0
+MC_PILOT_RUNS = 20
+MC_FULL_IF_UNDER_SECONDS = 300.0  # run all 1,000 only if the pilot says it takes <= 5 min
+BARE_AGENTS, BARE_DAYS = 1_000, 100
+
+
+def events_processed(seed: int, until: str = UNTIL) -> int:
+    """SimPy events one run processes (scheduled less still queued at the end)."""
+    spec, _ = load_world("iren")
+    end = dt.date.fromisoformat(until)
+    model = build_model(spec, seed, end, log_events=False)
+    model.run(end)
+    env: Any = model.env
+    return int(next(env._eid)) - len(env._queue)
+
+
+def phases(seed: int, log_events: bool, until: str) -> dict[str, float]:
+    """Seconds of each phase of one run: load and validate, build, run, package."""
+    end = dt.date.fromisoformat(until)
+    t0 = time.perf_counter()
+    spec, _path = load_world("iren")
+    t1 = time.perf_counter()
+    model = build_model(spec, seed, end, log_events=log_events)
+    t2 = time.perf_counter()
+    model.run(end)
+    t3 = time.perf_counter()
+    package(model, spec, {"world": "iren", "seed": seed})
+    t4 = time.perf_counter()
+    return {"load": t1 - t0, "build": t2 - t1, "run": t3 - t2, "package": t4 - t3}
+
+
+def measure(rounds: int, until: str) -> dict[str, Any]:
+    """Interleaved rounds: base world log on, log off, and bare SimPy's callback population."""
+    seed = iter(range(10_000))  # log on and log off run the same seed in each round
+    bare: dict[str, int] = {}
+    current = [0]
+
+    def run(log_events: bool) -> None:
+        if log_events:
+            current[0] = next(seed)
+        run_world("iren", current[0], until=until, log_events=log_events)
+
+    def bare_run() -> None:
+        draw = kernel.draws(BARE_AGENTS, BARE_DAYS)
+        bare["wakes"] = kernel.simpy_callback(BARE_AGENTS, BARE_DAYS, draw)
+
+    run_world("iren", 0, until=until)  # warm imports and caches
+    variants: dict[str, Callable[[], object]] = {
+        "log on": lambda: run(True),
+        "log off": lambda: run(False),
+        "bare simpy": bare_run,
+    }
+    seconds = interleaved(variants, rounds)
+    events = [events_processed(s, until) for s in range(min(rounds, 5))]
+    return {"seconds": seconds, "events": Spread.of([float(e) for e in events]),
+            "bare_wakes": bare["wakes"]}
+
+
+def monte_carlo(runs: int, workers: int, until: str) -> tuple[float, Any]:
+    """Wall seconds of an ``experiments.monte_carlo`` of the base world, and its stats."""
+    from experiments import monte_carlo as mc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        result = mc("iren", reps=runs, until=until, out=f"{tmp}/mc", workers=workers,
+                    report=False)
+        seconds = time.perf_counter() - start
+    if not result.ok:
+        raise RuntimeError(f"Monte Carlo failed: {result.stats}")
+    return seconds, result.stats
+
+
+def main(quick: bool) -> int:
+    """Run section B."""
+    header("B", f"Base world: one run 2025-11-06 -> {UNTIL}; a {MC_RUNS:,}-run Monte Carlo")
+    rounds, until = (2, QUICK_UNTIL) if quick else (5, UNTIL)
+    if quick:
+        print(f"quick: runs end on {until}, so the Monte Carlo verdict below is not the target's")
+    result = measure(rounds, until)
+    seconds, events = result["seconds"], result["events"]
+    bare_per_event = [s / result["bare_wakes"] for s in seconds["bare simpy"]]
+    rows = []
+    for name in ("log on", "log off"):
+        secs = seconds[name]
+        per_event = [s / events.median for s in secs]
+        rows.append([
+            name, Spread.of(secs).fmt(".3f", " s"), Spread.of([1 / s for s in secs]).fmt(".2f"),
+            Spread.of([events.median / s for s in secs]).fmt(",.0f"),
+            Spread.of([1e6 * p for p in per_event]).fmt(".1f", " us"),
+            ratios(per_event, bare_per_event).fmt(",.0f", "x"),
+        ])
+    print(f"{rounds} interleaved rounds (seed r in round r); SimPy events per run "
+          f"{events.fmt(',.0f')}; bare SimPy callback style (N={BARE_AGENTS:,}): "
+          f"{Spread.of([1e6 * p for p in bare_per_event]).fmt('.2f', ' us')} per event")
+    table(rows, ["event log", "seconds per run", "runs/s", "events/s", "cost per event",
+                 "vs bare SimPy per event"])
+    parts = phases(1, log_events=True, until=until)
+    print("one run, log on, by phase: " + ", ".join(
+        f"{k} {1000 * v:.1f} ms" for k, v in parts.items()))
+    workers = 1 if quick else 2  # --quick: in process (section D smoke-tests the pool)
+    runs = 2 if quick else MC_PILOT_RUNS
+    wall, stats = monte_carlo(runs, workers, until)
+    projected = wall / runs * MC_RUNS
+    label = f"projected from {runs} runs"
+    if not quick and projected <= MC_FULL_IF_UNDER_SECONDS:
+        runs = MC_RUNS
+        wall, stats = monte_carlo(runs, workers, until)
+        projected, label = wall, "measured"
+    print(f"Monte Carlo: {runs:,} runs of the base world on {stats.executor}: {wall:.1f} s wall "
+          f"(executor start {stats.startup_seconds:.1f} s, runs {stats.run_seconds:.1f} s, "
+          f"aggregate {stats.aggregate_seconds:.1f} s, parent peak RSS {stats.peak_rss_mb:.0f} "
+          f"MB); {runs / wall:.2f} runs/s")
+    print(f"target: {MC_RUNS:,} runs in <= {MC_TARGET_SECONDS:.0f} s: {projected:.1f} s "
+          f"({label}): {verdict(projected, MC_TARGET_SECONDS, at_least=False)}")
+    return 0

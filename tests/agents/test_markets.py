@@ -1,0 +1,146 @@
+"""Share prices: anchored at the world price, fundamentals x sentiment x noise, news jumps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from abm.model import Model
+from agents.capital_specs import CapitalMarketsSpec, MarketStateSpec, SentimentSpec
+from agents.markets import Markets
+from agents.valuation import Fundamentals
+from worlds.build import build_model
+from worlds.catalog import load_world
+
+START = dt.date(2025, 11, 6)
+HORIZON = 3 * 365
+
+
+def quoted(vol: float = 1.0, seed: int = 0, spec: CapitalMarketsSpec | None = None,
+           f: Fundamentals | None = None) -> Markets:
+    model = Model(START, seed)
+    markets = Markets(model, HORIZON, spec)
+    markets.list_company("acme", 50.0, vol)
+    markets.anchor("acme", f or Fundamentals(2e9, 0.0, 0.0, -1e9, 0.0, 100e6))
+    return markets
+
+
+def test_the_price_starts_at_the_world_price_and_stays_positive() -> None:
+    markets = quoted()
+    assert markets.share_price_usd("acme", 0.0) == pytest.approx(50.0, rel=1e-12)
+    prices = markets.prices_usd("acme", 0, HORIZON)
+    assert prices.size == HORIZON + 1 and (prices > 0).all()
+
+
+def test_every_listed_company_starts_at_its_world_price() -> None:
+    spec, _ = load_world("iren")
+    model = build_model(spec, 0, dt.date(2025, 11, 30))
+    model.run(dt.date(2025, 11, 7))
+    markets = model.agent("markets", Markets)
+    for name, company in spec.neoclouds.items():
+        if company.listed:
+            assert markets.share_price_usd(name, 0.5) == pytest.approx(company.share_price_usd,
+                                                                       rel=1e-9), name
+    assert markets.share_price_usd("iren", 0.5) == pytest.approx(66.96)
+
+
+def test_realized_volatility_is_the_calibrated_total() -> None:
+    """Unlevered and all-AI, the noise and the shared factor add up to ``vol_annual``."""
+    vols = []
+    for seed in range(4):
+        r = np.diff(np.log(quoted(vol=1.0, seed=seed).prices_usd("acme", 0, HORIZON)))
+        vols.append(r.std() * np.sqrt(365.0))
+    assert np.mean(vols) == pytest.approx(1.0, rel=0.08)
+    assert quoted(seed=1).realized_vol("acme", 400.0, 90) > 0.5
+
+
+def test_each_company_draws_from_its_own_stream() -> None:
+    alone = quoted(seed=3)
+    model = Model(START, 3)
+    crowded = Markets(model, HORIZON)
+    crowded.list_company("zz_other", 10.0, 0.5)
+    crowded.list_company("acme", 50.0, 1.0)
+    crowded.anchor("acme", Fundamentals(2e9, 0.0, 0.0, -1e9, 0.0, 100e6))
+    np.testing.assert_array_equal(alone.prices_usd("acme", 0, 500),
+                                  crowded.prices_usd("acme", 0, 500))
+
+
+def test_short_selling_moves_the_price_by_the_elasticity() -> None:
+    markets = quoted()
+    t = 100.0
+    before = markets.share_price_usd("acme", t)
+    yesterday = markets.share_price_usd("acme", t - 1)
+    markets.model.env.run(until=t + 0.5)
+    event, move = markets.news("acme", "short_selling", 0.03, None)
+    elasticity = markets.spec.valuation.short_selling_elasticity
+    assert move == pytest.approx(-elasticity * 0.03)
+    assert markets.share_price_usd("acme", t) == pytest.approx(before * (1 + move))
+    assert markets.share_price_usd("acme", t + 30) / before == pytest.approx(
+        quoted().share_price_usd("acme", t + 30) / before * (1 + move))
+    assert markets.share_price_usd("acme", t - 1) == yesterday  # the past does not move
+    assert markets.model.log.to_frame().loc[event, "kind"] == "market.news"
+    up = markets.news("acme", "contract", 100.0, None)[1]
+    assert up == markets.spec.valuation.contract_news_max
+    with pytest.raises(ValueError, match="unknown news kind"):
+        markets.news("acme", "rumour", 0.1, None)
+
+
+def test_fundamentals_reach_the_price_over_the_digest_days() -> None:
+    markets = quoted(f=Fundamentals(2e9, 0.0, 0.0, 0.0, 0.0, 100e6))
+    markets.model.env.run(until=200.5)
+    untouched = quoted(f=Fundamentals(2e9, 0.0, 0.0, 0.0, 0.0, 100e6))
+    markets.update("acme", Fundamentals(4e9, 0.0, 0.0, 0.0, 0.0, 100e6))  # ARR doubles
+    digest = markets.spec.valuation.digest_days
+    ratio = [markets.share_price_usd("acme", t) / untouched.share_price_usd("acme", t)
+             for t in (200.0, 200.0 + digest / 2, 200.0 + digest + 1, 600.0)]
+    assert ratio[0] == pytest.approx(1.0)  # today's price is already quoted
+    assert ratio[1] == pytest.approx(1.5, rel=0.05)
+    assert ratio[2] == pytest.approx(2.0) and ratio[3] == pytest.approx(2.0)
+
+
+def test_debt_levers_the_sentiment_and_equity_keeps_a_floor() -> None:
+    spec = CapitalMarketsSpec(sentiment=SentimentSpec(factor_vol_annual=0.4))
+    light = quoted(spec=spec, f=Fundamentals(2e9, 0.0, 0.0, 0.0, 0.0, 100e6))
+    heavy = quoted(spec=spec, f=Fundamentals(2e9, 0.0, 0.0, 15e9, 0.0, 100e6))
+    r_light = np.diff(np.log(light.prices_usd("acme", 0, HORIZON)))
+    r_heavy = np.diff(np.log(heavy.prices_usd("acme", 0, HORIZON)))
+    assert r_heavy.std() > 1.2 * r_light.std()
+    assert (heavy.prices_usd("acme", 0, HORIZON) > 0).all()
+
+
+def test_spreads_widen_with_the_regime_and_the_shock() -> None:
+    spec, _ = load_world("iren", [("demand.start_regime", "bust")], ["rate_shock"])
+    model = build_model(spec, 0, dt.date(2027, 12, 31))
+    markets = model.agent("markets", Markets)
+    base = spec.markets.credit.spread_by_rating["AAA"]
+    assert markets.regime_at(0.0) == "bust"
+    assert markets.credit_spread("AAA", 0.0) == pytest.approx(base + 0.04)
+    t_shock = model.clock.t_of(dt.date(2026, 6, 1))
+    assert markets.shocked(t_shock) and not markets.shocked(0.0)
+    extra = 0.04 if markets.regime_at(t_shock) == "bust" else (
+        0.01 if markets.regime_at(t_shock) == "digestion" else 0.0)
+    assert markets.credit_spread("AAA", t_shock) == pytest.approx(base + extra + 0.03)
+    assert markets.closed_probability(0.0) == spec.markets.state.closed_probability_bust
+    assert markets.closed_probability(t_shock) >= 0.5
+    with pytest.raises(ValueError, match="go together"):
+        MarketStateSpec(shock_start_date=dt.date(2026, 1, 1))
+
+
+def test_sentiment_follows_the_regime() -> None:
+    for regime, level in (("boom", 1.0), ("bust", 0.4)):
+        spec, _ = load_world("iren", [("demand.start_regime", regime),
+                                      ("markets.sentiment.factor_vol_annual", 0.0)])
+        model = build_model(spec, 0, dt.date(2026, 1, 31))
+        markets = model.agent("markets", Markets)
+        assert markets.sentiment[0] == pytest.approx(level)
+
+
+def test_a_run_forced_into_a_bust_starts_below_the_boom_prices() -> None:
+    spec, _ = load_world("iren", [("demand.start_regime", "bust")])
+    model = build_model(spec, 0, dt.date(2025, 11, 30))
+    model.run(dt.date(2025, 11, 7))
+    price = model.agent("markets", Markets).share_price_usd("iren", 0.5)
+    # the AI part of EV at 40% of its boom level, levered by debt and committed capex
+    assert 0.1 * 66.96 < price < 0.6 * 66.96
