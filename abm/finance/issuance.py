@@ -20,7 +20,6 @@ under the CRR tree, which is what the grid-and-secant search relies on.
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
