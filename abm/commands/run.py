@@ -46,7 +46,7 @@ def handle(args: argparse.Namespace) -> int:
           f"{result.meta['until']}: {len(result.events)} events\n")
     print(year_end_table(result.path, focus))
     print()
-    print(key_events_table(result.events))
+    print(key_events_table(result.events, focus))
     try:
         result.save(out)
     except OSError as exc:
