@@ -58,7 +58,10 @@ class Agent:
     def log(self, kind: str, cause: int | None = None, **data: Scalar) -> int:
         """Record an event by this agent now; returns its id for later causes."""
         model = self.model
-        return model.log.append(float(model.env.now), self.name, kind, cause, data)
+        log = model.log
+        if not log.enabled:  # only the id (and the cause check) matter: skip the clock read
+            return log.append(0.0, self.name, kind, cause)
+        return log.append(float(model.env.now), self.name, kind, cause, data)
 
     def process(self, body: ProcessBody) -> simpy.Process:
         """Start a SimPy process owned by this agent."""
