@@ -127,6 +127,18 @@ def _step(node: Any, part: str) -> Any:
     return None
 
 
+def leaf_keys(table: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Dotted keys of the leaves of nested tables (an array counts as one leaf)."""
+    keys: list[str] = []
+    for name, value in table.items():
+        full = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            keys.extend(leaf_keys(value, full + "."))
+        else:
+            keys.append(full)
+    return keys
+
+
 def source_of(key: str, origin: Mapping[str, str], default: str) -> str:
     """Which file (or ``--set``) brought ``key``: the latest layer that set it or below it."""
     found = default

@@ -6,7 +6,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from abm.config import ConfigError, deep_merge, read_toml, set_dotted, source_of, validate
+from abm.config import (
+    ConfigError,
+    deep_merge,
+    leaf_keys,
+    read_toml,
+    set_dotted,
+    source_of,
+    validate,
+)
 from agents.specs import WorldSpec
 
 WORLDS_DIR = Path(__file__).resolve().parent
@@ -91,7 +99,7 @@ def load_world(
     for scenario in scenarios:
         _description, overlay, scenario_file = read_scenario(scenario)
         data = deep_merge(data, overlay)
-        origin.update(dict.fromkeys(_leaf_keys(overlay), str(scenario_file)))
+        origin.update(dict.fromkeys(leaf_keys(overlay), str(scenario_file)))
     for key, value in overrides:
         full = resolve_key(data, key)
         set_dotted(data, full, value, "--set")
@@ -102,14 +110,3 @@ def load_world(
         key, expected = problem
         raise ConfigError(source_of(key, origin, str(path)), key, expected)
     return spec, path
-
-
-def _leaf_keys(table: Mapping[str, Any], prefix: str = "") -> list[str]:
-    keys: list[str] = []
-    for name, value in table.items():
-        full = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            keys.extend(_leaf_keys(value, full + "."))
-        else:
-            keys.append(full)
-    return keys

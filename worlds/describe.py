@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from abm.config import read_toml, source_of
+from abm.config import leaf_keys, read_toml, source_of
 from worlds.catalog import load_world, read_scenario, resolve_key, world_path
 
 FORMATS = ("table", "csv", "json")
@@ -120,18 +120,6 @@ def describe_world(world: str, scenarios: Sequence[str] = (),
     return [Row(key, value, unit_of(name, value),
                 _source(key, note, base, origin, described, before))
             for key, name, value, note in _leaves(spec, "", ())]
-
-
-def leaf_keys(table: Mapping[str, Any], prefix: str = "") -> list[str]:
-    """Dotted keys of the leaves of nested tables (an array counts as one leaf)."""
-    keys: list[str] = []
-    for name, value in table.items():
-        full = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            keys.extend(leaf_keys(value, full + "."))
-        else:
-            keys.append(full)
-    return keys
 
 
 Notes = tuple[str | None, ...]  # candidate sources, nearest first: own table, then enclosing

@@ -83,11 +83,22 @@ def size_convertible(
 ) -> ConvertTerms | None:
     """Premium and coupon at which a note prices at par; ``None`` if no coupon gets there.
 
+    ``premium`` is the market's premium for the regime (conversion price = spot x (1 +
+    premium)); it only rises (to ``premium_max``) when the note is rich even at
+    ``coupon_min``. Prices are per 1,000 face with semi-annual coupons, American
+    conversion, and a soft call (``call_trigger`` x conversion price, from
+    ``call_start_years``) if given. ``tolerance`` is the relative distance from par that
+    counts as priced at par.
+
     A note whose conversion price is a premium over spot is worth the same per face at
     any spot (its conversion value is ``face / (1 + premium)``, its floor is the bond),
     so the solution is found once at a reference spot (and remembered: the same terms
     come back for the same market inputs) and scaled: the conversion price with spot,
     the delta (shares per note per dollar of spot) inversely.
+
+    Raises:
+        ValueError: if the ranges are empty or inverted.
+
     """
     ref = _size_at_reference(vol, rate, credit_spread, maturity_years, premium, premium_max,
                              coupon_max, coupon_min, call_start_years, call_trigger, steps,
@@ -103,45 +114,13 @@ def _size_at_reference(vol: float, rate: float, credit_spread: float, maturity_y
                        coupon_min: float, call_start_years: float | None,
                        call_trigger: float | None, steps: int,
                        tolerance: float) -> ConvertTerms | None:
-    return _solve(REFERENCE_SPOT_USD, vol, rate, credit_spread, maturity_years,
-                  premium=premium, premium_max=premium_max, coupon_max=coupon_max,
-                  coupon_min=coupon_min, call_start_years=call_start_years,
-                  call_trigger=call_trigger, steps=steps, tolerance=tolerance)
-
-
-def _solve(
-    spot: float,
-    vol: float,
-    rate: float,
-    credit_spread: float,
-    maturity_years: float,
-    *,
-    premium: float,
-    premium_max: float,
-    coupon_max: float,
-    coupon_min: float = 0.0,
-    call_start_years: float | None = None,
-    call_trigger: float | None = None,
-    steps: int = 200,
-    tolerance: float = 0.005,
-) -> ConvertTerms | None:
-    """Premium and coupon at which a note prices at par; ``None`` if no coupon gets there.
-
-    ``premium`` is the market's premium for the regime (conversion price = spot x (1 +
-    premium)); it only rises (to ``premium_max``) when the note is rich even at
-    ``coupon_min``. Prices are per 1,000 face with semi-annual coupons, American
-    conversion, and a soft call (``call_trigger`` x conversion price, from
-    ``call_start_years``) if given. ``tolerance`` is the relative distance from par that
-    counts as priced at par.
-
-    Raises:
-        ValueError: if the ranges are empty or inverted.
-
-    """
+    """:func:`size_convertible` at the reference spot (a pure function, remembered)."""
     if not (0.0 <= coupon_min <= coupon_max and 0.0 <= premium <= premium_max):
         raise ValueError(f"size_convertible: need 0 <= coupon_min ({coupon_min}) <= coupon_max "
                          f"({coupon_max}) and 0 <= premium ({premium}) <= premium_max "
                          f"({premium_max})")
+
+    spot = REFERENCE_SPOT_USD
 
     def value(premium_: np.ndarray | float, coupon: np.ndarray | float) -> np.ndarray:
         return price_convertible(spot, vol, rate, credit_spread,
@@ -184,7 +163,14 @@ def _cross(x: np.ndarray, y: np.ndarray,
     """
     i = int(np.clip(np.searchsorted(y, FACE_USD), 1, x.size - 1))
     lo, hi, f_lo, f_hi = float(x[i - 1]), float(x[i]), float(y[i - 1]), float(y[i])
-    guess = lo if f_hi == f_lo else lo + (FACE_USD - f_lo) * (hi - lo) / (f_hi - f_lo)
+    first, last = sorted((float(x[0]), float(x[-1])))
+
+    def secant() -> float:
+        """Regula falsi inside the grid (no extrapolation past its ends)."""
+        step = lo if f_hi == f_lo else lo + (FACE_USD - f_lo) * (hi - lo) / (f_hi - f_lo)
+        return min(max(step, first), last)
+
+    guess = secant()
     for _ in range(REFINE_STEPS):
         f_guess = float(f(guess))
         if abs(f_guess / FACE_USD - 1.0) < REFINE_TOLERANCE:
@@ -193,5 +179,5 @@ def _cross(x: np.ndarray, y: np.ndarray,
             lo, f_lo = guess, f_guess
         else:
             hi, f_hi = guess, f_guess
-        guess = lo if f_hi == f_lo else lo + (FACE_USD - f_lo) * (hi - lo) / (f_hi - f_lo)
+        guess = secant()
     return guess, float(f(guess))

@@ -136,7 +136,7 @@ def test_a_bust_raises_less_and_dearer_than_a_boom() -> None:
     assert bust_failed > boom_failed
     assert bust_converts["principal_usd"].sum() < boom_converts["principal_usd"].sum()
     # dearer: more shares per dollar (a lower premium) at a wider spread
-    assert bust_converts["premium"].median() < boom_converts["premium"].median() - 0.05
+    assert bust_converts["premium"].median() < boom_converts["premium"].median()
     assert bust_converts["credit_spread"].mean() > boom_converts["credit_spread"].mean() + 0.02
     bust_atm, boom_atm = (x[x["channel"] == "atm"] for x in (bust_atm, boom_atm))
     assert bust_atm["discount"].mean() > boom_atm["discount"].mean() + 0.02
