@@ -1,22 +1,12 @@
-"""``abm bench``: run the benchmark suite (``python -m benchmarks``) from a source checkout.
+"""``abm bench``: run the benchmark suite (the same as ``python -m benchmarks``).
 
-The benchmarks compare against bare SimPy, Mesa and QuantLib and are not part of the
-installed package unless ``benchmarks`` is listed among its packages; from a checkout's
-root this command finds them there, and otherwise says how to run them.
+The benchmarks compare against bare SimPy, Mesa and QuantLib, which come with the
+``[test]`` extra; the suite itself is installed with the package.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import cast
-
-SuiteMain = Callable[[list[str]], int]
-
-HOW = "from a source checkout's root: python -m benchmarks [--quick] [--only A,C,...]"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,26 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(handler=handle)
 
 
-def _find_main() -> SuiteMain | None:
-    """``benchmarks.__main__.main`` if installed, or in the current folder's checkout."""
-    for attempt in range(2):
-        try:
-            return cast(SuiteMain, importlib.import_module("benchmarks.__main__").main)
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("benchmarks", "benchmarks.__main__"):
-                raise
-            here = Path.cwd()
-            if attempt or not (here / "benchmarks" / "__main__.py").is_file():
-                return None
-            sys.path.insert(0, str(here))
-    return None
-
-
 def handle(args: argparse.Namespace) -> int:
-    """Run the suite, or explain where it lives."""
-    main = _find_main()
-    if main is None:
-        sys.stderr.write(f"abm bench: the benchmarks are not installed with the package; {HOW}\n")
-        return 2
+    """Run the suite (installed with the package as ``benchmarks``)."""
+    from benchmarks.__main__ import main
+
     argv = (["--quick"] if args.quick else []) + (["--only", args.only] if args.only else [])
     return int(main(argv))
