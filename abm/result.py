@@ -8,14 +8,14 @@ A run folder holds ``run.json`` (world, overrides, seed, versions, config hash),
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
+
+from abm.files import atomic_write, atomic_write_bytes
 
 RUN_FILES = ("run.json", "path.parquet", "events.parquet", "ledger.parquet")
 
@@ -34,11 +34,11 @@ class RunResult:
         """Write the run folder (atomically, file by file) and return it."""
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        _atomic_parquet(self.path, out / "path.parquet")
-        _atomic_parquet(self.events, out / "events.parquet")
-        _atomic_parquet(self.ledger, out / "ledger.parquet")
+        for name, frame in (("path", self.path), ("events", self.events),
+                            ("ledger", self.ledger)):
+            atomic_write(out / f"{name}.parquet", frame.to_parquet)
         meta = {**self.meta, "graph": nx.node_link_data(self.graph, edges="edges")}
-        _atomic_write(out / "run.json", json.dumps(meta, indent=2, default=str).encode())
+        atomic_write_bytes(out / "run.json", json.dumps(meta, indent=2, default=str).encode())
         return out
 
     @classmethod
@@ -56,27 +56,3 @@ class RunResult:
             meta=meta,
             graph=graph,
         )
-
-
-def _atomic_write(target: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _atomic_parquet(frame: pd.DataFrame, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

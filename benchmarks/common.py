@@ -15,8 +15,9 @@ import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
+
+from abm.files import package_versions
 
 VERSIONED = ("numpy", "simpy", "mesa", "pandas", "networkx", "QuantLib", "dask", "distributed")
 
@@ -53,13 +54,7 @@ def cpu_model() -> str:
 
 def versions() -> dict[str, str]:
     """Installed versions of the packages the benchmarks compare against."""
-    out: dict[str, str] = {}
-    for name in VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "-"
-    return out
+    return package_versions(VERSIONED, missing="-")
 
 
 def machine_info() -> str:

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from abm.files import atomic_write_bytes
 from experiments.formatting import label, scale_for
-from experiments.shards import atomic_write_bytes
 
 KEY_METRICS = ("cash_usd", "energized_mw", "ai_run_rate_arr_usd", "gpus",
                "shares_outstanding", "share_price_usd")

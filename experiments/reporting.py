@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from abm.files import atomic_write_bytes
 from experiments import plots, tables
-from experiments.shards import atomic_write_bytes
 from experiments.store import PLOTS, read_manifest
 from experiments.summary import companies_of
 

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from abm.files import atomic_write
 from experiments.specs import RunSpec, parse_run_id
 
 RUN_KEY = b"abm.run"
@@ -37,36 +38,9 @@ def shard_path(folder: Path, run_id: str) -> Path:
     return folder / f"{run_id}{SUFFIX}"
 
 
-def _temporary(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
-
-
-def atomic_write_bytes(target: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``target`` via a flushed temporary file and a rename."""
-    tmp = _temporary(target)
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def atomic_write_table(table: pa.Table, target: Path) -> None:
     """Write an Arrow table as Parquet to ``target`` atomically (temporary file + rename)."""
-    tmp = _temporary(target)
-    try:
-        with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_write(target, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
 def atomic_write_frame(frame: pd.DataFrame, target: Path) -> None:

@@ -19,14 +19,13 @@ import datetime as dt
 import fcntl
 import json
 import os
-import platform
 import shutil
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from abm.config import ConfigError
-from experiments.shards import atomic_write_bytes, list_shards
+from abm.files import atomic_write_bytes, package_versions
+from experiments.shards import list_shards
 from experiments.specs import Plan, identity_differences
 from experiments.worker import FAILURES, SHARDS
 
@@ -44,13 +43,7 @@ SEED_RULE = ("run (point p, replication r) uses seed base_seed + r: every point 
 
 def versions() -> dict[str, str]:
     """Versions of the packages an experiment's results depend on."""
-    out = {"python": platform.python_version()}
-    for name in VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return package_versions(VERSIONED)
 
 
 class ExperimentStore:

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from experiments.shards import atomic_write_bytes, write_shard
+from abm.files import atomic_write_bytes
+from experiments.shards import write_shard
 from experiments.specs import RunSpec
 from experiments.summary import event_counts
 

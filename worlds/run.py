@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import platform
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from typing import Any
 
 import networkx as nx
 
 from abm.clock import parse_date
 from abm.config import ConfigError
+from abm.files import package_versions
 from abm.model import Model
 from abm.result import RunResult
 from agents.customer import Customer
@@ -67,7 +66,7 @@ def package(model: Model, spec: WorldSpec, meta: dict[str, Any]) -> RunResult:
         events=model.log.to_frame() if model.log.enabled else model.log.to_frame().iloc[:0],
         ledger=model.ledger.to_frame(),
         meta={**meta, "config_hash": config_hash, "start_date": spec.world.start_date.isoformat(),
-              "versions": _versions(), "python": platform.python_version()},
+              "versions": package_versions(VERSIONED, missing="unknown")},
         graph=contract_graph(model),
     )
 
@@ -87,13 +86,3 @@ def contract_graph(model: Model) -> nx.MultiDiGraph:
                            it_mw=k.it_mw, term_years=k.term_years, status=k.status,
                            tranches_online=online, tranches=len(k.tranches))
     return graph
-
-
-def _versions() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name in VERSIONED:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "unknown"
-    return out
