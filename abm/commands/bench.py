@@ -7,6 +7,7 @@ The benchmarks compare against bare SimPy, Mesa and QuantLib, which come with th
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,7 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def handle(args: argparse.Namespace) -> int:
     """Run the suite (installed with the package as ``benchmarks``)."""
-    from benchmarks.__main__ import main
-
+    try:
+        from benchmarks.__main__ import main
+    except ModuleNotFoundError as exc:
+        sys.stderr.write(f"abm bench: needs {exc.name}, which comes with the test extra: "
+                         "pip install -e '.[test]'\n")
+        return 2
     argv = (["--quick"] if args.quick else []) + (["--only", args.only] if args.only else [])
     return int(main(argv))
