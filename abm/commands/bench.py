@@ -7,7 +7,10 @@ The benchmarks compare against bare SimPy, Mesa and QuantLib, which come with th
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
+
+PEERS = ("QuantLib", "mesa")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,11 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def handle(args: argparse.Namespace) -> int:
     """Run the suite (installed with the package as ``benchmarks``)."""
-    try:
-        from benchmarks.__main__ import main
-    except ModuleNotFoundError as exc:
-        sys.stderr.write(f"abm bench: needs {exc.name}, which comes with the test extra: "
-                         "pip install -e '.[test]'\n")
+    missing = [name for name in PEERS if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.stderr.write(f"abm bench: needs {', '.join(missing)}, which come with the test "
+                         "extra: pip install -e '.[test]'\n")
         return 2
+    from benchmarks.__main__ import main
+
     argv = (["--quick"] if args.quick else []) + (["--only", args.only] if args.only else [])
     return int(main(argv))
