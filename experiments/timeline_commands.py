@@ -12,30 +12,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from abm.cli import whole_number
 from abm.config import ConfigError
 
 MAX_MATCHES = 10  # chains printed by ``abm why --kind`` before asking to narrow
 RUN_HELP = "a run folder (abm run --out DIR), or EXPERIMENT_DIR:RUN_ID"
 
 
-def _width(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 60:
-        raise argparse.ArgumentTypeError(f"expected at least 60 columns, got {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
-    return value
+_width = whole_number(60)
+_positive = whole_number(1)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -24,37 +24,40 @@ AGENT_SECTIONS = ("neoclouds", "utilities", "customers", "contracts")
 SCENARIOS_DIR = WORLDS_DIR / "scenarios"
 
 
+def _names(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.toml"))
+
+
+def _bundled_or_path(name: str, folder: Path, what: str) -> Path:
+    """A bundled file by name, or ``name`` itself as a path to a TOML file."""
+    if name in _names(folder):
+        return folder / f"{name}.toml"
+    path = Path(name)
+    if path.suffix != ".toml" and not path.exists():
+        names = ", ".join(_names(folder)) or "none yet"
+        raise ConfigError(name, "", f"expected a bundled {what} ({names}) "
+                          "or a path to a .toml file")
+    return path
+
+
 def world_names() -> list[str]:
     """Names of the bundled worlds."""
-    return sorted(p.stem for p in WORLDS_DIR.glob("*.toml"))
+    return _names(WORLDS_DIR)
 
 
 def world_path(world: str) -> Path:
     """A bundled world's file by name, or ``world`` itself as a path."""
-    if world in world_names():
-        return WORLDS_DIR / f"{world}.toml"
-    path = Path(world)
-    if path.suffix != ".toml" and not path.exists():
-        raise ConfigError(world, "", f"expected a bundled world ({', '.join(world_names())}) "
-                          "or a path to a .toml file")
-    return path
+    return _bundled_or_path(world, WORLDS_DIR, "world")
 
 
 def scenario_names() -> list[str]:
     """Names of the bundled scenario overlays."""
-    return sorted(p.stem for p in SCENARIOS_DIR.glob("*.toml"))
+    return _names(SCENARIOS_DIR)
 
 
 def scenario_path(scenario: str) -> Path:
     """A bundled scenario's file by name, or ``scenario`` itself as a path."""
-    if scenario in scenario_names():
-        return SCENARIOS_DIR / f"{scenario}.toml"
-    path = Path(scenario)
-    if path.suffix != ".toml" and not path.exists():
-        names = ", ".join(scenario_names()) or "none yet"
-        raise ConfigError(scenario, "", f"expected a bundled scenario ({names}) "
-                          "or a path to a .toml file")
-    return path
+    return _bundled_or_path(scenario, SCENARIOS_DIR, "scenario")
 
 
 def read_scenario(scenario: str) -> tuple[str, dict[str, Any], Path]:
