@@ -18,6 +18,7 @@ the gap is the single commitment that weighs most (a contract's GPU order, a hal
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -74,15 +75,18 @@ def project(c: Neocloud, commitments: Iterable[Commitment], horizon_days: float,
     runs at ``monthly_ebitda_usd`` (the last month closed).
     """
     t0, t1 = c.now, c.now + horizon_days
-    items = [k for k in commitments if k.t_due_days <= t1]
-    gpu = sum(k.equity_usd for k in items)
-    prepay = sum(k.prepayment_usd for k in items)
-    weights: list[tuple[float, int | None]] = [(k.equity_usd, k.cause) for k in items]
+    blame = _Blame()  # the commitment that weighs most (the first of equals)
+    gpu = prepay = 0.0
+    for k in commitments:
+        if k.t_due_days <= t1:
+            gpu += k.equity_usd
+            prepay += k.prepayment_usd
+            blame.weigh(k.equity_usd, k.cause)
     building = 0.0
     for p in c.builds:
         spend = p.spend_usd(t0, t1) * (1.0 - (p.debt_share if p.loan is not None else 0.0))
         building += spend
-        weights.append((spend, p.cause))
+        blame.weigh(spend, p.cause)
     service = 0.0
     for loan in c.loans:
         if loan.balance_usd > 0:
@@ -106,15 +110,27 @@ def project(c: Neocloud, commitments: Iterable[Commitment], horizon_days: float,
     refunds = 0.0
     for contract in c.contracts:
         for tr in contract.tranches:
-            t_limit = contract.t_terminate_days(tr)
-            if (tr.prepaid_usd > 0 and tr.t_online_days is None and not tr.cancelled
-                    and t_limit is not None and t_limit <= t1):
-                refunds += tr.prepaid_usd
-                weights.append((tr.prepaid_usd, contract.signed_event))
+            if tr.prepaid_usd > 0 and tr.t_online_days is None and not tr.cancelled:
+                t_limit = contract.t_terminate_days(tr)
+                if t_limit is not None and t_limit <= t1:
+                    refunds += tr.prepaid_usd
+                    blame.weigh(tr.prepaid_usd, contract.signed_event)
     operating = monthly_ebitda_usd * horizon_days / DAYS_PER_MONTH
-    cause = max(weights, key=lambda w: w[0])[1] if weights else None
     return CashPlan(horizon_days, c.cash_usd, c.spec.cash_buffer_usd, gpu, building, service,
-                    due, refunds, prepay, operating, cause)
+                    due, refunds, prepay, operating, blame.cause)
+
+
+class _Blame:
+    """The cause of the largest payment weighed so far (the first of equal ones)."""
+
+    def __init__(self) -> None:
+        self.usd = -math.inf
+        self.cause: int | None = None
+
+    def weigh(self, usd: float, cause: int | None) -> None:
+        """Consider a payment of ``usd`` caused by event ``cause``."""
+        if usd > self.usd:
+            self.usd, self.cause = usd, cause
 
 
 def pending_equity_usd(c: Neocloud, commitments: Iterable[Commitment]) -> float:

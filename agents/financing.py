@@ -33,7 +33,13 @@ from agents.capital_specs import Rating
 from agents.cash_plan import CashPlan, Commitment, pending_equity_usd, project
 from agents.contracts import DAYS_PER_MONTH, DAYS_PER_YEAR, Contract
 from agents.markets import Markets
-from agents.valuation import Fundamentals, contracted_arr_usd, fundamentals_of
+from agents.valuation import (
+    BookFigures,
+    Fundamentals,
+    book_figures,
+    contracted_arr_usd,
+    fundamentals_of,
+)
 
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
@@ -55,6 +61,7 @@ class Financing:
         self.t_failed_days = -math.inf
         self.last_ebitda_usd = 0.0
         self.last_plan: CashPlan | None = None
+        self._figures: BookFigures | None = None
         self.equity_sold: list[tuple[float, float, str]] = []
         self.notes_issued = 0
         self.failures = 0
@@ -88,9 +95,22 @@ class Financing:
             self.raising = c.process(self._raise(plan.gap_usd, plan, plan.cause))
 
     def fundamentals(self) -> Fundamentals:
-        """The snapshot the market values the company from."""
-        return fundamentals_of(self.c, self.c.share_price_usd(),
+        """The snapshot the market values the company from (its figures kept for the path)."""
+        self._figures = book_figures(self.c, self.c.share_price_usd())
+        return fundamentals_of(self.c, self._figures,
                                self.markets.spec.valuation.contracted_arr_weight)
+
+    def month_figures(self, price_usd: float) -> BookFigures:
+        """The figures the month end showed the market, or fresh ones if there were none.
+
+        Taken once, by the path's month-end sample right after the books close: nothing
+        runs between the two that could change contracts, notes or the day's price (the
+        time and price are checked all the same).
+        """
+        figures, self._figures = self._figures, None
+        if figures is None or figures.t_days != self.c.now or figures.price_usd != price_usd:
+            figures = book_figures(self.c, price_usd)
+        return figures
 
     def plan(self) -> CashPlan:
         """The cash plan over the company's horizon, now."""

@@ -69,6 +69,12 @@ class _Quote:
     other_ev_usd: float = 0.0
     min_equity_usd: float = 0.0
     anchored: bool = False
+    price_day: int = -1
+    price_usd: float = 0.0
+
+    def changed(self) -> None:
+        """Forget the remembered day's price: fundamentals or news moved the path."""
+        self.price_day = -1
 
 
 class Markets(Agent):
@@ -85,6 +91,7 @@ class Markets(Agent):
         self._btc_usd_per_eh_day = (btc.usd_per_eh_day.values[:n] if btc is not None
                                     else np.zeros(n))
         self.sentiment = self._sentiment_path(n)
+        self._ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
         self._quotes: dict[str, _Quote] = {}
 
     # --- paths drawn up front ----------------------------------------------------------
@@ -139,6 +146,7 @@ class Markets(Agent):
         q.claims_usd[d:] = f.net_debt_usd + f.commitments_usd
         q.shares[d:] = f.diluted_shares
         q.anchored = True
+        q.changed()
 
     def update(self, company: str, f: Fundamentals) -> None:
         """Feed a month-end snapshot; it reaches the price over the next ``digest_days``."""
@@ -152,16 +160,26 @@ class Markets(Agent):
                "mining_cost_usd_per_eh_day": f.mining_cost_usd_per_eh_day,
                "claims_usd": f.net_debt_usd + f.commitments_usd,
                "shares": f.diluted_shares}
-        ramp = np.minimum(np.arange(1, q.shares.size - d) / self.spec.valuation.digest_days, 1.0)
+        ramp = self._ramp[:q.shares.size - d - 1]
         for attr, value in new.items():
             path: np.ndarray = getattr(q, attr)
-            path[d + 1:] = path[d] + (value - path[d]) * ramp
+            start = path[d]
+            tail = path[d + 1:]  # start + (value - start) x ramp, in place
+            np.multiply(ramp, value - start, out=tail)
+            tail += start
+        q.changed()
 
     # --- prices --------------------------------------------------------------------------
     def share_price_usd(self, company: str, t_days: float) -> float:
-        """The company's share price on the day containing ``t_days``."""
-        d = self._day(t_days)
-        return float(self._prices(company, d, d + 1)[0])
+        """The company's share price on the day containing ``t_days``.
+
+        The last day asked is remembered per company until its path changes (a month-end
+        update or news): a month end asks for the same day's price many times.
+        """
+        d, q = self._day(t_days), self._quotes[company]
+        if q.price_day != d:
+            q.price_usd, q.price_day = self._price_on(q, d), d
+        return q.price_usd
 
     def prices_usd(self, company: str, t0_days: float, t1_days: float) -> np.ndarray:
         """Daily prices over the days from ``t0_days`` through ``t1_days``."""
@@ -189,6 +207,20 @@ class Markets(Agent):
         equity = np.maximum(equity, q.min_equity_usd)
         return np.asarray(equity / q.shares[sl] * factor)
 
+    def _price_on(self, q: _Quote, d: int) -> float:
+        """One day of :meth:`_prices` in scalars, the same operations in the same order."""
+        factor = float(np.exp(q.log_noise[d] + q.log_news[d]))
+        if not q.anchored:
+            return q.price0_usd * factor
+        floor_share = self.spec.valuation.equity_floor_share_of_ev
+        mining = q.mining_scale * max(float(self._btc_usd_per_eh_day[d])
+                                      - float(q.mining_cost_usd_per_eh_day[d]), 0.0)
+        ev = (float(q.ai_ev_usd[d]) * float(self.sentiment[d])
+              + mining * float(q.mining_ehs[d]) + q.other_ev_usd)
+        equity = max(ev - float(q.claims_usd[d]), floor_share * max(ev, 0.0))
+        equity = max(equity, q.min_equity_usd)
+        return equity / float(q.shares[d]) * factor
+
     def _mining_ebitda(self, ehs: float, cost_usd_per_eh_day: float, d: int) -> float:
         margin = max(float(self._btc_usd_per_eh_day[d]) - cost_usd_per_eh_day, 0.0)
         return margin * ehs * DAYS_PER_YEAR
@@ -215,7 +247,9 @@ class Markets(Agent):
             raise ValueError(f"markets: unknown news kind {kind!r}, expected one of {NEWS_KINDS}")
         move = float(np.clip(move, -0.9, 1.0))
         before = self.share_price_usd(company, self.now)
-        self._quotes[company].log_news[self._day(self.now):] += math.log1p(move)
+        quote = self._quotes[company]
+        quote.log_news[self._day(self.now):] += math.log1p(move)
+        quote.changed()
         event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
                          price_move=move, price_before_usd=before,
                          price_after_usd=self.share_price_usd(company, self.now))

@@ -94,14 +94,28 @@ def note_dilution(note: ConvertibleNote, price_usd: float) -> tuple[float, float
     return max(0.0, note.conversion_shares - offset), 0.0
 
 
+def note_claims(c: Neocloud, price_usd: float) -> tuple[float, float]:
+    """(shares the notes count for, principal that stays debt) at ``price_usd``, summed."""
+    shares = debt = 0.0
+    for note in c.notes:
+        if note.outstanding:
+            note_shares, note_debt = note_dilution(note, price_usd)
+            shares += note_shares
+            debt += note_debt
+    return shares, debt
+
+
 def diluted_shares(c: Neocloud, price_usd: float) -> float:
     """Basic shares plus in-the-money notes' shares net of capped calls (module docstring)."""
-    return c.shares_outstanding + sum(note_dilution(n, price_usd)[0] for n in c.notes)
+    return c.shares_outstanding + note_claims(c, price_usd)[0]
 
 
-def net_debt_usd(c: Neocloud, price_usd: float) -> float:
-    """Loans, notes that stay debt at ``price_usd`` and deferred revenue, less cash."""
-    notes = sum(note_dilution(n, price_usd)[1] for n in c.notes)
+def net_debt_usd(c: Neocloud, price_usd: float, notes_debt_usd: float | None = None) -> float:
+    """Loans, notes that stay debt at ``price_usd`` and deferred revenue, less cash.
+
+    ``notes_debt_usd`` is the notes' part if the caller has it from :func:`note_claims`.
+    """
+    notes = note_claims(c, price_usd)[1] if notes_debt_usd is None else notes_debt_usd
     return (gpu_debt_usd(c) + construction_debt_usd(c) + notes + c.deferred_revenue_usd
             - c.cash_usd)
 
@@ -112,11 +126,31 @@ def commitments_usd(c: Neocloud) -> float:
     return gpus + sum(p.remaining_usd(c.now) for p in c.builds)
 
 
-def fundamentals_of(c: Neocloud, price_usd: float, contracted_weight: float) -> Fundamentals:
-    """The snapshot the market values ``c`` from, at share price ``price_usd``."""
+@dataclass(frozen=True)
+class BookFigures:
+    """Figures a month end reads twice (for the market, then for the path), computed once."""
+
+    t_days: float
+    price_usd: float
+    contracted_arr_usd: float
+    run_rate_arr_usd: float
+    note_shares: float
+    notes_debt_usd: float
+
+
+def book_figures(c: Neocloud, price_usd: float) -> BookFigures:
+    """ARR both ways, and the notes' shares and debt at ``price_usd``, now."""
     t = c.now
-    arr = (contracted_weight * contracted_arr_usd(c, t)
-           + (1.0 - contracted_weight) * run_rate_arr_usd(c, t))
+    note_shares, notes_debt = note_claims(c, price_usd)
+    return BookFigures(t, price_usd, contracted_arr_usd(c, t), run_rate_arr_usd(c, t),
+                       note_shares, notes_debt)
+
+
+def fundamentals_of(c: Neocloud, figures: BookFigures, contracted_weight: float) -> Fundamentals:
+    """The snapshot the market values ``c`` from (``figures`` taken now)."""
+    arr = (contracted_weight * figures.contracted_arr_usd
+           + (1.0 - contracted_weight) * figures.run_rate_arr_usd)
     cost = c.spec.mining_j_per_th * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
-    return Fundamentals(arr, c.hashrate_ehs, cost, net_debt_usd(c, price_usd),
-                        commitments_usd(c), diluted_shares(c, price_usd))
+    return Fundamentals(arr, c.hashrate_ehs, cost,
+                        net_debt_usd(c, figures.price_usd, figures.notes_debt_usd),
+                        commitments_usd(c), c.shares_outstanding + figures.note_shares)

@@ -55,7 +55,7 @@ from abm.finance.convertible_tree import (
     rollback_quantlib,
     rollback_tf,
 )
-from abm.finance.dilution import normal_cdf
+from abm.finance.dilution import normal_cdf, require
 
 SCHEMES: tuple[str, ...] = ("quantlib", "tf")
 _CHUNK_NODES = 100_000
@@ -158,6 +158,29 @@ def convertible_delta(
     )[1]
 
 
+def price_and_delta(
+    spot: ArrayLike,
+    vol: ArrayLike,
+    rate: ArrayLike,
+    credit_spread: ArrayLike,
+    conversion_price: ArrayLike,
+    maturity_years: ArrayLike,
+    *,
+    coupon_rate: ArrayLike = 0.0,
+    steps: ArrayLike = 500,
+    call_start_years: ArrayLike | None = None,
+    call_trigger: ArrayLike | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`price_convertible` and :func:`convertible_delta` from one tree rollback.
+
+    The other arguments take :func:`price_convertible`'s defaults (1,000 face, semi-annual
+    coupons, QuantLib scheme, American conversion, call at face, no dividend).
+    """
+    return _evaluate(spot, vol, rate, credit_spread, conversion_price, maturity_years, 1000.0,
+                     coupon_rate, 2, steps, "quantlib", True, call_start_years, call_trigger,
+                     None, 0.0)
+
+
 def tf_european_closed_form(
     spot: ArrayLike,
     vol: ArrayLike,
@@ -207,12 +230,6 @@ def _as_float(name: str, value: ArrayLike | None, default: float) -> FloatArray:
         raise ValueError(f"{name} must be numeric, got {value!r}") from exc
 
 
-def _require(ok: ArrayLike, message: str) -> None:
-    """Raise ``ValueError(message)`` unless every entry of ``ok`` is true."""
-    if not np.all(ok):
-        raise ValueError(message)
-
-
 def _evaluate(
     spot: ArrayLike,
     vol: ArrayLike,
@@ -258,24 +275,24 @@ def _evaluate(
         raise ValueError(f"arguments do not broadcast together: {shapes}") from exc
     flat = {k: np.broadcast_to(v, shape).ravel() for k, v in args.items()}
     for name in ("spot", "vol", "conversion_price", "maturity_years", "face"):
-        _require(np.isfinite(flat[name]) & (flat[name] > 0), f"{name} must be positive and finite")
+        require(np.isfinite(flat[name]) & (flat[name] > 0), f"{name} must be positive and finite")
     for name in ("rate", "credit_spread", "coupon_rate", "dividend_yield"):
-        _require(np.isfinite(flat[name]), f"{name} must be finite")
+        require(np.isfinite(flat[name]), f"{name} must be finite")
     steps_f, freq_f = flat["steps"], flat["coupons_per_year"]
-    _require((steps_f >= 1) & (steps_f == np.floor(steps_f)), "steps must be an integer >= 1")
-    _require(steps_f <= 100_000, "steps must be at most 100000")
-    _require(
+    require((steps_f >= 1) & (steps_f == np.floor(steps_f)), "steps must be an integer >= 1")
+    require(steps_f <= 100_000, "steps must be at most 100000")
+    require(
         (freq_f >= 1) & (freq_f == np.floor(freq_f)), "coupons_per_year must be an integer >= 1"
     )
     callable_ = ~np.isnan(flat["call_start_years"])
-    _require(~np.isinf(flat["call_start_years"]), "call_start_years must be finite or None")
+    require(~np.isinf(flat["call_start_years"]), "call_start_years must be finite or None")
     call_price_face = np.where(np.isnan(flat["call_price"]), flat["face"], flat["call_price"])
-    _require(
+    require(
         ~callable_ | (np.isfinite(call_price_face) & (call_price_face > 0)),
         "call_price must be positive and finite",
     )
     trigger = flat["call_trigger"]
-    _require(
+    require(
         np.isnan(trigger) | (np.isfinite(trigger) & (trigger >= 0)),
         "call_trigger must be a non-negative multiple of conversion_price or None",
     )

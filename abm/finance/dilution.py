@@ -24,6 +24,16 @@ FloatArray = NDArray[np.float64]
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
+def require(ok: ArrayLike, message: str) -> None:
+    """Raise ``ValueError(message)`` unless every element of ``ok`` holds.
+
+    ``ndarray.all`` rather than ``np.all``: the functions here are called per note at every
+    month end, mostly with scalars, where the dispatch of ``np.all`` is most of the cost.
+    """
+    if not np.asarray(ok).all():
+        raise ValueError(message)
+
+
 def normal_cdf(x: ArrayLike) -> FloatArray:
     """Standard normal cumulative distribution, elementwise (via ``math.erf``)."""
     z = np.asarray(x, dtype=np.float64)
@@ -49,8 +59,7 @@ def black_scholes_call(
         for a in (spot, strike, vol, rate, maturity_years, dividend_yield)
     )
     for name, value in (("spot", s), ("strike", k), ("vol", sigma), ("maturity_years", t)):
-        if not np.all(np.isfinite(value) & (value > 0)):
-            raise ValueError(f"{name} must be positive and finite")
+        require(np.isfinite(value) & (value > 0), f"{name} must be positive and finite")
     root_t = sigma * np.sqrt(t)
     d1 = (np.log(s / k) + (r - q + 0.5 * sigma * sigma) * t) / root_t
     d2 = d1 - root_t
@@ -77,10 +86,8 @@ def capped_call_value(
     low = np.asarray(lower_strike, dtype=np.float64)
     cap = np.asarray(cap_strike, dtype=np.float64)
     n = np.asarray(shares, dtype=np.float64)
-    if not np.all(cap >= low):
-        raise ValueError("cap_strike must be at least lower_strike")
-    if not np.all(np.isfinite(n) & (n >= 0)):
-        raise ValueError("shares must be non-negative and finite")
+    require(cap >= low, "cap_strike must be at least lower_strike")
+    require(np.isfinite(n) & (n >= 0), "shares must be non-negative and finite")
     spread = black_scholes_call(spot, low, vol, rate, maturity_years, dividend_yield)
     spread = spread - black_scholes_call(spot, cap, vol, rate, maturity_years, dividend_yield)
     return np.asarray(spread * n, dtype=np.float64)
@@ -90,10 +97,8 @@ def conversion_shares(face_usd: ArrayLike, conversion_price_usd: ArrayLike) -> F
     """Shares delivered on full physical conversion: ``face / conversion_price``."""
     face = np.asarray(face_usd, dtype=np.float64)
     price = np.asarray(conversion_price_usd, dtype=np.float64)
-    if not np.all(np.isfinite(price) & (price > 0)):
-        raise ValueError("conversion_price_usd must be positive and finite")
-    if not np.all(np.isfinite(face) & (face >= 0)):
-        raise ValueError("face_usd must be non-negative and finite")
+    require(np.isfinite(price) & (price > 0), "conversion_price_usd must be positive and finite")
+    require(np.isfinite(face) & (face >= 0), "face_usd must be non-negative and finite")
     return np.asarray(face / price, dtype=np.float64)
 
 
@@ -105,8 +110,7 @@ def if_converted_diluted_shares(
     ``face_usd`` is the total principal outstanding (broadcasts per issue).
     """
     basic = np.asarray(basic_shares, dtype=np.float64)
-    if not np.all(np.isfinite(basic) & (basic >= 0)):
-        raise ValueError("basic_shares must be non-negative and finite")
+    require(np.isfinite(basic) & (basic >= 0), "basic_shares must be non-negative and finite")
     return np.asarray(basic + conversion_shares(face_usd, conversion_price_usd), dtype=np.float64)
 
 
@@ -119,8 +123,7 @@ def net_share_settlement_shares(
     ``max(ratio * S - face, 0) / S = ratio * max(S - K, 0) / S`` in shares.
     """
     s = np.asarray(spot, dtype=np.float64)
-    if not np.all(np.isfinite(s) & (s > 0)):
-        raise ValueError("spot must be positive and finite")
+    require(np.isfinite(s) & (s > 0), "spot must be positive and finite")
     k = np.asarray(conversion_price_usd, dtype=np.float64)
     ratio = conversion_shares(face_usd, k)
     return np.asarray(ratio * np.maximum(s - k, 0.0) / s, dtype=np.float64)
@@ -135,11 +138,9 @@ def capped_call_offset_shares(
     by ``S`` in shares; dilution net of the hedge is zero up to the cap.
     """
     s = np.asarray(spot, dtype=np.float64)
-    if not np.all(np.isfinite(s) & (s > 0)):
-        raise ValueError("spot must be positive and finite")
+    require(np.isfinite(s) & (s > 0), "spot must be positive and finite")
     k = np.asarray(conversion_price_usd, dtype=np.float64)
     cap = np.asarray(cap_price_usd, dtype=np.float64)
-    if not np.all(cap >= k):
-        raise ValueError("cap_price_usd must be at least conversion_price_usd")
+    require(cap >= k, "cap_price_usd must be at least conversion_price_usd")
     ratio = conversion_shares(face_usd, k)
     return np.asarray(ratio * np.maximum(np.minimum(s, cap) - k, 0.0) / s, dtype=np.float64)

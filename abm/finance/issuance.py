@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from abm.finance.convertibles import convertible_delta, price_convertible
+from abm.finance.convertibles import price_and_delta
 
 FACE_USD = 1000.0
 GRID_POINTS = 11
@@ -122,41 +122,37 @@ def _size_at_reference(vol: float, rate: float, credit_spread: float, maturity_y
 
     spot = REFERENCE_SPOT_USD
 
-    def value(premium_: np.ndarray | float, coupon: np.ndarray | float) -> np.ndarray:
-        return price_convertible(spot, vol, rate, credit_spread,
-                                 spot * (1.0 + np.asarray(premium_)), maturity_years,
-                                 coupon_rate=coupon, steps=steps,
-                                 call_start_years=call_start_years, call_trigger=call_trigger)
+    def value(premium_: np.ndarray | float,
+              coupon: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        """Price and delta per note (one tree rollback gives both)."""
+        return price_and_delta(spot, vol, rate, credit_spread,
+                               spot * (1.0 + np.asarray(premium_)), maturity_years,
+                               coupon_rate=coupon, steps=steps,
+                               call_start_years=call_start_years, call_trigger=call_trigger)
 
-    def terms(premium_: float, coupon: float, price: float) -> ConvertTerms:
-        conversion = spot * (1.0 + premium_)
-        delta = float(convertible_delta(spot, vol, rate, credit_spread, conversion,
-                                        maturity_years, coupon_rate=coupon, steps=steps,
-                                        call_start_years=call_start_years,
-                                        call_trigger=call_trigger))
-        return ConvertTerms(premium_, coupon, conversion, price, delta,
+    def terms(premium_: float, coupon: float, price: float, delta: float) -> ConvertTerms:
+        return ConvertTerms(premium_, coupon, spot * (1.0 + premium_), price, delta,
                             abs(price / FACE_USD - 1.0) <= tolerance)
 
     coupons = np.linspace(coupon_min, coupon_max, GRID_POINTS)
-    by_coupon = value(premium, coupons)
+    by_coupon, _ = value(premium, coupons)
     if by_coupon[-1] < FACE_USD * (1.0 - tolerance):
         return None
     if by_coupon[0] <= FACE_USD:
-        coupon, price = _cross(coupons, by_coupon, lambda c: float(value(premium, c)))
-        return terms(premium, coupon, price)
+        return terms(premium, *_cross(coupons, by_coupon, lambda c: value(premium, c)))
     premiums = np.linspace(premium, premium_max, GRID_POINTS)
-    by_premium = value(premiums, coupon_min)
+    by_premium, deltas = value(premiums, coupon_min)
     if by_premium[-1] > FACE_USD:
-        return terms(premium_max, coupon_min, float(by_premium[-1]))
+        return terms(premium_max, coupon_min, float(by_premium[-1]), float(deltas[-1]))
     # value falls with the premium: search the mirrored grid so it rises
-    solved, price = _cross(premiums[::-1], by_premium[::-1],
-                           lambda p: float(value(p, coupon_min)))
-    return terms(solved, coupon_min, price)
+    solved, price, delta = _cross(premiums[::-1], by_premium[::-1],
+                                  lambda p: value(p, coupon_min))
+    return terms(solved, coupon_min, price, delta)
 
 
 def _cross(x: np.ndarray, y: np.ndarray,
-           f: Callable[[float], float]) -> tuple[float, float]:
-    """Where increasing ``y(x)`` crosses par, and the value there.
+           f: Callable[[float], tuple[np.ndarray, np.ndarray]]) -> tuple[float, float, float]:
+    """Where increasing ``y(x)`` crosses par, with the value and delta there.
 
     Grid bracket, linear guess, then secant (regula falsi) steps until within
     ``REFINE_TOLERANCE`` of par.
@@ -172,12 +168,13 @@ def _cross(x: np.ndarray, y: np.ndarray,
 
     guess = secant()
     for _ in range(REFINE_STEPS):
-        f_guess = float(f(guess))
-        if abs(f_guess / FACE_USD - 1.0) < REFINE_TOLERANCE:
-            return guess, f_guess
-        if f_guess < FACE_USD:
-            lo, f_lo = guess, f_guess
+        price, delta = (float(a) for a in f(guess))
+        if abs(price / FACE_USD - 1.0) < REFINE_TOLERANCE:
+            return guess, price, delta
+        if price < FACE_USD:
+            lo, f_lo = guess, price
         else:
-            hi, f_hi = guess, f_guess
+            hi, f_hi = guess, price
         guess = secant()
-    return guess, float(f(guess))
+    price, delta = (float(a) for a in f(guess))
+    return guess, price, delta

@@ -144,3 +144,18 @@ def test_a_run_forced_into_a_bust_starts_below_the_boom_prices() -> None:
     price = model.agent("markets", Markets).share_price_usd("iren", 0.5)
     # the AI part of EV at 40% of its boom level, levered by debt and committed capex
     assert 0.1 * 66.96 < price < 0.6 * 66.96
+
+
+def test_the_one_day_price_is_the_price_path_exactly() -> None:
+    """``share_price_usd`` (scalar, remembered per day) equals the vectorized path, after
+    a year of month-end updates and news, on every day and for every listed company."""
+    spec, _ = load_world("iren")
+    model = build_model(spec, 2, dt.date(2027, 12, 31))
+    model.run(dt.date(2026, 11, 6))
+    markets = model.agent("markets", Markets)
+    listed = [name for name, company in spec.neoclouds.items() if company.listed]
+    assert model.log.to_frame()["kind"].eq("market.news").sum() > 3
+    for name in listed:
+        path = markets.prices_usd(name, 0, 700)
+        one_by_one = [markets.share_price_usd(name, d + 0.5) for d in range(701)]
+        np.testing.assert_array_equal(path, one_by_one, err_msg=name)
