@@ -139,6 +139,13 @@ class EventLog:
         """The kind of every event, in order."""
         return (self._kind.at(i) for i in range(len(self._cause)))
 
+    def kind_counts(self) -> dict[str, int]:
+        """How many events of each kind were logged, by kind name (sorted)."""
+        counts = np.bincount(np.asarray(self._kind.codes, dtype="int64"),
+                             minlength=len(self._kind.names))
+        return {name: int(counts[code]) for code, name in sorted(
+            enumerate(self._kind.names), key=lambda pair: pair[1]) if counts[code]}
+
     def to_frame(self) -> pd.DataFrame:
         """All events as a DataFrame: id, t_days, date, agent, kind, cause, then data."""
         n = len(self._t)

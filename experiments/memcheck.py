@@ -35,11 +35,10 @@ def synthetic_specs(n_runs: int) -> list[RunSpec]:
 def template_path(world: str = "iren", until: str | None = None) -> tuple[pd.DataFrame,
                                                                           dict[str, int]]:
     """One real run's path and event counts, the shape synthetic shards copy."""
-    from experiments.summary import event_counts
-    from worlds.run import run_world
+    from worlds.run import simulate
 
-    result = run_world(world, 0, until)
-    return result.path, event_counts(result.events)
+    model, _spec, _meta = simulate(world, 0, until)
+    return model.recorder.to_frame(), model.log.kind_counts()
 
 
 def write_synthetic_shards(folder: Path, n_runs: int, path: pd.DataFrame,

@@ -76,14 +76,6 @@ def milestone_dates(dates: np.ndarray, metrics: Sequence[str],
     return out
 
 
-def event_counts(events: pd.DataFrame) -> dict[str, int]:
-    """How many events of each kind a run logged."""
-    if events.empty or "kind" not in events:
-        return {}
-    counts = events["kind"].astype(str).value_counts()
-    return {str(kind): int(n) for kind, n in sorted(counts.items())}
-
-
 def identity(spec: Mapping[str, Any], status: str) -> dict[str, Any]:
     """The identity columns of a run's row (from its spec as a dict)."""
     row: dict[str, Any] = {"run_id": spec["run_id"], "arm": spec["arm"],

@@ -21,7 +21,6 @@ from pathlib import Path
 from abm.files import atomic_write_bytes
 from experiments.shards import write_shard
 from experiments.specs import RunSpec
-from experiments.summary import event_counts
 
 SHARDS = "shards"
 FAILURES = "failures"
@@ -44,14 +43,14 @@ def failure_path(folder: Path, run_id: str) -> Path:
 
 def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
     """Run one spec; write its shard, or its failure record if it raises."""
-    from worlds.run import run_world
+    from worlds.run import simulate
 
     root = Path(folder)
     started = time.perf_counter()
-    try:
-        result = run_world(spec.world, spec.seed, spec.until, spec.overrides,
-                           scenarios=spec.scenarios)
-        write_shard(root / SHARDS, spec, result.path, event_counts(result.events))
+    try:  # a shard keeps the path and event counts: no need to package the whole result
+        model, _spec, _meta = simulate(spec.world, spec.seed, spec.until, spec.overrides,
+                                       scenarios=spec.scenarios)
+        write_shard(root / SHARDS, spec, model.recorder.to_frame(), model.log.kind_counts())
     except Exception as exc:  # a failed run is recorded and the batch goes on
         error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
         record = {**asdict(spec), "error": error, "traceback": traceback.format_exc()}

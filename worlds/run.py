@@ -33,16 +33,35 @@ def run_world(
     log_events: bool = True,
 ) -> RunResult:
     """Run ``world`` (a bundled name or a TOML path) with scenario overlays and overrides."""
+    model, spec, meta = simulate(world, seed, until, overrides, scenarios=scenarios,
+                                 log_events=log_events)
+    return package(model, spec, meta)
+
+
+def simulate(
+    world: str = "iren",
+    seed: int = 0,
+    until: str | dt.date | None = None,
+    overrides: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
+    *,
+    scenarios: Sequence[str] = (),
+    log_events: bool = True,
+) -> tuple[Model, WorldSpec, dict[str, Any]]:
+    """Build and run the model of :func:`run_world`; return it unpackaged.
+
+    With the model come its spec and the run's metadata, for callers that keep only part
+    of a result (the experiment workers keep the path and the event counts).
+    """
     pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
     spec, path = load_world(world, pairs, scenarios)
     end = _until(spec, until)
     model = build_model(spec, seed, end, log_events=log_events)
     model.run(end)
-    return package(model, spec, {
+    return model, spec, {
         "world": spec.world.name, "world_file": str(path), "seed": seed,
         "focus": next(iter(spec.neoclouds)),
         "until": end.isoformat(), "overrides": dict(pairs), "scenarios": list(scenarios),
-    })
+    }
 
 
 def _until(spec: WorldSpec, until: str | dt.date | None) -> dt.date:

@@ -65,3 +65,15 @@ def test_disabled_log_keeps_ids_and_stores_nothing() -> None:
     assert log.to_frame().empty
     with pytest.raises(RuntimeError, match="disabled"):
         log.chain(1)
+
+
+@settings(max_examples=30)
+@given(st.lists(st.sampled_from(["b.x", "a.y", "c.z", "a.x"]), max_size=40))
+def test_kind_counts_are_the_frame_counted(kinds: list[str]) -> None:
+    log = EventLog(CLOCK)
+    for i, kind in enumerate(kinds):
+        log.append(float(i), "agent", kind)
+    frame_counts = log.to_frame()["kind"].astype(str).value_counts() if kinds else {}
+    assert log.kind_counts() == {k: int(n) for k, n in sorted(dict(frame_counts).items())}
+    assert list(log.kind_counts()) == sorted(set(kinds))
+    assert EventLog(CLOCK, enabled=False).kind_counts() == {}

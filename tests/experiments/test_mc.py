@@ -63,14 +63,14 @@ def test_resume_skips_finished_runs_and_more_reps_extend(tmp_path: Path) -> None
 
 
 def _flaky(bad_seed: int) -> Callable[..., Any]:
-    real = worlds.run.run_world
+    real = worlds.run.simulate
 
-    def run_world(world: str, seed: int = 0, *args: Any, **kwargs: Any) -> Any:
+    def simulate(world: str, seed: int = 0, *args: Any, **kwargs: Any) -> Any:
         if seed == bad_seed:
             raise ZeroDivisionError(f"injected failure at seed {seed}")
         return real(world, seed, *args, **kwargs)
 
-    return run_world
+    return simulate
 
 
 def test_a_failing_run_is_recorded_the_others_go_on_and_a_rerun_retries_it(
@@ -81,7 +81,7 @@ def test_a_failing_run_is_recorded_the_others_go_on_and_a_rerun_retries_it(
     out = tmp_path / "flaky"
     args = ["mc", "iren", "--reps", str(REPS), "--until", UNTIL, "--workers", "1",
             "--out", str(out), "--quiet", "--no-report"]
-    monkeypatch.setattr(worlds.run, "run_world", _flaky(bad_seed=3))
+    monkeypatch.setattr(worlds.run, "simulate", _flaky(bad_seed=3))
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "1 of 6 runs failed" in err and "p00000-r000003" in err and "seed 3" in err
