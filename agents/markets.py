@@ -106,14 +106,13 @@ class Markets(Agent):
         else:
             target = np.full(n, s.boom)
         pull = 1.0 - 0.5 ** (1.0 / s.half_life_days)
-        level = np.empty(n)
-        level[0] = target[0]
-        for d in range(1, n):
-            level[d] = level[d - 1] + pull * (target[d] - level[d - 1])
+        level = [float(target[0])]  # a Python loop on floats: same operations, no boxing
+        for goal in target[1:].tolist():
+            level.append(level[-1] + pull * (goal - level[-1]))
         factor = _mean_reverting(self.stream("sentiment"), n, s.factor_vol_annual,
                                  s.factor_half_life_days, self.spec.valuation.noise_tail_df)
         self._reference = getattr(s, s.calibration_regime) * np.exp(factor)
-        return np.asarray(level * np.exp(factor))
+        return np.asarray(np.array(level) * np.exp(factor))
 
     def list_company(self, company: str, price_usd: float, vol_annual: float) -> None:
         """Start quoting ``company`` at ``price_usd``; ``vol_annual`` is its total volatility."""
@@ -317,8 +316,7 @@ def _mean_reverting(rng: np.random.Generator, n: int, vol_annual: float, half_li
     shocks = rng.standard_t(tail_df, size=n) / math.sqrt(tail_df / (tail_df - 2.0))
     step = vol_annual / math.sqrt(DAYS_PER_YEAR) * shocks
     keep = 0.5 ** (1.0 / half_life_days)
-    path = np.empty(n)
-    path[0] = 0.0
-    for d in range(1, n):
-        path[d] = keep * path[d - 1] + step[d]
-    return path
+    path = [0.0]  # a Python loop on floats: same operations, no boxing
+    for shock in step[1:].tolist():
+        path.append(keep * path[-1] + shock)
+    return np.array(path)
