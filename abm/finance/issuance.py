@@ -22,16 +22,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from abm.finance.convertibles import price_and_delta
+from abm.memo import DiskMemo, source_fingerprint
 
 FACE_USD = 1000.0
 GRID_POINTS = 11
 REFERENCE_SPOT_USD = 100.0
 REFINE_STEPS = 4
 REFINE_TOLERANCE = 5e-4
+_MEMO = DiskMemo("size_convertible", source_fingerprint(
+    (Path(__file__).parent / name for name in ("issuance.py", "convertibles.py",
+                                              "convertible_tree.py", "dilution.py")),
+    np.__version__))
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,35 @@ def _size_at_reference(vol: float, rate: float, credit_spread: float, maturity_y
                        coupon_min: float, call_start_years: float | None,
                        call_trigger: float | None, steps: int,
                        tolerance: float) -> ConvertTerms | None:
-    """:func:`size_convertible` at the reference spot (a pure function, remembered)."""
+    """:func:`size_convertible` at the reference spot.
+
+    A pure function, remembered in the process and on disk (:mod:`abm.memo`, keyed by the
+    pricer's code).
+    """
+    key = (vol, rate, credit_spread, maturity_years, premium, premium_max, coupon_max,
+           coupon_min, call_start_years, call_trigger, float(steps), tolerance)
+    known = _MEMO.get(key)
+    if known is None:
+        return None
+    if known is not DiskMemo.MISSING:
+        premium_, coupon, conversion, price, delta, at_par = (
+            float(x) for x in known if x is not None)
+        return ConvertTerms(premium_, coupon, conversion, price, delta, bool(at_par))
+    terms = _solve_at_reference(vol, rate, credit_spread, maturity_years, premium,
+                                premium_max, coupon_max, coupon_min, call_start_years,
+                                call_trigger, steps, tolerance)
+    _MEMO.put(key, None if terms is None else (
+        terms.premium, terms.coupon_rate, terms.conversion_price_usd, terms.price_per_face,
+        terms.delta_shares_per_note, float(terms.at_par)))
+    return terms
+
+
+def _solve_at_reference(vol: float, rate: float, credit_spread: float,
+                        maturity_years: float, premium: float, premium_max: float,
+                        coupon_max: float, coupon_min: float, call_start_years: float | None,
+                        call_trigger: float | None, steps: int,
+                        tolerance: float) -> ConvertTerms | None:
+    """The search itself (see the module docstring)."""
     if not (0.0 <= coupon_min <= coupon_max and 0.0 <= premium <= premium_max):
         raise ValueError(f"size_convertible: need 0 <= coupon_min ({coupon_min}) <= coupon_max "
                          f"({coupon_max}) and 0 <= premium ({premium}) <= premium_max "

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,3 +120,33 @@ def test_terms_carry_over_to_another_reference_price() -> None:
     assert float(convertible_delta(97.0, 0.6, 0.04, 0.05, moved.conversion_price_usd, 5.0,
                                    **kw)) == pytest.approx(moved.delta_shares_per_note,
                                                            rel=1e-9)
+
+
+def test_remembered_terms_are_the_solved_terms(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Terms read back from the disk memo equal freshly solved ones exactly, and a run
+    is the same with the memo off, empty or warm."""
+    from abm import memo
+    from abm.finance import issuance
+    from worlds.run import run_world
+
+    monkeypatch.setenv(memo.ENV, str(tmp_path))
+    monkeypatch.setattr(issuance, "_MEMO", memo.DiskMemo("size_convertible", "test"))
+    cases = [(0.45, 0.06, 0.30), (0.7, 0.03, 0.25), (0.25, 0.30, 0.30), (2.0, 0.0, 0.25)]
+    issuance._size_at_reference.cache_clear()
+    solved = [solve(vol, spread, premium) for vol, spread, premium in cases]
+    issuance._size_at_reference.cache_clear()
+    remembered = [solve(vol, spread, premium) for vol, spread, premium in cases]
+    assert remembered == solved and solved[2] is None and solved[3] is not None
+    assert issuance._size_at_reference.cache_info().misses == len(cases)
+
+    paths = []
+    for setting in ("off", str(tmp_path / "run"), str(tmp_path / "run")):  # off, empty, warm
+        monkeypatch.setenv(memo.ENV, setting)
+        monkeypatch.setattr(issuance, "_MEMO", memo.DiskMemo("size_convertible", "run"))
+        issuance._size_at_reference.cache_clear()
+        paths.append(run_world("iren", 1, "2027-06-30", log_events=False).path)
+    with sqlite3.connect(tmp_path / "run" / memo.FILE_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM size_convertible_run").fetchone()[0] > 3
+    pd.testing.assert_frame_equal(paths[0], paths[1])
+    pd.testing.assert_frame_equal(paths[0], paths[2])
