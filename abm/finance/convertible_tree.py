@@ -118,6 +118,11 @@ class _Lattice:
             self.soft, conversion_value * np.nan_to_num(notes.call_trigger), -np.inf
         )
         self.call_price = notes.call_price_per_100
+        # per-step constants of call_cap, hoisted out of the step loop
+        self.all_called_from = int(np.max(self.call_step, initial=0))
+        self.may_convert = (self.soft | self.american, self.soft | self.convertible_at_end)
+        self.always_convertible = (bool(np.all(self.may_convert[0])),
+                                   bool(np.all(self.may_convert[1])))
 
     def _coupon_table(self, notes: NoteBatch) -> FloatArray:
         """Coupon amount per 100 paid at each (step, note), coupons on one step summed."""
@@ -156,14 +161,16 @@ class _Lattice:
         """
         if i <= self.last_uncallable_step:
             return None
-        live = self.call_step <= i
-        trigger = np.where(live, self.trigger_spot, np.inf)
+        trigger = (self.trigger_spot if i >= self.all_called_from
+                   else np.where(self.call_step <= i, self.trigger_spot, np.inf))
         hit = self.level(self.spot_tables, i) >= trigger
         payoff = self.level(self.payoff_tables, i)
         price = self.call_price
-        may_convert = self.soft | self.convertible_at(i)
-        cap = np.where(may_convert, np.maximum(price, payoff), price)
-        return hit, cap, may_convert
+        at_end = int(i == self.n)
+        may_convert = self.may_convert[at_end]
+        if self.always_convertible[at_end]:
+            return hit, np.maximum(price, payoff), may_convert
+        return hit, np.where(may_convert, np.maximum(price, payoff), price), may_convert
 
     def delta(self, level_one_values: FloatArray) -> FloatArray:
         """Binomial delta (per 100 notional) from the two nodes of step 1."""
@@ -196,7 +203,7 @@ def _adjust_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | N
     capped = lat.call_cap(i)
     if capped is not None:
         hit, cap, _ = capped
-        np.copyto(values, np.minimum(values, cap), where=hit)
+        np.minimum(values, cap, out=values, where=hit)
     if i in lat.coupon_steps:
         values += lat.coupons[i]
     return _convert_quantlib(lat, i, values)
