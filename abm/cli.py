@@ -2,7 +2,8 @@
 
 Each command lives in its own module with a ``register(subparsers)`` function that adds
 its parser and sets ``handler``; this module collects them, owns the options every
-world-running command shares, and turns user mistakes into one line and exit status 2.
+world-running command shares, and turns user mistakes (and a full disk or a read-only
+output folder) into one line and exit status 2.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from abm.config import ConfigError, parse_override
+from abm.files import describe_os_error, is_storage_error
 
 COMMAND_MODULES = ("abm.commands", "experiments.commands", "experiments.timeline_commands",
                    "worlds.commands")
@@ -101,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except ConfigError as exc:
         sys.stderr.write(f"abm: error: {exc}\n")
+        return 2
+    except OSError as exc:  # a full disk or a read-only folder: the place, not the command
+        if not is_storage_error(exc):
+            raise
+        sys.stderr.write(f"abm: error: {describe_os_error(exc)}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("abm: interrupted\n")

@@ -17,7 +17,7 @@ import concurrent.futures as cf
 import importlib
 import logging
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Protocol
@@ -27,6 +27,8 @@ from experiments.specs import RunSpec
 from experiments.worker import RunOutcome, init_pool_worker, run_batch
 
 Batch = list[RunSpec]
+Outcomes = Generator[list[RunOutcome], None, None]
+"""Each batch's outcomes as it finishes; closing it cancels the batches not yet run."""
 
 
 class Executor(Protocol):
@@ -35,8 +37,8 @@ class Executor(Protocol):
     description: str
     workers: int
 
-    def run(self, batches: Sequence[Batch], folder: str) -> Iterator[list[RunOutcome]]:
-        """Yield each batch's outcomes when it finishes."""
+    def run(self, batches: Sequence[Batch], folder: str) -> Outcomes:
+        """Yield each batch's outcomes when it finishes (closing it cancels the rest)."""
         ...
 
     def close(self) -> None:
@@ -51,7 +53,7 @@ class InlineExecutor:
         self.description = "1 worker (in process)"
         self.workers = 1
 
-    def run(self, batches: Sequence[Batch], folder: str) -> Iterator[list[RunOutcome]]:
+    def run(self, batches: Sequence[Batch], folder: str) -> Outcomes:
         """Yield each batch's outcomes in order."""
         for batch in batches:
             yield run_batch(batch, folder)
@@ -70,7 +72,7 @@ class PoolExecutor:
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=init_pool_worker)
 
-    def run(self, batches: Sequence[Batch], folder: str) -> Iterator[list[RunOutcome]]:
+    def run(self, batches: Sequence[Batch], folder: str) -> Outcomes:
         """Submit every batch; yield outcomes as batches complete."""
         futures = [self._pool.submit(run_batch, batch, folder) for batch in batches]
         try:
@@ -110,7 +112,7 @@ class DaskExecutor:
         if address != "local":
             self.description += f" ({self.workers} worker threads)"
 
-    def run(self, batches: Sequence[Batch], folder: str) -> Iterator[list[RunOutcome]]:
+    def run(self, batches: Sequence[Batch], folder: str) -> Outcomes:
         """Map every batch to a task; yield outcomes as tasks complete."""
         as_completed = importlib.import_module("distributed").as_completed
         futures = self._client.map(run_batch, list(batches), folder=folder, pure=False)

@@ -5,10 +5,15 @@ validated before any run; the folder's ``experiment.json`` is written before the
 shard, so an interrupted experiment can be resumed by the same command; runs already in
 ``shards/`` are skipped; results are read back from shards in run-id order, so they are
 identical whatever the executor, the worker count, or how many times it was resumed.
+
+A full disk or a read-only folder is a fault of where results go, not of a run: the
+experiment stops at the first one with a :class:`~abm.config.ConfigError` naming the file
+and how many runs are saved, leaving the finished shards in place to resume from.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
@@ -18,14 +23,17 @@ from typing import Any
 
 import pandas as pd
 
+from abm.config import ConfigError
+from abm.files import is_storage_error, storage_error
 from experiments.aggregate import DEFAULT_BUDGET_BYTES, aggregate, peak_rss_mb
 from experiments.executors import batch_size, batches, check_options, make_executor
 from experiments.outcomes import Outcome, parse_outcome
 from experiments.progress import progress_bar
-from experiments.shards import atomic_write_frame
+from experiments.shards import atomic_write_frame, list_shards
 from experiments.specs import Plan, RunSpec
 from experiments.store import SCRATCH, ExperimentStore
 from experiments.validate import PlanCheck, plan_input_hashes, validate_plan
+from experiments.worker import SHARDS, STORAGE_FAULT, RunOutcome
 
 Echo = Callable[[str], object]
 DEFAULT_ROOT = Path("experiments_out")
@@ -92,9 +100,14 @@ def prepare(plan: Plan, outcomes: Sequence[str] = ()) -> tuple[Plan, PlanCheck, 
     return dataclasses.replace(plan, inputs=plan_input_hashes(plan)), check, parsed
 
 
+def _storage_fault(outcome: RunOutcome) -> bool:
+    return not outcome.ok and outcome.error.startswith(STORAGE_FAULT)
+
+
 def _execute_runs(todo: list[RunSpec], store: ExperimentStore, stats: RunStats, *,
                   workers: int, dask: str | None, quiet: bool, echo: Echo) -> None:
     started = time.perf_counter()
+    fault = ""
     with make_executor(workers, dask) as executor:
         stats.executor = executor.description
         stats.startup_seconds = time.perf_counter() - started
@@ -102,13 +115,19 @@ def _execute_runs(todo: list[RunSpec], store: ExperimentStore, stats: RunStats, 
         size = batch_size(len(todo), executor.workers)
         bar = progress_bar(len(todo), "runs", quiet=quiet)
         try:
-            for outcomes in executor.run(batches(todo, size), str(store.folder)):
-                stats.reported_ok.update(o.run_id for o in outcomes if o.ok)
-                stats.ran += len(outcomes)
-                stats.failed += sum(not o.ok for o in outcomes)
-                bar.update(len(outcomes))
-                if stats.failed:
-                    bar.set_postfix(failed=stats.failed)
+            with contextlib.closing(executor.run(batches(todo, size), str(store.folder))) as runs:
+                for outcomes in runs:
+                    faults = [o.error for o in outcomes if _storage_fault(o)]
+                    counted = [o for o in outcomes if not _storage_fault(o)]
+                    stats.reported_ok.update(o.run_id for o in counted if o.ok)
+                    stats.ran += len(counted)
+                    stats.failed += sum(not o.ok for o in counted)
+                    bar.update(len(outcomes))
+                    if stats.failed:
+                        bar.set_postfix(failed=stats.failed)
+                    if faults:  # the disk, not the run: stop here, keep what finished
+                        fault = faults[0][len(STORAGE_FAULT):]
+                        break
         except KeyboardInterrupt:
             bar.close()
             done = len(store.finished())
@@ -116,10 +135,24 @@ def _execute_runs(todo: list[RunSpec], store: ExperimentStore, stats: RunStats, 
                  "again to resume")
             raise
         except Exception as exc:  # a dead worker process or cluster: keep what finished
-            stats.executor_error = f"{type(exc).__name__}: {exc}"
+            if is_storage_error(exc):  # a failure record could not be written either
+                fault = str(storage_error(exc, exc.filename or store.folder))
+            else:
+                stats.executor_error = f"{type(exc).__name__}: {exc}"
         finally:
             bar.close()
             stats.run_seconds = time.perf_counter() - started
+    if fault:
+        raise storage_stop(store.folder, todo, fault)
+
+
+def storage_stop(folder: Path, runs: Sequence[RunSpec], detail: str) -> ConfigError:
+    """The one-line error of an experiment stopped by a full disk or a read-only folder."""
+    ids = {r.run_id for r in runs}
+    saved = len(ids & set(list_shards(folder / SHARDS)))
+    return ConfigError("--out", str(folder), f"{detail}; {saved} of {len(ids)} runs are saved; "
+                       "free some space or make the folder writable, then run the same "
+                       "command again to resume")
 
 
 def execute(plan: Plan, *, out: str | Path | None = None, workers: int = 1,
@@ -135,21 +168,27 @@ def execute(plan: Plan, *, out: str | Path | None = None, workers: int = 1,
     analysis = {"outcomes": [o.text for o in parsed], "confidence": confidence}
     runs = list(plan.runs())
     stats = RunStats()
-    with ExperimentStore.open(folder, plan, force=force, command=command,
-                              analysis=analysis) as store:
-        done = store.finished()
-        todo = [r for r in runs if r.run_id not in done]
-        stats.skipped = len(runs) - len(todo)
-        say(_header(plan, check, stats.skipped))
-        if todo:
-            _execute_runs(todo, store, stats, workers=workers, dask=dask, quiet=quiet,
-                          echo=say)
-        result = _collect(plan, check, store, runs, stats, parsed, confidence, quiet,
-                          budget_bytes)
-        if report:
-            from experiments.reporting import write_report
+    try:
+        with ExperimentStore.open(folder, plan, force=force, command=command,
+                                  analysis=analysis) as store:
+            done = store.finished()
+            todo = [r for r in runs if r.run_id not in done]
+            stats.skipped = len(runs) - len(todo)
+            say(_header(plan, check, stats.skipped))
+            if todo:
+                _execute_runs(todo, store, stats, workers=workers, dask=dask, quiet=quiet,
+                              echo=say)
+            result = _collect(plan, check, store, runs, stats, parsed, confidence, quiet,
+                              budget_bytes)
+            if report:
+                from experiments.reporting import write_report
 
-            write_report(folder)
+                write_report(folder)
+    except OSError as exc:
+        if not is_storage_error(exc):
+            raise
+        detail = str(storage_error(exc, exc.filename or folder))
+        raise storage_stop(folder, runs, detail) from None
     return result
 
 

@@ -18,12 +18,14 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from abm.files import atomic_write_bytes
+from abm.files import StorageError, atomic_write_bytes, is_storage_error, storage_error
 from experiments.shards import write_shard
 from experiments.specs import RunSpec
 
 SHARDS = "shards"
 FAILURES = "failures"
+STORAGE_FAULT = f"{StorageError.__name__}: "
+"""How a run reports a shard it could not write (full disk, read-only folder)."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,11 @@ def failure_path(folder: Path, run_id: str) -> Path:
 
 
 def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
-    """Run one spec; write its shard, or its failure record if it raises."""
+    """Run one spec; write its shard, or its failure record if it raises.
+
+    A shard the disk cannot take is not the run's failure: it is reported (error starting
+    :data:`STORAGE_FAULT`) without a record, for the parent to stop the experiment.
+    """
     from worlds.run import simulate
 
     root = Path(folder)
@@ -51,14 +57,26 @@ def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
         model, _spec, _meta = simulate(spec.world, spec.seed, spec.until, spec.overrides,
                                        scenarios=spec.scenarios)
         write_shard(root / SHARDS, spec, model.recorder.to_frame(), model.log.kind_counts())
-    except Exception as exc:  # a failed run is recorded and the batch goes on
-        error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-        record = {**asdict(spec), "error": error, "traceback": traceback.format_exc()}
-        atomic_write_bytes(failure_path(root, spec.run_id),
-                           json.dumps(record, indent=2, default=str).encode())
-        return RunOutcome(spec.run_id, False, time.perf_counter() - started, error)
+    except OSError as exc:
+        if not is_storage_error(exc):
+            return _failed(root, spec, exc, started)
+        # the disk is full or the folder read-only: not the run's fault, and no record
+        detail = storage_error(exc, exc.filename or root / SHARDS)
+        return RunOutcome(spec.run_id, False, time.perf_counter() - started,
+                          f"{STORAGE_FAULT}{detail}")
+    except Exception as exc:
+        return _failed(root, spec, exc, started)
     failure_path(root, spec.run_id).unlink(missing_ok=True)
     return RunOutcome(spec.run_id, True, time.perf_counter() - started)
+
+
+def _failed(root: Path, spec: RunSpec, exc: Exception, started: float) -> RunOutcome:
+    """Record a run that raised (called in its ``except``: the traceback is current)."""
+    error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+    record = {**asdict(spec), "error": error, "traceback": traceback.format_exc()}
+    atomic_write_bytes(failure_path(root, spec.run_id),
+                       json.dumps(record, indent=2, default=str).encode())
+    return RunOutcome(spec.run_id, False, time.perf_counter() - started, error)
 
 
 def run_batch(specs: Sequence[RunSpec], folder: str) -> list[RunOutcome]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
 from abm.cli import add_run_options, run_options
 from abm.config import ConfigError
+from abm.files import storage_error
 from abm.report import key_events_table, year_end_table
 
 
@@ -47,14 +47,14 @@ def handle(args: argparse.Namespace) -> int:
     print(year_end_table(result.path, focus))
     print()
     print(key_events_table(result.events, focus))
-    try:
-        result.save(out)
-    except OSError as exc:
-        sys.stderr.write(f"abm: error: cannot write run folder {out}: {exc.strerror}\n")
-        return 1
     from experiments.run_plots import write_run_plots  # lazy: the cli sits on top of the layers
 
-    print(f"\nrun folder: {out}")
-    for picture in write_run_plots(result, out):
-        print(f"picture: {picture}")
+    try:
+        result.save(out)
+        print(f"\nrun folder: {out}")
+        for picture in write_run_plots(result, out):
+            print(f"picture: {picture}")
+    except OSError as exc:  # a full disk, a read-only folder: one line naming the file
+        detail = storage_error(exc, exc.filename or out)
+        raise ConfigError("--out", str(out), str(detail)) from None
     return 0

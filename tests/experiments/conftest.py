@@ -1,20 +1,12 @@
-"""Shared fixtures of the experiment tests: one small Monte Carlo folder, helpers."""
+"""Shared fixtures of the experiment tests: one small Monte Carlo folder (the checks of
+identical results live in ``tests/conftest.py``)."""
 
-from collections.abc import Callable
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
 from experiments import ExperimentResult, monte_carlo
 
 UNTIL = "2025-11-30"  # one month: the mechanics, not the model, are under test
 REPS = 6
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "dask: starts a real Dask LocalCluster (deselect with "
-                            "-m 'not dask')")
 
 
 @pytest.fixture(scope="session")
@@ -40,20 +32,3 @@ def small_mc(mc_pair: tuple[ExperimentResult, ExperimentResult]) -> ExperimentRe
 def pooled_mc(mc_pair: tuple[ExperimentResult, ExperimentResult]) -> ExperimentResult:
     """The process-pool run of :func:`mc_pair`."""
     return mc_pair[1]
-
-
-def same_frames(left: pd.DataFrame, right: pd.DataFrame) -> None:
-    """Exactly equal frames (no float tolerance)."""
-    pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True),
-                                  check_exact=True)
-
-
-@pytest.fixture
-def assert_same_results() -> Callable[[Path, Path], None]:
-    """A check that two experiment folders hold identical summary and bands files."""
-
-    def check(a: Path, b: Path) -> None:
-        for name in ("summary.parquet", "bands.parquet"):
-            same_frames(pd.read_parquet(a / name), pd.read_parquet(b / name))
-
-    return check
