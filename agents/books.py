@@ -37,7 +37,7 @@ METRICS: tuple[str, ...] = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class BuildProgram:
     """Construction spending spread evenly over [t_start, t_end], part borrowed."""
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 DAYS_PER_YEAR = 365.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Commitment:
     """A GPU payment promised to the vendor and not yet made."""
 
@@ -43,7 +43,7 @@ class Commitment:
     cause: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CashPlan:
     """Payments and inflows expected over ``horizon_days``, and what they leave short."""
 

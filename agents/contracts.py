@@ -21,7 +21,7 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
 Status = Literal["active", "terminated"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Tranche:
     """One phase of a contract and its state during the run."""
 
@@ -38,7 +38,7 @@ class Tranche:
     cancelled: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class BillingLine:
     """What one tranche earns over a billing period."""
 
@@ -51,7 +51,7 @@ class BillingLine:
         return self.revenue_usd - self.prepayment_credit_usd
 
 
-@dataclass
+@dataclass(slots=True)
 class Contract:
     """A signed capacity contract between a provider and a customer."""
 

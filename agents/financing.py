@@ -22,6 +22,7 @@ commitments still need, so a company does not sign what it cannot fund.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import TYPE_CHECKING
 
@@ -183,9 +184,13 @@ class Financing:
         return min(atm.volume_share * traded, c.spec.atm_max_usd_per_month)
 
     def sold_since_usd(self, channel: str, days: float) -> float:
-        """Equity sold through ``channel`` over the last ``days``."""
-        return sum(usd for t, usd, ch in self.equity_sold
-                   if ch == channel and t > self.c.now - days)
+        """Equity sold through ``channel`` over the last ``days``.
+
+        Sales are appended in time order, so the window starts at a bisection (and the
+        sum runs in sale order, as it always did).
+        """
+        start = bisect.bisect_right(self.equity_sold, self.c.now - days, key=_sale_time)
+        return sum(usd for _t, usd, ch in self.equity_sold[start:] if ch == channel)
 
     def private_room_usd(self) -> float:
         """What private investors would still put in this year."""
@@ -313,3 +318,7 @@ class Financing:
             return
         forward = max(contracted_arr_usd(c, c.now) - contract.arr_usd, contract.arr_usd)
         self.markets.news(c.name, "contract", contract.arr_usd / forward, event)
+
+
+def _sale_time(sale: tuple[float, float, str]) -> float:
+    return sale[0]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 DAYS_PER_YEAR = 365.0
 
 
-@dataclass
+@dataclass(slots=True)
 class GpuBatch:
     """GPUs of one generation commissioned together at one site.
 

@@ -16,7 +16,7 @@ class CapacityError(RuntimeError):
     """A change that would break a site's physical limits."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     """One site of one company."""
 

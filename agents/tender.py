@@ -17,7 +17,7 @@ HOURS_PER_YEAR = 8760.0
 MONTHS_PER_YEAR = 12.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Tender:
     """A customer's request for capacity."""
 
@@ -33,7 +33,7 @@ class Tender:
     bids: list[Bid] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bid:
     """A neocloud's offer: MW it can deliver, when, and at what price."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass
+@dataclass(slots=True)
 class AmortizingLoan:
     """A term loan drawn once, repaid straight-line, with simple daily interest."""
 
@@ -37,7 +37,7 @@ class AmortizingLoan:
         return interest, principal
 
 
-@dataclass
+@dataclass(slots=True)
 class ConvertibleNote:
     """A convertible note: coupon, maturity and conversion price (shares per $ = 1/price).
 
@@ -73,7 +73,7 @@ class ConvertibleNote:
         return self.principal_usd * self.coupon_rate * days / 365.0
 
 
-@dataclass
+@dataclass(slots=True)
 class ConstructionLoan:
     """A project loan drawn as a build spends, amortized straight-line after completion."""
 
