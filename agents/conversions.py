@@ -29,7 +29,7 @@ import numpy as np
 
 from abm.agent import ProcessBody
 from abm.finance.debt import ConvertibleNote
-from abm.finance.dilution import capped_call_offset_shares, net_share_settlement_shares
+from abm.finance.dilution import note_conversion_shares
 from agents.contracts import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
@@ -99,14 +99,11 @@ def mature(c: Neocloud, note: ConvertibleNote) -> int:
 
 def conversion_outcome(note: ConvertibleNote, price_usd: float) -> tuple[float, float, float]:
     """(gross shares, capped-call offset shares, cash paid) if ``note`` converts now."""
-    k, face = note.conversion_price_usd, note.principal_usd
-    if note.settlement == "net_share":
-        gross, cash = float(net_share_settlement_shares(price_usd, face, k)), face
-    else:
-        gross, cash = note.conversion_shares, 0.0
-    offset = (float(capped_call_offset_shares(price_usd, face, k, note.cap_price_usd))
-              if note.cap_price_usd is not None else 0.0)
-    return gross, min(offset, gross), cash
+    net_share = note.settlement == "net_share"
+    gross, offset = note_conversion_shares(price_usd, note.principal_usd,
+                                           note.conversion_price_usd, note.cap_price_usd,
+                                           net_share=net_share)
+    return gross, min(offset, gross), (note.principal_usd if net_share else 0.0)
 
 
 def convert(c: Neocloud, note: ConvertibleNote, reason: str, cause: int | None) -> int:

@@ -11,7 +11,7 @@ capex it still needs, so spending that capex (cash out, or debt up) moves no sha
 Diluted shares: basic shares plus, for each convertible note in the money at today's
 share price, the shares it would deliver (all conversion shares under physical
 settlement, the excess over principal under net-share settlement) less the shares its
-capped call would deliver back (:func:`abm.finance.dilution.capped_call_offset_shares`).
+capped call would deliver back (:func:`abm.finance.dilution.note_conversion_shares`).
 Notes out of the money count as debt, not shares: an if-converted count that holders
 would not choose. Net-share notes in the money keep their principal in debt (it is paid
 in cash).
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from abm.finance.debt import ConvertibleNote
-from abm.finance.dilution import capped_call_offset_shares, net_share_settlement_shares
+from abm.finance.dilution import note_conversion_shares
 
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
@@ -84,14 +84,11 @@ def note_dilution(note: ConvertibleNote, price_usd: float) -> tuple[float, float
         return 0.0, 0.0
     if price_usd <= 0 or price_usd < note.conversion_price_usd:
         return 0.0, note.principal_usd
-    k = note.conversion_price_usd
-    offset = (float(capped_call_offset_shares(price_usd, note.principal_usd, k,
-                                              note.cap_price_usd))
-              if note.cap_price_usd is not None else 0.0)
-    if note.settlement == "net_share":
-        shares = float(net_share_settlement_shares(price_usd, note.principal_usd, k))
-        return max(0.0, shares - offset), note.principal_usd
-    return max(0.0, note.conversion_shares - offset), 0.0
+    net_share = note.settlement == "net_share"
+    gross, offset = note_conversion_shares(price_usd, note.principal_usd,
+                                           note.conversion_price_usd, note.cap_price_usd,
+                                           net_share=net_share)
+    return max(0.0, gross - offset), (note.principal_usd if net_share else 0.0)
 
 
 def note_claims(c: Neocloud, price_usd: float) -> tuple[float, float]:

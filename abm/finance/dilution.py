@@ -144,3 +144,29 @@ def capped_call_offset_shares(
     require(cap >= k, "cap_price_usd must be at least conversion_price_usd")
     ratio = conversion_shares(face_usd, k)
     return np.asarray(ratio * np.maximum(np.minimum(s, cap) - k, 0.0) / s, dtype=np.float64)
+
+
+def note_conversion_shares(spot: float, face_usd: float, conversion_price_usd: float,
+                           cap_price_usd: float | None, *,
+                           net_share: bool) -> tuple[float, float]:
+    """One note converting at ``spot``: (shares delivered, shares its capped call returns).
+
+    The scalar twin of :func:`net_share_settlement_shares` (or full physical conversion)
+    and :func:`capped_call_offset_shares`, for the month-end books that ask it per note:
+    the same operations in the same order on floats, so the same numbers bit for bit
+    (tested), without numpy's per-call cost.
+    """
+    if not (math.isfinite(spot) and spot > 0):
+        raise ValueError("spot must be positive and finite")
+    k = conversion_price_usd
+    if not (math.isfinite(k) and k > 0):
+        raise ValueError("conversion_price_usd must be positive and finite")
+    if not (math.isfinite(face_usd) and face_usd >= 0):
+        raise ValueError("face_usd must be non-negative and finite")
+    ratio = face_usd / k
+    gross = ratio * max(spot - k, 0.0) / spot if net_share else ratio
+    if cap_price_usd is None:
+        return gross, 0.0
+    if not cap_price_usd >= k:
+        raise ValueError("cap_price_usd must be at least conversion_price_usd")
+    return gross, ratio * max(min(spot, cap_price_usd) - k, 0.0) / spot

@@ -16,6 +16,7 @@ from abm.finance.dilution import (
     if_converted_diluted_shares,
     net_share_settlement_shares,
     normal_cdf,
+    note_conversion_shares,
 )
 
 TODAY = ql.Date(15, 1, 2025)
@@ -141,3 +142,22 @@ def test_net_share_invariants(
 def test_bad_input_raises(call: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()  # type: ignore[operator]
+
+
+@settings(max_examples=60)
+@given(spot=st.floats(0.01, 1e4), face=st.floats(0.0, 2e9), strike=st.floats(0.01, 1e4),
+       cap_over=st.none() | st.floats(0.0, 5.0), net_share=st.booleans())
+def test_the_scalar_note_conversion_is_the_vectorized_one_bit_for_bit(
+        spot: float, face: float, strike: float, cap_over: float | None,
+        net_share: bool) -> None:
+    cap = None if cap_over is None else strike * (1.0 + cap_over)
+    gross, offset = note_conversion_shares(spot, face, strike, cap, net_share=net_share)
+    want_gross = (float(net_share_settlement_shares(spot, face, strike)) if net_share
+                  else float(conversion_shares(face, strike)))
+    want_offset = (0.0 if cap is None
+                   else float(capped_call_offset_shares(spot, face, strike, cap)))
+    assert (gross, offset) == (want_gross, want_offset)
+    with pytest.raises(ValueError, match="cap_price_usd"):
+        note_conversion_shares(spot, face, strike, strike * 0.5, net_share=net_share)
+    with pytest.raises(ValueError, match="spot"):
+        note_conversion_shares(-spot, face, strike, cap, net_share=net_share)
