@@ -53,7 +53,7 @@ class DefaultPolicy:
             self._steer_mining(c)
         self._order_speculative(c)
         if c.bids_on is not None:
-            seek_power(c, funding_headroom_usd(c))
+            seek_power(c, lambda: funding_headroom_usd(c))
 
     def _steer_mining(self, c: Neocloud) -> None:
         usd_per_eh_day = c.btc.usd_per_eh_day.at(c.now)

@@ -9,6 +9,7 @@ arrives as an event, and approved tranches become the site's expected energizati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from abm.agent import ProcessBody
@@ -23,8 +24,12 @@ def unpromised_mw(c: Neocloud) -> float:
     return sum(s.uncommitted_it_mw * s.pue for s in c.sites.values())
 
 
-def seek_power(c: Neocloud, headroom_usd: float) -> None:
-    """Start a search if power runs short and none is under way."""
+def seek_power(c: Neocloud, headroom_usd: Callable[[], float]) -> None:
+    """Start a search if power runs short and none is under way.
+
+    ``headroom_usd`` tells what the company can spend; it is asked only when a search
+    starts (a company with power to spare does not work out its funding every month).
+    """
     threshold = c.spec.policy.power_request_free_mw
     pipeline = c.model.agents.get("pipeline")
     if (threshold <= 0 or c.seeking_power or not isinstance(pipeline, PowerPipeline)
@@ -33,8 +38,9 @@ def seek_power(c: Neocloud, headroom_usd: float) -> None:
     candidates = pipeline.open_candidates()
     if not candidates:
         return
+    budget_usd = headroom_usd()
     affordable = [k for k in candidates if k.buyable and k.price_usd is not None
-                  and k.price_usd <= headroom_usd]
+                  and k.price_usd <= budget_usd]
     decision = c.log("power.sought", unpromised_mw=unpromised_mw(c), threshold_mw=threshold,
                      open_candidates=len(candidates))
     if affordable:
