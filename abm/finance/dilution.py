@@ -37,6 +37,8 @@ def require(ok: ArrayLike, message: str) -> None:
 def normal_cdf(x: ArrayLike) -> FloatArray:
     """Standard normal cumulative distribution, elementwise (via ``math.erf``)."""
     z = np.asarray(x, dtype=np.float64)
+    if z.ndim == 0:  # one value (a capped call at issuance): skip np.vectorize's set-up
+        return np.asarray(0.5 * (1.0 + math.erf(float(z) / math.sqrt(2.0))), dtype=np.float64)
     return np.asarray(0.5 * (1.0 + _erf(z / math.sqrt(2.0))), dtype=np.float64)
 
 

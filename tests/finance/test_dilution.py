@@ -161,3 +161,11 @@ def test_the_scalar_note_conversion_is_the_vectorized_one_bit_for_bit(
         note_conversion_shares(spot, face, strike, strike * 0.5, net_share=net_share)
     with pytest.raises(ValueError, match="spot"):
         note_conversion_shares(-spot, face, strike, cap, net_share=net_share)
+
+
+@settings(max_examples=30)
+@given(st.lists(st.floats(-40.0, 40.0), min_size=1, max_size=20))
+def test_normal_cdf_of_one_value_is_that_of_the_array(xs: list[float]) -> None:
+    together = normal_cdf(np.array(xs))
+    assert [float(normal_cdf(x)) for x in xs] == together.tolist()
+    assert normal_cdf(xs[0]).shape == ()
