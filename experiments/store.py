@@ -81,6 +81,7 @@ class ExperimentStore:
             store._prepare(plan, force)
             for sub in (store.shards, store.failures, store.plots):
                 sub.mkdir(exist_ok=True)
+            store._remove_temporaries()
             store._write_manifest(plan, command, analysis or {})
         except BaseException:
             store.close()
@@ -96,6 +97,16 @@ class ExperimentStore:
             raise ConfigError("--out", str(self.folder), "another abm command is running in "
                               "this folder; wait for it or choose another --out") from None
         self._lock_fd = fd
+
+    def _remove_temporaries(self) -> None:
+        """Delete half-written files a killed command left (``.NAME.XXXX.tmp``).
+
+        Under the folder's lock no other command writes here; listings ignore such files
+        anyway, this only keeps the folder from collecting them.
+        """
+        for sub in (self.folder, self.shards, self.failures, self.plots):
+            for leftover in sub.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Release the folder's lock."""

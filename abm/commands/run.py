@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from abm.cli import add_run_options, run_options
@@ -49,6 +50,7 @@ def handle(args: argparse.Namespace) -> int:
     print(key_events_table(result.events, focus))
     from experiments.run_plots import write_run_plots  # lazy: the cli sits on top of the layers
 
+    fresh = not out.exists()
     try:
         result.save(out)
         print(f"\nrun folder: {out}")
@@ -56,5 +58,7 @@ def handle(args: argparse.Namespace) -> int:
             print(f"picture: {picture}")
     except OSError as exc:  # a full disk, a read-only folder: one line naming the file
         detail = storage_error(exc, exc.filename or out)
+        if fresh:  # a half-written run folder of ours: gone, so the same command can rerun
+            shutil.rmtree(out, ignore_errors=True)
         raise ConfigError("--out", str(out), str(detail)) from None
     return 0

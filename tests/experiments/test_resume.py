@@ -31,6 +31,7 @@ def test_killed_and_interrupted_experiments_resume_to_identical_results(
     again = subprocess.run(command(killed, reps), capture_output=True, text=True, timeout=180)
     assert again.returncode == 0, again.stderr
     assert f"{done} already done, resuming" in again.stdout
+    assert not list(killed.rglob(".*.tmp"))  # the half-written shard is cleaned away
     reference = monte_carlo("iren", reps=reps, until=UNTIL, out=tmp_path / "whole", workers=2,
                             report=False)
     assert reference.ok and reference.stats.ran == reps

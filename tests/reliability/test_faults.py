@@ -209,6 +209,7 @@ room 300 || exit 99
 run mc mc iren --reps "$reps" --until "$until" --workers 2 --no-report --out "$disk/mc"
 cat /dev/zero >"$disk/filler" 2>/dev/null
 run run run --until "$until" --out "$disk/run"
+if [ -e "$disk/run" ]; then echo left >"$keep/run.folder"; else echo gone >"$keep/run.folder"; fi
 rm -f "$disk/filler"
 room 200 || exit 99
 run small mc iren --reps 4 --until "$until" --workers 1 --no-report --out "$disk/small"
@@ -245,6 +246,7 @@ def test_a_full_disk_is_one_clear_line_and_the_experiment_resumes(
 
     # `abm run` into the full disk: the same one line
     one_line_error(*ended("run"), f"cannot write {disk / 'run'}", "ENOSPC")
+    assert (keep / "run.folder").read_text().strip() == "gone"  # no half run folder left
 
     # room for the shards but not the summary: the parent's own write fails the same way
     one_line_error(*ended("small"), f"cannot write {disk / 'small' / 'summary.parquet'}",
