@@ -34,3 +34,8 @@ class RngTree:
     def stream(self, agent: str, purpose: str = "") -> np.random.Generator:
         """A fresh generator for ``agent`` (and ``purpose``); same names, same draws."""
         return np.random.Generator(np.random.PCG64(self.sequence(agent, purpose)))
+
+
+def lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
+    """``n`` lognormal draws with the given median and log-sigma."""
+    return np.asarray(median * np.exp(sigma * rng.standard_normal(n)))

@@ -23,6 +23,8 @@ import simpy
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
+from abm.rng import lognormal
+from agents.background import BackgroundRequesters
 from agents.curtailment import Curtailable, EmergencyProgram, sites_on
 from agents.grid import EPS_MW, Grid
 from agents.grid_specs import LoadKind, UtilitySpec
@@ -30,8 +32,6 @@ from agents.grid_specs import LoadKind, UtilitySpec
 DAYS_PER_YEAR = 365.25
 DRAW_BLOCK = 256
 Item = tuple[str | None, float, LoadKind]  # (grid node or None, MW, load kind)
-Row = tuple[float, float, int, bool, float, float]  # background: t, mw, node, connects,
-#                                                     t_withdraw, study_days
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,6 @@ class PowerTaker(Curtailable, Protocol):
 
     def add_site(self, site: str, utility: str, secured_mw: float, cause: int) -> None:
         """Secure ``secured_mw`` more at ``site`` on ``utility``, creating the site if new."""
-
-
-def lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
-    """``n`` lognormal draws with the given median and log-sigma."""
-    return np.asarray(median * np.exp(sigma * rng.standard_normal(n)))
 
 
 @dataclass
@@ -105,8 +100,8 @@ class Utility(Agent):
         self._call_used_mw: dict[tuple[int, str], float] = {}
         self._seq = 0
         self._draws = {p: (self.stream(p), list[float]()) for p in ("study", "batch")}
-        self._bg_rng = self.stream("background")
-        self._bg_decisions: list[tuple[float, int, str | None, float]] = []
+        self.background = (BackgroundRequesters(self, spec.background)
+                           if spec.background is not None else None)
         start = spec.batch_start_date
         self._t_batch_start = 0.0 if start is None else model.clock.t_of(start)
         self.emergencies = EmergencyProgram(
@@ -142,7 +137,7 @@ class Utility(Agent):
             raise ValueError(f"{self.name}: request for {mw} MW, expected > 0")
         self._seq += 1
         spec = self.spec
-        deposit_usd = mw * (spec.sb6_deposit_usd_per_mw if self._batched(mw)
+        deposit_usd = mw * (spec.sb6_deposit_usd_per_mw if self.batched(mw)
                             else spec.deposit_usd_per_mw)
         requested = self.log("interconnect.requested", cause=cause, company=company, site=site,
                              mw=mw, load_kind=load_kind, request=self._seq, policy=spec.policy,
@@ -182,9 +177,9 @@ class Utility(Agent):
                         for i in range(ic.tranches)]
             self.process(self._energize(ic.company, ic.site, tranches, approved,
                                         slip_days=round(slip, 1)))
-        if self.spec.background is not None:
-            self._seed_background()
-            self.process(self._background())
+        if self.background is not None:
+            self.background.seed()
+            self.process(self.background.run())
         self.process(self.emergencies.run())
 
     def _energize(self, company: str, site: str, tranches: list[tuple[float, float]],
@@ -204,18 +199,18 @@ class Utility(Agent):
     def _study_request(self, req: _Request) -> ProcessBody:
         if self.spec.no_new_mining and req.load_kind == "mining":
             req.reason = "no_new_mining"
-        elif self._batched(req.mw):
-            batch = self._batch_for(self.now)
+        elif self.batched(req.mw):
+            batch = self.batch_for(self.now)
             batch.members.append(req)
             req.batch = batch.index
             yield batch.decided
         else:
-            t_decide = self._slot_decision(self.now, self._draw("study"), math.inf)
+            t_decide = self.slot_decision(self.now, self._draw("study"), math.inf)
             start = self.spec.call_start_date
             if start is not None and self._cap_mw(req.load_kind) is not None:
                 t_decide = max(t_decide or 0.0, self.model.clock.t_of(start))
             yield self.env.timeout(max(0.0, (t_decide or 0.0) - self.now))
-            [(req.approved_mw, req.reason)] = self._fit(
+            [(req.approved_mw, req.reason)] = self.fit(
                 [(self._node(req.site, attach=True), req.mw, req.load_kind)])
         decision = self._decide(req)
         if decision.tranches:
@@ -272,13 +267,13 @@ class Utility(Agent):
                                  self.spec.study_days_sigma, DRAW_BLOCK).tolist()[::-1]
         return block.pop()
 
-    def _batched(self, mw: float) -> bool:
+    def batched(self, mw: float) -> bool:
         """Whether a load filed now is batch-studied (SB 6 rules, from their start date)."""
         spec = self.spec
         return (spec.policy == "sb6_batch" and mw >= spec.large_load_threshold_mw
                 and self.now >= self._t_batch_start)
 
-    def _slot_decision(self, t_filed: float, study_days: float,
+    def slot_decision(self, t_filed: float, study_days: float,
                        t_withdraw: float) -> float | None:
         """Decision time on the first free study slot, in filing order (None: withdrew)."""
         free = heapq.heappop(self._slots)
@@ -290,7 +285,7 @@ class Utility(Agent):
         heapq.heappush(self._slots, min(end, t_withdraw))
         return end if end < t_withdraw else None
 
-    def _batch_for(self, t_days: float) -> _Batch:
+    def batch_for(self, t_days: float) -> _Batch:
         """The batch a large load filed at ``t_days`` joins (created with its study)."""
         t0, interval = self._t_batch_start, self.spec.batch_interval_days
         k = max(0, math.ceil((t_days - t0) / interval - 1e-9) - 1)
@@ -306,18 +301,19 @@ class Utility(Agent):
         items: list[Item] = [(self._node(r.site, attach=True), r.mw, r.load_kind)
                              for r in batch.members]
         items += [(node, mw, "datacenter") for node, mw in batch.background]
-        outcomes, m = self._fit(items), len(batch.members)
+        outcomes, m = self.fit(items), len(batch.members)
         for req, (mw, reason) in zip(batch.members, outcomes[:m], strict=True):
             req.approved_mw, req.reason = mw, reason
         for (_node, mw), (ok_mw, _reason) in zip(batch.background, outcomes[m:], strict=True):
-            self._background_granted(mw, ok_mw)
+            assert self.background is not None  # only background requests join as these
+            self.background.granted(mw, ok_mw)
         batch.decided.succeed()
 
     def _cap_mw(self, kind: LoadKind) -> float | None:
         caps = {"ai": self.spec.ai_call_cap_mw, "datacenter": self.spec.datacenter_call_cap_mw}
         return caps.get(kind)
 
-    def _fit(self, items: list[Item]) -> list[tuple[float, str]]:
+    def fit(self, items: list[Item]) -> list[tuple[float, str]]:
         """Grant loads studied together: call caps first (in order), then grid headroom."""
         start = self.spec.call_start_date
         t0 = 0.0 if start is None else self.model.clock.t_of(start)
@@ -356,97 +352,22 @@ class Utility(Agent):
             return site
         return default
 
-    # --- background requesters -----------------------------------------------------------
-    def _draw_background(self, n: int, t_from: float, t_to: float) -> list[Row]:
-        """``n`` background requests drawn as arrays from the ``background`` stream."""
-        bg, rng = self.spec.background, self._bg_rng
-        assert bg is not None
-        t = np.sort(rng.uniform(t_from, t_to, n))
-        mw = np.clip(lognormal(rng, bg.request_mw_median, bg.request_mw_sigma, n),
-                     bg.request_mw_min, bg.request_mw_max)
-        weights = np.array(list(bg.node_shares.values()))
-        node = rng.choice(weights.size, size=n, p=weights / weights.sum())
-        connects = rng.random(n) < bg.connect_share
-        t_withdraw = t + rng.exponential(bg.withdraw_days_mean, n)
-        study = lognormal(rng, self.spec.study_days_median * self.study_time_scale,
-                          self.spec.study_days_sigma, n)
-        return list(zip(t.tolist(), mw.tolist(), node.tolist(), connects.tolist(),
-                        t_withdraw.tolist(), study.tolist(), strict=True))
-
-    def _seed_background(self) -> None:
-        """The queue at the start; requests given a study slot at once are part-way through."""
-        bg = self.spec.background
-        assert bg is not None
-        target_mw = bg.initial_queue_mw - self._queue_mw
-        if target_mw <= 0:
-            return
-        n = int(2 * target_mw / (bg.request_mw_median * math.exp(bg.request_mw_sigma ** 2 / 2)))
-        rows = self._draw_background(n + 16, 0.0, 0.0)
-        cum_mw = np.cumsum([r[1] for r in rows])
-        k = min(int(np.searchsorted(cum_mw, target_mw)) + 1, len(rows))
-        scale = target_mw / float(cum_mw[k - 1])
-        progress = self._bg_rng.random(k).tolist()
-        for (t, mw, node, connects, t_w, study), done in zip(rows[:k], progress, strict=True):
-            part = done if self._slots[0] <= 0.0 else 1.0
-            self._arrive((t, mw * scale, node, connects, t_w, study * part))
-
-    def _background(self) -> ProcessBody:
-        """One process walks the pre-drawn arrivals (a year per block) and the decisions."""
-        bg = self.spec.background
-        assert bg is not None
-        rows: list[Row] = []
-        t_block, i = 0.0, 0
-        while True:
-            if i >= len(rows) and bg.arrivals_per_year > 0:
-                n = int(self._bg_rng.poisson(bg.arrivals_per_year))
-                rows, i = self._draw_background(n, t_block, t_block + DAYS_PER_YEAR), 0
-                t_block += DAYS_PER_YEAR
-            t_arrival = (rows[i][0] if i < len(rows)
-                         else t_block if bg.arrivals_per_year > 0 else math.inf)
-            t_decide = self._bg_decisions[0][0] if self._bg_decisions else math.inf
-            if math.isinf(t_arrival) and math.isinf(t_decide):
-                return
-            yield self.env.timeout(max(0.0, min(t_arrival, t_decide) - self.now))
-            if t_decide <= t_arrival:
-                _t, _seq, node, mw = heapq.heappop(self._bg_decisions)
-                self._background_granted(mw, self._fit([(node, mw, "datacenter")])[0][0])
-            elif i < len(rows):
-                self.requests_count += 1
-                self._arrive(rows[i])
-                i += 1
-
-    def _arrive(self, row: Row) -> None:
-        """A background request enters the queue: it joins a batch or a study slot."""
-        t, mw, node_i, connects, t_withdraw, study_days = row
-        assert self.spec.background is not None
-        name = list(self.spec.background.node_shares)[node_i]
-        node = name if self.grid is not None and self.grid.has_node(name) else None
-        self._queue_mw += mw
-        if self._batched(mw):
-            batch = self._batch_for(t)
-            if connects:
-                batch.background.append((node, mw))
-            else:
-                self._exit(min(t_withdraw, batch.t_decide), mw, 0.0)
-            return
-        t_decide = self._slot_decision(t, study_days, math.inf if connects else t_withdraw)
-        if t_decide is not None and connects:
-            self._seq += 1
-            heapq.heappush(self._bg_decisions, (t_decide, self._seq, node, mw))
-        else:
-            self._exit(t_withdraw if t_decide is None else t_decide, mw, 0.0)
-
-    def _background_granted(self, mw: float, ok_mw: float) -> None:
-        self._queue_mw -= mw - ok_mw
-        self.approved_mw += ok_mw
-        if ok_mw > 0:
-            self._exit(self.now + self.spec.first_tranche_days * self.build_time_scale,
-                       ok_mw, ok_mw)
-
-    def _exit(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
+    def leave_queue(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
         """Book a background request leaving the queue later (settled when read)."""
+        heapq.heappush(self._exits, (t_days, self.next_seq(), queue_mw, energized_mw))
+
+    def add_to_queue(self, mw: float) -> None:
+        """``mw`` more (or less, if negative) in the queue now (background requests)."""
+        self._queue_mw += mw
+
+    def next_seq(self) -> int:
+        """The next number of the utility's one sequence (requests, tie-breaks)."""
         self._seq += 1
-        heapq.heappush(self._exits, (t_days, self._seq, queue_mw, energized_mw))
+        return self._seq
+
+    def first_free_slot_days(self) -> float:
+        """When the first study slot comes free."""
+        return self._slots[0]
 
     def _settle(self) -> None:
         while self._exits and self._exits[0][0] <= self.now:
