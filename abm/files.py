@@ -24,6 +24,17 @@ STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS
 """Errors of the place a file is written to, not of what is written: full, read-only, not ours."""
 
 
+def _file_mode() -> int:
+    """Mode of a new result file: what ``open`` would give (0666 less the umask)."""
+    umask = os.umask(0o022)  # reading the umask means setting it: put it back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+"""Mode of every result file written here (read once, at import, from the umask)."""
+
+
 class StorageError(OSError):
     """A file could not be written where it goes: the disk is full, or the folder read-only.
 
@@ -66,8 +77,10 @@ def describe_os_error(exc: OSError) -> str:
 def atomic_write(target: Path, write: Callable[[BinaryIO], object]) -> None:
     """Call ``write`` on a temporary file beside ``target``, then rename it into place.
 
-    A full disk or a read-only folder raises :class:`StorageError` naming ``target``; the
-    temporary file is removed and ``target``, if it existed, is left as it was.
+    The file gets the mode a plain ``open`` would give it (:data:`FILE_MODE`), not the
+    temporary file's private 0600. A full disk or a read-only folder raises
+    :class:`StorageError` naming ``target``; the temporary file is removed and ``target``,
+    if it existed, is left as it was.
     """
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -77,6 +90,7 @@ def atomic_write(target: Path, write: Callable[[BinaryIO], object]) -> None:
         raise
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE)  # mkstemp's 0600 would hide results from others
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
