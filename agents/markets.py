@@ -92,6 +92,7 @@ class Markets(Agent):
                                     else np.zeros(n))
         self.sentiment = self._sentiment_path(n)
         self._ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
+        self._ramp_days = int(np.searchsorted(self._ramp, 1.0))  # days before it reaches 1
         self._quotes: dict[str, _Quote] = {}
 
     # --- paths drawn up front ----------------------------------------------------------
@@ -159,13 +160,15 @@ class Markets(Agent):
                "mining_cost_usd_per_eh_day": f.mining_cost_usd_per_eh_day,
                "claims_usd": f.net_debt_usd + f.commitments_usd,
                "shares": f.diluted_shares}
-        ramp = self._ramp[:q.shares.size - d - 1]
+        ramp = self._ramp[:min(self._ramp_days, q.shares.size - d - 1)]
+        k = d + 1 + ramp.size
         for attr, value in new.items():
             path: np.ndarray = getattr(q, attr)
             start = path[d]
-            tail = path[d + 1:]  # start + (value - start) x ramp, in place
-            np.multiply(ramp, value - start, out=tail)
-            tail += start
+            head = path[d + 1:k]  # start + (value - start) x ramp, in place
+            np.multiply(ramp, value - start, out=head)
+            head += start
+            path[k:] = start + (value - start)  # where the ramp is 1: the same number
         q.changed()
 
     # --- prices --------------------------------------------------------------------------
