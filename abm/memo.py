@@ -99,6 +99,10 @@ class DiskMemo:
         except sqlite3.Error:
             self._turn_off()
 
+    def reopen(self) -> None:
+        """Forget the connection (and a turned-off state): the next use reads :data:`ENV`."""
+        self._db, self._pid, self._off = None, -1, False
+
     def _connection(self) -> sqlite3.Connection | None:
         if self._off:
             return None

@@ -109,7 +109,7 @@ def _forget_memo() -> None:
     """Make this process reopen the memo and forget what it remembered in memory."""
     from abm.finance import issuance
 
-    issuance._MEMO = memo.DiskMemo("size_convertible", issuance._MEMO.table.rsplit("_", 1)[1])
+    issuance._MEMO.reopen()
     issuance._size_at_reference.cache_clear()
 
 

@@ -95,3 +95,19 @@ def test_the_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert memo.memo_folder() == tmp_path / "neocloud-abm"
     monkeypatch.setenv(memo.ENV, "0")
     assert memo.memo_folder() is None
+
+
+def test_reopen_follows_the_setting_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(memo.ENV, str(tmp_path / "a"))
+    m = DiskMemo("f", "abc")
+    m.put((1.0,), (2.0,))
+    monkeypatch.setenv(memo.ENV, str(tmp_path / "b"))
+    assert m.get((1.0,)) == (2.0,)  # still the first folder's connection
+    m.reopen()
+    assert m.get((1.0,)) is DiskMemo.MISSING  # the second folder: empty
+    monkeypatch.setenv(memo.ENV, "off")
+    m.reopen()
+    m.put((1.0,), (3.0,))
+    monkeypatch.setenv(memo.ENV, str(tmp_path / "a"))
+    m.reopen()
+    assert m.get((1.0,)) == (2.0,)
