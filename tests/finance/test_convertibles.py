@@ -365,12 +365,16 @@ def straight_bond_floor(
     steps: int,
     face: float = 1000.0,
 ) -> float:
-    """Coupons and redemption discounted at r + cs; coupons half a step late (snapping)."""
+    """Coupons and redemption discounted at r + cs; coupons half a step late (snapping).
+
+    A coupon within 1e-9 years of today counts as paid, as the pricer rounds (a 0.5y note
+    stored as 0.5000000000000001 has no second coupon at t = 1e-16).
+    """
     y = rate + spread
     dt = years / steps
     value = face * math.exp(-y * years)
     m = 0
-    while years - m / freq > 0:
+    while years - m / freq > 1e-9:
         value += face * coupon_rate / freq * math.exp(-y * (years - m / freq + dt / 2))
         m += 1
     return value
