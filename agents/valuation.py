@@ -102,19 +102,13 @@ def note_claims(c: Neocloud, price_usd: float) -> tuple[float, float]:
     return shares, debt
 
 
-def diluted_shares(c: Neocloud, price_usd: float) -> float:
-    """Basic shares plus in-the-money notes' shares net of capped calls (module docstring)."""
-    return c.shares_outstanding + note_claims(c, price_usd)[0]
+def net_debt_usd(c: Neocloud, notes_debt_usd: float) -> float:
+    """Loans, notes that stay debt and deferred revenue, less cash.
 
-
-def net_debt_usd(c: Neocloud, price_usd: float, notes_debt_usd: float | None = None) -> float:
-    """Loans, notes that stay debt at ``price_usd`` and deferred revenue, less cash.
-
-    ``notes_debt_usd`` is the notes' part if the caller has it from :func:`note_claims`.
+    ``notes_debt_usd`` is the notes' part, from :func:`note_claims` at today's price.
     """
-    notes = note_claims(c, price_usd)[1] if notes_debt_usd is None else notes_debt_usd
-    return (gpu_debt_usd(c) + construction_debt_usd(c) + notes + c.deferred_revenue_usd
-            - c.cash_usd)
+    return (gpu_debt_usd(c) + construction_debt_usd(c) + notes_debt_usd
+            + c.deferred_revenue_usd - c.cash_usd)
 
 
 def commitments_usd(c: Neocloud) -> float:
@@ -149,5 +143,5 @@ def fundamentals_of(c: Neocloud, figures: BookFigures, contracted_weight: float)
            + (1.0 - contracted_weight) * figures.run_rate_arr_usd)
     cost = c.spec.mining_j_per_th * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
     return Fundamentals(arr, c.hashrate_ehs, cost,
-                        net_debt_usd(c, figures.price_usd, figures.notes_debt_usd),
+                        net_debt_usd(c, figures.notes_debt_usd),
                         commitments_usd(c), c.shares_outstanding + figures.note_shares)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from abm import memo
+from abm.finance import issuance
 from benchmarks import kernel
 from benchmarks.common import Spread, header, interleaved, ratios, table, verdict
 from worlds.build import build_model
@@ -94,7 +95,7 @@ def memo_in(folder: str) -> Iterator[None]:
     """Point the convert-terms memo (:mod:`abm.memo`) at ``folder``, workers included."""
     before = os.environ.get(memo.ENV)
     os.environ[memo.ENV] = folder
-    _forget_memo()
+    issuance.reopen_memo()
     try:
         yield
     finally:
@@ -102,15 +103,7 @@ def memo_in(folder: str) -> Iterator[None]:
             os.environ.pop(memo.ENV, None)
         else:
             os.environ[memo.ENV] = before
-        _forget_memo()
-
-
-def _forget_memo() -> None:
-    """Make this process reopen the memo and forget what it remembered in memory."""
-    from abm.finance import issuance
-
-    issuance._MEMO.reopen()
-    issuance._size_at_reference.cache_clear()
+        issuance.reopen_memo()
 
 
 def monte_carlo(runs: int, workers: int, until: str) -> tuple[float, Any]:

@@ -99,7 +99,7 @@ class ExperimentStore:
         self._lock_fd = fd
 
     def _remove_temporaries(self) -> None:
-        """Delete half-written files a killed command left (``.NAME.XXXX.tmp``).
+        """Delete half-written files a killed command left (``.NAME.<random>.tmp``).
 
         Under the folder's lock no other command writes here; listings ignore such files
         anyway, this only keeps the folder from collecting them.

@@ -114,6 +114,15 @@ def size_convertible(
     return ref.at_spot(spot, REFERENCE_SPOT_USD)
 
 
+def reopen_memo() -> None:
+    """Reopen the terms' disk memo and forget the terms remembered in this process.
+
+    For a process that changes ``NEOCLOUD_ABM_CACHE`` as it goes (the benchmarks).
+    """
+    _MEMO.reopen()
+    _size_at_reference.cache_clear()
+
+
 @functools.lru_cache(maxsize=4096)
 def _size_at_reference(vol: float, rate: float, credit_spread: float, maturity_years: float,
                        premium: float, premium_max: float, coupon_max: float,
