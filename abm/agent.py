@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
+from mypy_extensions import mypyc_attr
 
 from abm.events import Scalar
 
@@ -17,6 +18,7 @@ ProcessBody = Generator[simpy.Event, Any, Any]
 Callback = Callable[[simpy.Event], None]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # models and tests subclass it
 class Agent:
     """An actor of the simulation; subclasses start SimPy processes in ``start()``."""
 

@@ -12,23 +12,16 @@ included if mining is not enough, which costs the company.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import numpy as np
 
 from abm.agent import Agent, ProcessBody
 from agents.site import EPS_MW, Site
+from agents.takers import Curtailable
 
 BLOCK_YEARS = 10.0
 DAYS_PER_YEAR = 365.25
-
-
-@runtime_checkable
-class Curtailable(Protocol):
-    """A company that can be ordered to shed load at one of its sites."""
-
-    def curtail(self, site: str, mw: float, hours: float, cause: int) -> tuple[float, float]:
-        """Shed up to ``mw`` at ``site`` for ``hours``; returns (mining MW cut, AI MW cut)."""
 
 
 class SiteHolder(Protocol):

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mypy_extensions import mypyc_attr
+
 from abm.model import Model
 from agents.neocloud import Neocloud
 
 EPS = 1e-6
 
 
+@mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively
 class InvariantError(AssertionError):
     """A world broke one of its physical or accounting invariants."""
 

@@ -108,7 +108,7 @@ def _edmonds_karp(r_succ: Residual, r_pred: Residual, s: Node, t: Node, inf: flo
                     return None
                 q_t = q
 
-    flow_value: float = 0
+    flow_value: float = 0.0
     while True:
         found = bidirectional_bfs()
         if found is None:

@@ -17,7 +17,8 @@ import simpy
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
 from agents.grid_specs import CandidateSiteSpec, LoadKind, PipelineSpec
-from agents.utility import InterconnectDecision, PowerTaker, Utility
+from agents.takers import PowerTaker
+from agents.utility import InterconnectDecision, Utility
 
 Status = Literal["open", "filed", "secured", "rejected", "acquired"]
 

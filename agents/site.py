@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mypy_extensions import mypyc_attr
+
 EPS_MW = 1e-6
 
 
+@mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively
 class CapacityError(RuntimeError):
     """A change that would break a site's physical limits."""
 

@@ -16,18 +16,19 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 import simpy
+from mypy_extensions import mypyc_attr
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
 from abm.rng import lognormal
 from agents.background import BackgroundRequesters
-from agents.curtailment import Curtailable, EmergencyProgram, sites_on
+from agents.curtailment import EmergencyProgram, sites_on
 from agents.grid import EPS_MW, Grid
 from agents.grid_specs import LoadKind, UtilitySpec
+from agents.takers import PowerTaker
 
 DAYS_PER_YEAR = 365.25
 DRAW_BLOCK = 256
@@ -42,17 +43,6 @@ class InterconnectDecision:
     approved_mw: float
     tranches: tuple[tuple[float, float], ...]
     decided_event: int
-
-
-@runtime_checkable
-class PowerTaker(Curtailable, Protocol):
-    """What a utility needs from a company it connects (``curtail`` comes from Curtailable)."""
-
-    def receive_power(self, site: str, mw: float, cause: int) -> None:
-        """Take ``mw`` of newly energized power at ``site``."""
-
-    def add_site(self, site: str, utility: str, secured_mw: float, cause: int) -> None:
-        """Secure ``secured_mw`` more at ``site`` on ``utility``, creating the site if new."""
 
 
 @dataclass
@@ -80,6 +70,7 @@ class _Batch:
     background: list[tuple[str | None, float]] = field(default_factory=list)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # models and tests subclass it
 class Utility(Agent):
     """A grid utility: its grid, its interconnect queue and its emergencies."""
 

@@ -113,7 +113,7 @@ def net_debt_usd(c: Neocloud, notes_debt_usd: float) -> float:
 
 def commitments_usd(c: Neocloud) -> float:
     """Capex promised and not yet spent: GPUs ordered and unpaid, hall spend to come."""
-    gpus = sum(k.cost_usd for k in c.financing.commitments.values())
+    gpus: float = sum((k.cost_usd for k in c.financing.commitments.values()), 0.0)
     return gpus + sum(p.remaining_usd(c.now) for p in c.builds)
 
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from mypy_extensions import mypyc_attr
 
 
+@mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively
 class LedgerImbalanceError(AssertionError):
     """The books do not close: cash moved without a matching entry."""
 

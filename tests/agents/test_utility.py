@@ -14,7 +14,8 @@ from abm.model import Model
 from agents.grid_specs import LoadKind, UtilitySpec
 from agents.neocloud import Neocloud
 from agents.site import Site
-from agents.utility import InterconnectDecision, PowerTaker, Utility
+from agents.takers import PowerTaker
+from agents.utility import InterconnectDecision, Utility
 from worlds.build import build_model
 from worlds.catalog import load_world
 
