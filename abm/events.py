@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -57,12 +57,23 @@ class _Interned:
         return pd.Categorical.from_codes(codes, categories=pd.Index(self.names))
 
 
-class EventLog:
-    """Append-only event store; ``enabled=False`` keeps ids but stores nothing."""
+LogEvents = bool | Literal["kinds"]
+"""What a run logs: every event (``True``), ids only (``False``), or ids and kinds."""
 
-    def __init__(self, clock: Clock, *, enabled: bool = True) -> None:
+
+class EventLog:
+    """Append-only event store.
+
+    ``enabled=False`` keeps ids but stores nothing; ``kinds_only=True`` keeps ids and each
+    event's kind, enough for :meth:`kind_counts` (what an experiment's worker keeps), and
+    skips the rest.
+    """
+
+    def __init__(self, clock: Clock, *, enabled: bool = True, kinds_only: bool = False) -> None:
         self.clock = clock
-        self.enabled = enabled
+        self.enabled = enabled and not kinds_only
+        """Whether every event is stored in full (agents skip building data otherwise)."""
+        self.kinds_only = enabled and kinds_only
         self._n = 0
         self._t: list[float] = []
         self._agent = _Interned()
@@ -87,6 +98,8 @@ class EventLog:
             raise ValueError(f"event {kind!r}: cause {cause} is not an earlier event id")
         self._n += 1
         if not self.enabled:
+            if self.kinds_only:
+                self._kind.append(kind)
             return event_id
         self._t.append(t_days)
         self._agent.append(agent)
@@ -137,7 +150,7 @@ class EventLog:
 
     def kinds(self) -> Iterator[str]:
         """The kind of every event, in order."""
-        return (self._kind.at(i) for i in range(len(self._cause)))
+        return (self._kind.at(i) for i in range(len(self._kind.codes)))
 
     def kind_counts(self) -> dict[str, int]:
         """How many events of each kind were logged, by kind name (sorted)."""
@@ -147,7 +160,10 @@ class EventLog:
             enumerate(self._kind.names), key=lambda pair: pair[1]) if counts[code]}
 
     def to_frame(self) -> pd.DataFrame:
-        """All events as a DataFrame: id, t_days, date, agent, kind, cause, then data."""
+        """All events as a DataFrame: id, t_days, date, agent, kind, cause, then data.
+
+        Without a full log (disabled, or kinds only) the frame has the columns and no row.
+        """
         n = len(self._t)
         t = np.asarray(self._t, dtype="float64")
         raw = np.asarray(self._cause, dtype="int64")
@@ -158,7 +174,7 @@ class EventLog:
             "t_days": t,
             "date": self.clock.dates_of(t),
             "agent": self._agent.categorical(),
-            "kind": self._kind.categorical(),
+            "kind": self._kind.categorical() if self.enabled else _Interned().categorical(),
             "cause": cause,
         }
         for key in sorted(self._data):
@@ -168,7 +184,8 @@ class EventLog:
 
     def _require_enabled(self) -> None:
         if not self.enabled:
-            raise RuntimeError("the event log was disabled for this run")
+            what = "kept kinds only" if self.kinds_only else "was disabled"
+            raise RuntimeError(f"the event log {what} for this run")
 
 
 def _sparse_column(n: int, ids: list[int], values: list[Scalar]) -> Any:

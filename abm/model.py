@@ -16,7 +16,7 @@ import simpy
 
 from abm.agent import Agent
 from abm.clock import Clock
-from abm.events import EventLog
+from abm.events import EventLog, LogEvents
 from abm.finance.ledger import Ledger
 from abm.recorder import Recorder
 from abm.rng import RngTree
@@ -29,11 +29,12 @@ CLOSE_EPS_DAYS = 1e-6
 class Model:
     """Holds everything one run needs; ``run(until)`` advances it."""
 
-    def __init__(self, start: dt.date, seed: int, *, log_events: bool = True) -> None:
+    def __init__(self, start: dt.date, seed: int, *, log_events: LogEvents = True) -> None:
         self.clock = Clock(start)
         self.seed = seed
         self.env = simpy.Environment()
-        self.log = EventLog(self.clock, enabled=log_events)
+        self.log = EventLog(self.clock, enabled=log_events is not False,
+                            kinds_only=log_events == "kinds")
         self.recorder = Recorder()
         self.ledger = Ledger()
         self.rng = RngTree(seed)

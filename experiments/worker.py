@@ -53,9 +53,9 @@ def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
 
     root = Path(folder)
     started = time.perf_counter()
-    try:  # a shard keeps the path and event counts: no need to package the whole result
+    try:  # a shard keeps the path and event counts: no packaging, and a log of kinds
         model, _spec, _meta = simulate(spec.world, spec.seed, spec.until, spec.overrides,
-                                       scenarios=spec.scenarios)
+                                       scenarios=spec.scenarios, log_events="kinds")
         write_shard(root / SHARDS, spec, model.recorder.to_frame(), model.log.kind_counts())
     except OSError as exc:
         if not is_storage_error(exc):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from abm.events import LogEvents
 from abm.model import Model
 from agents.bitcoin import Bitcoin
 from agents.contracts import Contract, Tranche
@@ -20,7 +21,8 @@ from agents.utility import Utility
 HORIZON_MARGIN_DAYS = 31
 
 
-def build_model(spec: WorldSpec, seed: int, until: dt.date, *, log_events: bool = True) -> Model:
+def build_model(spec: WorldSpec, seed: int, until: dt.date, *,
+                log_events: LogEvents = True) -> Model:
     """A ready-to-run model of ``spec`` with its random streams rooted at ``seed``."""
     model = Model(spec.world.start_date, seed, log_events=log_events)
     horizon_days = int(model.clock.t_of(until)) + HORIZON_MARGIN_DAYS

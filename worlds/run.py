@@ -11,6 +11,7 @@ import networkx as nx
 
 from abm.clock import parse_date
 from abm.config import ConfigError
+from abm.events import LogEvents
 from abm.files import package_versions
 from abm.model import Model
 from abm.result import RunResult
@@ -30,7 +31,7 @@ def run_world(
     overrides: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
     *,
     scenarios: Sequence[str] = (),
-    log_events: bool = True,
+    log_events: LogEvents = True,
 ) -> RunResult:
     """Run ``world`` (a bundled name or a TOML path) with scenario overlays and overrides."""
     model, spec, meta = simulate(world, seed, until, overrides, scenarios=scenarios,
@@ -45,12 +46,13 @@ def simulate(
     overrides: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
     *,
     scenarios: Sequence[str] = (),
-    log_events: bool = True,
+    log_events: LogEvents = True,
 ) -> tuple[Model, WorldSpec, dict[str, Any]]:
     """Build and run the model of :func:`run_world`; return it unpackaged.
 
     With the model come its spec and the run's metadata, for callers that keep only part
-    of a result (the experiment workers keep the path and the event counts).
+    of a result (the experiment workers keep the path and the event counts: they log
+    ``"kinds"``, enough for :meth:`abm.events.EventLog.kind_counts`).
     """
     pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
     spec, path = load_world(world, pairs, scenarios)
@@ -82,7 +84,7 @@ def package(model: Model, spec: WorldSpec, meta: dict[str, Any]) -> RunResult:
     config_hash = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()[:16]
     return RunResult(
         path=model.recorder.to_frame(),
-        events=model.log.to_frame() if model.log.enabled else model.log.to_frame().iloc[:0],
+        events=model.log.to_frame(),
         ledger=model.ledger.to_frame(),
         meta={**meta, "config_hash": config_hash, "start_date": spec.world.start_date.isoformat(),
               "versions": package_versions(VERSIONED, missing="unknown")},

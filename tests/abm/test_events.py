@@ -77,3 +77,23 @@ def test_kind_counts_are_the_frame_counted(kinds: list[str]) -> None:
     assert log.kind_counts() == {k: int(n) for k, n in sorted(dict(frame_counts).items())}
     assert list(log.kind_counts()) == sorted(set(kinds))
     assert EventLog(CLOCK, enabled=False).kind_counts() == {}
+    kinds_only = EventLog(CLOCK, kinds_only=True)
+    ids = [kinds_only.append(float(i), "agent", kind, None, {"x": 1.0})
+           for i, kind in enumerate(kinds)]
+    assert ids == list(range(len(kinds)))
+    assert kinds_only.kind_counts() == log.kind_counts()
+    assert list(kinds_only.kinds()) == kinds
+    assert kinds_only.to_frame().empty
+
+
+def test_a_run_logging_kinds_only_has_the_full_runs_path_and_counts() -> None:
+    from worlds.run import simulate
+
+    full, _, _ = simulate("iren", 2, "2027-12-31")
+    kinds, _, _ = simulate("iren", 2, "2027-12-31", log_events="kinds")
+    assert not kinds.log.enabled and kinds.log.kinds_only
+    assert kinds.log.kind_counts() == full.log.kind_counts()
+    assert len(kinds.log) == len(full.log)
+    assert kinds.recorder.to_frame().equals(full.recorder.to_frame())
+    with pytest.raises(RuntimeError, match="kinds only"):
+        kinds.log.get(0)
