@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from abm.build import build_kind
 from abm.files import package_versions
 
 VERSIONED = ("numpy", "simpy", "mesa", "pandas", "networkx", "QuantLib", "dask", "distributed")
@@ -66,7 +67,7 @@ def machine_info() -> str:
     return (f"{dt.datetime.now():%Y-%m-%d %H:%M} | {cpu_model()} | {cores} cores "
             f"({usable} usable) | load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} | "
             f"{platform.system()} {platform.release()} | python {platform.python_version()} | "
-            f"{pkgs}")
+            f"{pkgs} | neocloud-abm {build_kind()}")
 
 
 def header(letter: str, title: str) -> None:
