@@ -45,7 +45,21 @@ def _compiled() -> list[Extension]:
     return mypycify(list(COMPILED), opt_level="3")
 
 
+def _build_folder(kind: str) -> str:
+    """A build folder per kind, so that a plain wheel never packs a compiled leftover.
+
+    Extensions left in the compiled folder's ``lib`` by an earlier build are removed too:
+    a module since moved out of :data:`COMPILED` must not ship its old extension.
+    """
+    folder = Path("build") / kind
+    if kind == "compiled":
+        for stale in folder.glob("lib*/**/*.so"):
+            stale.unlink()
+    return str(folder)
+
+
 if os.environ.get(COMPILE_ENV, "") == "1":
-    setup(setup_requires=MYPYC, ext_modules=_compiled())
+    setup(setup_requires=MYPYC, ext_modules=_compiled(),
+          options={"build": {"build_base": _build_folder("compiled")}})
 else:
-    setup()
+    setup(options={"build": {"build_base": _build_folder("plain")}})

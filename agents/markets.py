@@ -247,7 +247,7 @@ class Markets(Agent):
             move = -v.short_selling_elasticity * size
         else:
             raise ValueError(f"markets: unknown news kind {kind!r}, expected one of {NEWS_KINDS}")
-        move = float(np.clip(move, -0.9, 1.0))
+        move = min(max(move, -0.9), 1.0)  # np.clip's result, without its dispatch
         before = self.share_price_usd(company, self.now)
         quote = self._quotes[company]
         quote.log_news[self._day(self.now):] += math.log1p(move)

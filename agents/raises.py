@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from abm.agent import ProcessBody
 from abm.finance.debt import ConvertibleNote
 from abm.finance.dilution import capped_call_value
@@ -42,7 +40,7 @@ def convert_terms(f: Financing, spot_usd: float) -> tuple[ConvertTerms | None, d
     """Terms the convert market offers now at ``spot_usd``, and the inputs it used."""
     c, m, cv = f.c, f.markets, f.markets.spec.converts
     realized = m.realized_vol(c.name, c.now, cv.vol_window_days)
-    vol = float(np.clip(cv.implied_to_realized_vol * realized, VOL_FLOOR, VOL_CEILING))
+    vol = min(max(cv.implied_to_realized_vol * realized, VOL_FLOOR), VOL_CEILING)
     spread = m.credit_spread(c.spec.credit_rating, c.now, f.spec.credit_spread)
     inputs = {  # quoted as desks quote them: vol to a point, spreads to 1 bp
         "spot_usd": spot_usd,

@@ -200,7 +200,7 @@ def _cross(x: np.ndarray, y: np.ndarray,
     Grid bracket, linear guess, then secant (regula falsi) steps until within
     ``REFINE_TOLERANCE`` of par.
     """
-    i = int(np.clip(np.searchsorted(y, FACE_USD), 1, x.size - 1))
+    i = min(max(int(np.searchsorted(y, FACE_USD)), 1), x.size - 1)
     lo, hi, f_lo, f_hi = float(x[i - 1]), float(x[i]), float(y[i - 1]), float(y[i])
     first, last = sorted((float(x[0]), float(x[-1])))
 
