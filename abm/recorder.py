@@ -33,6 +33,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self._names: list[str] = []
+        self._known: set[str] = set()
         self._sources: list[_Source] = []
         self._values: np.ndarray | None = None
         self._dates: list[dt.date] = []
@@ -47,9 +48,10 @@ class Recorder:
             full = f"{prefix}.{name}"
             if not _NAME.match(full):
                 raise ValueError(f"recorder: metric {full!r} must be dotted lower_snake_case")
-            if full in self._names:
+            if full in self._known:
                 raise ValueError(f"recorder: metric {full!r} registered twice")
             self._names.append(full)
+            self._known.add(full)
         self._sources.append(_Source(lo, len(self._names), sample))
 
     @property
@@ -67,9 +69,14 @@ class Recorder:
         """Fill the next month-end row from every source."""
         if self._values is None:
             raise RuntimeError("recorder: allocate() before sampling")
-        row = self._values[self._row]
+        values: list[float] = []
         for src in self._sources:
-            row[src.lo : src.hi] = src.sample()
+            sampled = src.sample()
+            if len(sampled) != src.hi - src.lo:
+                raise ValueError(f"recorder: a source of {src.hi - src.lo} metrics sampled "
+                                 f"{len(sampled)} values")
+            values.extend(sampled)
+        self._values[self._row] = values  # one conversion of the whole row
         self._row += 1
 
     @property

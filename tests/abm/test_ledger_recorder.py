@@ -72,6 +72,14 @@ def test_recorder_rejects_bad_names() -> None:
         rec.add_source("iren", ["cash_usd"], lambda: (0.0,))
 
 
+def test_recorder_rejects_a_source_sampling_the_wrong_number_of_values() -> None:
+    rec = Recorder()
+    rec.add_source("iren", ["cash_usd", "gpus"], lambda: (1.0, 2.0, 3.0))
+    rec.allocate([dt.date(2025, 11, 30)])
+    with pytest.raises(ValueError, match="2 metrics sampled 3 values"):
+        rec.sample()
+
+
 @settings(max_examples=30)
 @given(st.lists(st.tuples(st.floats(0, 30), st.floats(0, 100)), min_size=1, max_size=10))
 def test_accrual_integrates_piecewise_levels(steps: list[tuple[float, float]]) -> None:
