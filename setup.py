@@ -3,7 +3,7 @@
 ``pip install .`` (or ``-e .``) installs plain Python. With ``NEOCLOUD_ABM_COMPILE=1`` in
 the environment, the modules of :data:`COMPILED` are compiled to C extensions by mypyc
 (the code is already mypy-strict; the build takes 1.5-2 minutes and needs a C compiler):
-a run is about 1.7x faster and gives bit-identical results (``tests/test_compiled.py``).
+a run is 1.6-1.8x faster and gives bit-identical results (``tests/test_compiled.py``).
 Everything else (specs, CLI, experiments, I/O) stays Python. It needs a regular
 install: an editable one would put the extensions beside the sources, where a source
 edited later would be shadowed by its stale extension, so it is refused.
