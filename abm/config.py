@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import functools
 import math
-import pickle
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -59,21 +58,36 @@ def read_toml(path: Path) -> dict[str, Any]:
     if not text.strip():
         raise ConfigError(name, "", "file is empty, expected TOML tables")
     try:
-        tables: dict[str, Any] = pickle.loads(_parse_toml(text))  # a deep copy, 3x faster
-        return tables
+        return _copy_tables(_parse_toml(text))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(name, "", f"invalid TOML: {exc}") from exc
 
 
 @functools.lru_cache(maxsize=16)
-def _parse_toml(text: str) -> bytes:
-    """Parse TOML text, remembering the last few texts parsed, pickled.
+def _parse_toml(text: str) -> dict[str, Any]:
+    """Parse TOML text, remembering the last few texts parsed.
 
     A Monte Carlo worker reads the same world file for every run; parsing it costs ~10x
-    more than copying the parsed tables. Callers unpickle a deep copy of their own (they
-    may change it), and the key is the text itself, so an edited file is parsed again.
+    more than copying the parsed tables. Callers get a deep copy (they may change it), and
+    the key is the text itself, so an edited file is parsed again.
     """
-    return pickle.dumps(tomllib.loads(text), protocol=pickle.HIGHEST_PROTOCOL)
+    return tomllib.loads(text)
+
+
+def _copy_tables(tables: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of parsed TOML: its tables and arrays are new, its values immutable.
+
+    4x faster than ``copy.deepcopy`` (no memo of shared objects: parsed TOML has none).
+    """
+    return {key: _copy_value(value) for key, value in tables.items()}
+
+
+def _copy_value(value: Any) -> Any:
+    if type(value) is dict:
+        return _copy_tables(value)
+    if type(value) is list:
+        return [_copy_value(item) for item in value]
+    return value  # str, int, float, bool, dates and times
 
 
 def parse_override(text: str) -> tuple[str, Any]:
