@@ -64,16 +64,16 @@ LogEvents = bool | Literal["kinds"]
 class EventLog:
     """Append-only event store.
 
-    ``enabled=False`` keeps ids but stores nothing; ``kinds_only=True`` keeps ids and each
+    ``enabled=False`` keeps ids but stores nothing; ``enabled="kinds"`` keeps ids and each
     event's kind, enough for :meth:`kind_counts` (what an experiment's worker keeps), and
     skips the rest.
     """
 
-    def __init__(self, clock: Clock, *, enabled: bool = True, kinds_only: bool = False) -> None:
+    def __init__(self, clock: Clock, *, enabled: LogEvents = True) -> None:
         self.clock = clock
-        self.enabled = enabled and not kinds_only
+        self.enabled = enabled is True
         """Whether every event is stored in full (agents skip building data otherwise)."""
-        self.kinds_only = enabled and kinds_only
+        self.kinds_only = enabled == "kinds"
         self._n = 0
         self._t: list[float] = []
         self._agent = _Interned()

@@ -33,8 +33,7 @@ class Model:
         self.clock = Clock(start)
         self.seed = seed
         self.env = simpy.Environment()
-        self.log = EventLog(self.clock, enabled=log_events is not False,
-                            kinds_only=log_events == "kinds")
+        self.log = EventLog(self.clock, enabled=log_events)
         self.recorder = Recorder()
         self.ledger = Ledger()
         self.rng = RngTree(seed)

@@ -74,9 +74,6 @@ def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
     return RunOutcome(spec.run_id, True, seconds)
 
 
-_frozen = False
-
-
 def _freeze_once() -> None:
     """After a worker's first run, move everything alive to the collector's frozen set.
 
@@ -86,9 +83,7 @@ def _freeze_once() -> None:
     collected first, so nothing dead is kept. Only in a worker process (pool or Dask): a
     run made in the caller's own process leaves its collector alone.
     """
-    global _frozen
-    if not _frozen and multiprocessing.parent_process() is not None:
-        _frozen = True
+    if gc.get_freeze_count() == 0 and multiprocessing.parent_process() is not None:
         gc.collect()
         gc.freeze()
 

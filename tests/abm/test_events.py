@@ -77,7 +77,7 @@ def test_kind_counts_are_the_frame_counted(kinds: list[str]) -> None:
     assert log.kind_counts() == {k: int(n) for k, n in sorted(dict(frame_counts).items())}
     assert list(log.kind_counts()) == sorted(set(kinds))
     assert EventLog(CLOCK, enabled=False).kind_counts() == {}
-    kinds_only = EventLog(CLOCK, kinds_only=True)
+    kinds_only = EventLog(CLOCK, enabled="kinds")
     ids = [kinds_only.append(float(i), "agent", kind, None, {"x": 1.0})
            for i, kind in enumerate(kinds)]
     assert ids == list(range(len(kinds)))
