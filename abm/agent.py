@@ -50,8 +50,12 @@ class Agent:
 
     @property
     def now(self) -> float:
-        """Sim time in days."""
-        return float(self.model.env.now)
+        """Sim time in days.
+
+        Read from SimPy's ``Environment._now``, the attribute its ``now`` property returns:
+        the property is a Python call, and this is read tens of thousands of times a run.
+        """
+        return float(self.model.env._now)
 
     def stream(self, purpose: str) -> np.random.Generator:
         """A separate named stream of this agent (draws elsewhere don't shift it)."""
@@ -63,7 +67,7 @@ class Agent:
         log = model.log
         if not log.enabled:  # only the id (and the cause check) matter: skip the clock read
             return log.append(0.0, self.name, kind, cause)
-        return log.append(float(model.env.now), self.name, kind, cause, data)
+        return log.append(float(model.env._now), self.name, kind, cause, data)
 
     def process(self, body: ProcessBody) -> simpy.Process:
         """Start a SimPy process owned by this agent."""

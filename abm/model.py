@@ -68,8 +68,8 @@ class Model:
 
     @property
     def now(self) -> float:
-        """Sim time in days since the start date."""
-        return float(self.env.now)
+        """Sim time in days since the start date (SimPy's ``_now``, as in ``Agent.now``)."""
+        return float(self.env._now)
 
     @property
     def today(self) -> dt.date:

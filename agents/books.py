@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from abm.finance.debt import AmortizingLoan, ConstructionLoan
+from abm.finance.ledger import Ledger
 from abm.model import Model
 from agents import valuation as v
 from agents.contracts import DAYS_PER_MONTH
@@ -81,20 +82,16 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
 
     del month_end
     t0, t1 = c.t_closed, c.now
-    ledger, m, btc = c.model.ledger, c.month, c.btc
-
-    def post(account: str, amount_usd: float, cause: int | None = None) -> None:
-        if amount_usd:
-            ledger.post(c.name, account, amount_usd, t1, cause)
+    ledger, m, btc, name = c.model.ledger, c.month, c.btc, c.name
 
     ehs_days = c.mining.take(t1)
     m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
     m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
-    post("revenue.mining", m.revenue_mining_usd)
+    _post(ledger, name, t1, "revenue.mining", m.revenue_mining_usd)
     m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
-    post("opex.power", -m.opex_power_usd)
+    _post(ledger, name, t1, "opex.power", -m.opex_power_usd)
     m.opex_other_usd = c.spec.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
-    post("opex.other", -m.opex_other_usd)
+    _post(ledger, name, t1, "opex.other", -m.opex_other_usd)
 
     for batch in c.batches:
         if batch.contract is not None:
@@ -104,7 +101,7 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
             price = c.vendor.rental_usd_per_gpu_hour(batch.generation, t1)
         revenue = (batch.service_days(t0, t1) * HOURS_PER_DAY * batch.gpus * price
                    * batch.utilization)
-        post("revenue.ai", revenue)
+        _post(ledger, name, t1, "revenue.ai", revenue)
         m.revenue_ai_usd += revenue
     for contract in c.contracts:
         for tranche in contract.tranches:
@@ -128,23 +125,34 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
         *c.loans, *(p.loan for p in c.builds if p.loan is not None)]
     for loan in loans:
         interest, principal = loan.accrue(t0, t1)
-        post("interest.debt", -interest)
-        post("financing.debt_repaid", -principal)
+        _post(ledger, name, t1, "interest.debt", -interest)
+        _post(ledger, name, t1, "financing.debt_repaid", -principal)
         m.interest_usd += interest
     for program in c.builds:
         spend = program.spend_usd(t0, t1)
-        post("capex.building", -spend, program.cause)
+        _post(ledger, name, t1, "capex.building", -spend, program.cause)
         m.capex_usd += spend
         if program.loan is not None and spend > 0:
             program.loan.draw(spend * program.debt_share)
-            post("financing.construction_debt", spend * program.debt_share, program.cause)
+            _post(ledger, name, t1, "financing.construction_debt",
+                  spend * program.debt_share, program.cause)
     m.depreciation_usd = sum(b.depreciation_usd(t0, t1) for b in c.batches)
     for note in c.notes:
         coupon = note.coupon_usd(t0, t1)
-        post("interest.convertible", -coupon)
+        _post(ledger, name, t1, "interest.convertible", -coupon)
         m.interest_usd += coupon
     c.t_closed = t1
     c.financing.after_close()
+
+
+def _post(ledger: Ledger, company: str, t_days: float, account: str, amount_usd: float,
+          cause: int | None = None) -> None:
+    """Post a non-zero amount of the month's close.
+
+    A function rather than a closure: compiled, it is called directly.
+    """
+    if amount_usd:
+        ledger.post(company, account, amount_usd, t_days, cause)
 
 
 def sample_metrics(c: Neocloud) -> tuple[float, ...]:

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from abm.agent import ProcessBody
 from abm.finance.debt import ConvertibleNote
 from abm.finance.dilution import note_conversion_shares
@@ -62,9 +60,9 @@ def soft_call_met(c: Neocloud, note: ConvertibleNote) -> bool:
     """Callable now, and the price met the trigger on 20 of the last 30 days."""
     if not c.spec.listed or note.t_call_start_days is None or c.now < note.t_call_start_days:
         return False
-    prices = c.markets.prices_usd(c.name, c.now - CALL_WINDOW_DAYS + 1, c.now)
     trigger = note.call_trigger * note.conversion_price_usd
-    return int(np.count_nonzero(prices >= trigger)) >= CALL_DAYS_ABOVE
+    days = c.markets.days_at_or_above(c.name, c.now - CALL_WINDOW_DAYS + 1, c.now, trigger)
+    return days >= CALL_DAYS_ABOVE
 
 
 def _should_induce(c: Neocloud, note: ConvertibleNote) -> bool:

@@ -188,7 +188,7 @@ class Grid:
             flow.add_edge(node, SUPER_SINK, capacity=self._committed.get(node, 0.0)
                           + extra.get(node, 0.0))
         self.max_flow_calls += 1
-        value = float(max_flow_value(flow.succ, SUPER_SOURCE, SUPER_SINK))
+        value = float(max_flow_value(flow._succ, SUPER_SOURCE, SUPER_SINK))
         for node in extra:
             if node not in self._committed:
                 flow.remove_edge(node, SUPER_SINK)

@@ -32,7 +32,7 @@ set by the regime (and the shock window).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,19 +46,24 @@ from agents.valuation import Fundamentals
 
 DAYS_PER_YEAR = 365.0
 NEWS_KINDS = ("contract", "dilution", "short_selling")
+FUNDAMENTALS = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", "claims_usd", "shares")
+"""The fundamentals a price is made of, by day: the rows of a quote's ``paths``."""
 
 
 @dataclass
 class _Quote:
     """One listed company's price state: drawn noise, news, and fundamentals by day.
 
-    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex.
+    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
+    fundamentals are the rows of ``paths`` (in :data:`FUNDAMENTALS` order; the named
+    fields are views of them), so a month end moves all five in one set of operations.
     """
 
     price0_usd: float
     vol_annual: float
     log_noise: np.ndarray
     log_news: np.ndarray
+    paths: np.ndarray
     ai_ev_usd: np.ndarray
     mining_ehs: np.ndarray
     mining_cost_usd_per_eh_day: np.ndarray
@@ -71,6 +76,9 @@ class _Quote:
     anchored: bool = False
     price_day: int = -1
     price_usd: float = 0.0
+    anchor_day: int = 0
+    settled: np.ndarray = field(default_factory=lambda: np.empty(0))
+    settled_until: int = 0
 
     def changed(self) -> None:
         """Forget the remembered day's price: fundamentals or news moved the path."""
@@ -107,9 +115,12 @@ class Markets(Agent):
         else:
             target = np.full(n, s.boom)
         pull = 1.0 - 0.5 ** (1.0 / s.half_life_days)
-        level = [float(target[0])]  # a Python loop on floats: same operations, no boxing
-        for goal in target[1:].tolist():
-            level.append(level[-1] + pull * (goal - level[-1]))
+        x = float(target[0])
+        level = [x]  # a loop on floats: same operations, unboxed
+        goals: list[float] = target[1:].tolist()
+        for goal in goals:
+            x = x + pull * (goal - x)
+            level.append(x)
         factor = _mean_reverting(self.stream("sentiment"), n, s.factor_vol_annual,
                                  s.factor_half_life_days, self.spec.valuation.noise_tail_df)
         self._reference = getattr(s, s.calibration_regime) * np.exp(factor)
@@ -123,8 +134,10 @@ class Markets(Agent):
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
         noise = _mean_reverting(self.stream(f"equity.{company}"), n, idio,
                                 v.noise_half_life_days, v.noise_tail_df)
-        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), np.zeros(n),
-                                       np.zeros(n), np.zeros(n), np.zeros(n), np.ones(n))
+        paths = np.zeros((len(FUNDAMENTALS), n))
+        paths[FUNDAMENTALS.index("shares")] = 1.0
+        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), paths,
+                                       *paths)
 
     # --- fundamentals --------------------------------------------------------------------
     def anchor(self, company: str, f: Fundamentals) -> None:
@@ -146,6 +159,8 @@ class Markets(Agent):
         q.claims_usd[d:] = f.net_debt_usd + f.commitments_usd
         q.shares[d:] = f.diluted_shares
         q.anchored = True
+        q.anchor_day = q.settled_until = d
+        q.settled = np.empty(q.shares.size)
         q.changed()
 
     def update(self, company: str, f: Fundamentals) -> None:
@@ -155,20 +170,18 @@ class Markets(Agent):
             self.anchor(company, f)
             return
         d = self._day(self.now)
-        new = {"ai_ev_usd": q.ai_scale * f.forward_arr_usd,
-               "mining_ehs": f.mining_ehs,
-               "mining_cost_usd_per_eh_day": f.mining_cost_usd_per_eh_day,
-               "claims_usd": f.net_debt_usd + f.commitments_usd,
-               "shares": f.diluted_shares}
-        ramp = self._ramp[:min(self._ramp_days, q.shares.size - d - 1)]
+        value = np.array((q.ai_scale * f.forward_arr_usd, f.mining_ehs,
+                          f.mining_cost_usd_per_eh_day, f.net_debt_usd + f.commitments_usd,
+                          f.diluted_shares))
+        paths = q.paths
+        ramp = self._ramp[:min(self._ramp_days, paths.shape[1] - d - 1)]
         k = d + 1 + ramp.size
-        for attr, value in new.items():
-            path: np.ndarray = getattr(q, attr)
-            start = path[d]
-            head = path[d + 1:k]  # start + (value - start) x ramp, in place
-            np.multiply(ramp, value - start, out=head)
-            head += start
-            path[k:] = start + (value - start)  # where the ramp is 1: the same number
+        start = paths[:, d].copy()
+        step = (value - start)[:, np.newaxis]
+        head = paths[:, d + 1:k]  # start + (value - start) x ramp, in place, row by row
+        np.multiply(ramp, step, out=head)
+        head += start[:, np.newaxis]
+        paths[:, k:] = start[:, np.newaxis] + step  # where the ramp is 1: the same number
         q.changed()
 
     # --- prices --------------------------------------------------------------------------
@@ -185,15 +198,56 @@ class Markets(Agent):
 
     def prices_usd(self, company: str, t0_days: float, t1_days: float) -> np.ndarray:
         """Daily prices over the days from ``t0_days`` through ``t1_days``."""
-        return self._prices(company, self._day(t0_days), self._day(t1_days) + 1)
+        return self._window(company, self._day(t0_days), self._day(t1_days) + 1)
+
+    def days_at_or_above(self, company: str, t0_days: float, t1_days: float,
+                         price_usd: float) -> int:
+        """Days from ``t0_days`` through ``t1_days`` the price closed at ``price_usd`` or more."""
+        d0, d1 = self._day(t0_days), self._day(t1_days) + 1
+        q, today = self._quotes[company], self._day(self.now)
+        if not self._settle(q, company, d0, d1, today):
+            return int(np.count_nonzero(self._prices(company, d0, d1) >= price_usd))
+        days = int(np.count_nonzero(q.settled[d0:min(d1, today)] >= price_usd))
+        if d1 > today:
+            days += self.share_price_usd(company, self.now) >= price_usd
+        return days
 
     def realized_vol(self, company: str, t_days: float, window_days: int) -> float:
         """Annualized volatility of daily log returns over the last ``window_days``."""
         d = self._day(t_days)
-        prices = self._prices(company, max(0, d - window_days), d + 1)
+        prices = self._window(company, max(0, d - window_days), d + 1)
         if prices.size < 10:
             return self._quotes[company].vol_annual
         return float(np.std(np.diff(np.log(prices))) * math.sqrt(DAYS_PER_YEAR))
+
+    def _window(self, company: str, d0: int, d1: int) -> np.ndarray:
+        """:meth:`_prices` of days ``d0`` to ``d1`` (exclusive), past days from the record.
+
+        Days before today never change once the price is anchored (fundamentals move
+        tomorrow on, news today on), so they are computed once, into ``settled``, as the
+        windows reach them; today's price is the remembered one. The same numbers as
+        :meth:`_prices` of the whole window: its operations are elementwise, and
+        :meth:`_price_on` repeats them in scalars.
+        """
+        q, today = self._quotes[company], self._day(self.now)
+        if not self._settle(q, company, d0, d1, today):
+            return self._prices(company, d0, d1)
+        past = q.settled[d0:min(d1, today)]
+        if d1 <= today:
+            return past.copy()
+        return np.concatenate((past, (self.share_price_usd(company, self.now),)))
+
+    def _settle(self, q: _Quote, company: str, d0: int, d1: int, today: int) -> bool:
+        """Record the days before today in ``q.settled``; False if the window can't use it.
+
+        It can when the price was anchored by ``d0`` and the window ends by today.
+        """
+        if not q.anchored or d0 < q.anchor_day or d1 > today + 1:
+            return False
+        if q.settled_until < today:
+            q.settled[q.settled_until:today] = self._prices(company, q.settled_until, today)
+            q.settled_until = today
+        return True
 
     def _prices(self, company: str, d0: int, d1: int) -> np.ndarray:
         q, v = self._quotes[company], self.spec.valuation
@@ -319,7 +373,10 @@ def _mean_reverting(rng: np.random.Generator, n: int, vol_annual: float, half_li
     shocks = rng.standard_t(tail_df, size=n) / math.sqrt(tail_df / (tail_df - 2.0))
     step = vol_annual / math.sqrt(DAYS_PER_YEAR) * shocks
     keep = 0.5 ** (1.0 / half_life_days)
-    path = [0.0]  # a Python loop on floats: same operations, no boxing
-    for shock in step[1:].tolist():
-        path.append(keep * path[-1] + shock)
+    x = 0.0
+    path = [x]  # a loop on floats: same operations as a recurrence in numpy, unboxed
+    shocks_after_first: list[float] = step[1:].tolist()
+    for shock in shocks_after_first:
+        x = keep * x + shock
+        path.append(x)
     return np.array(path)

@@ -5,7 +5,7 @@ The grid asks for a max flow at every interconnect decision, a few hundred times
 dispatch, graph views and building a residual ``DiGraph``; this is the same algorithm
 (networkx 3.x ``build_residual_network`` and ``edmonds_karp_core``: the same residual
 network, the same bidirectional breadth-first search in the same neighbour order, the
-same augmentations in the same order) on dicts of ``[capacity, flow]`` pairs, so it
+same augmentations in the same order) on dicts of small capacity-and-flow edges, so it
 returns the same float, bit for bit, several times faster. ``tests/agents/test_maxflow.py``
 checks it against networkx on random graphs.
 """
@@ -17,7 +17,24 @@ from typing import Any
 
 Node = Hashable
 Adjacency = Mapping[Node, Mapping[Node, Mapping[str, Any]]]
-Residual = dict[Node, dict[Node, list[float]]]
+_Succ = dict[Node, dict[Node, dict[str, Any]]]
+
+
+class _Arc:
+    """One residual edge: its capacity and the flow on it (networkx's ``capacity``/``flow``).
+
+    A small class rather than a ``[capacity, flow]`` list: compiled (``abm.build``), its
+    two floats are read and written unboxed.
+    """
+
+    __slots__ = ("capacity", "flow")
+
+    def __init__(self, capacity: float, flow: float = 0.0) -> None:
+        self.capacity = capacity
+        self.flow = flow
+
+
+Residual = dict[Node, dict[Node, _Arc]]
 
 
 class UnboundedFlowError(ValueError):
@@ -27,18 +44,27 @@ class UnboundedFlowError(ValueError):
 def max_flow_value(succ: Adjacency, s: Node, t: Node, capacity: str = "capacity") -> float:
     """The value of a maximum ``s``-``t`` flow in a directed graph given as ``G._succ``.
 
-    Edges without a ``capacity`` attribute have infinite capacity (as in networkx).
+    Edges without a ``capacity`` attribute have infinite capacity (as in networkx). A
+    graph's own adjacency dict (``G._succ``) is read as it is; a view (``G.succ``) is
+    copied to plain dicts first, in the same order.
     """
     if s not in succ or t not in succ:
         raise KeyError(f"max flow: {s!r} or {t!r} is not a node")
     if s == t:
         raise ValueError("max flow: source and sink are the same node")
-    r_succ, r_pred, inf = _residual(succ, capacity)
-    return _edmonds_karp(r_succ, r_pred, s, t, inf)
+    raw: _Succ = (succ if type(succ) is dict
+                  else {u: {v: dict(attr) for v, attr in nbrs.items()} for u, nbrs in succ.items()})
+    r_succ, r_pred, inf = _residual(raw, capacity)
+    flow_value = 0.0
+    while True:
+        path = _shortest_path(r_succ, r_pred, s, t)
+        if path is None:
+            return flow_value
+        flow_value += _augment(r_succ, path, inf)
 
 
-def _residual(succ: Adjacency, capacity: str) -> tuple[Residual, Residual, float]:
-    """The residual network as networkx builds it for a DiGraph, [capacity, flow] edges."""
+def _residual(succ: _Succ, capacity: str) -> tuple[Residual, Residual, float]:
+    """The residual network as networkx builds it for a DiGraph."""
     r_succ: Residual = {u: {} for u in succ}
     r_pred: Residual = {u: {} for u in succ}
     inf = float("inf")
@@ -50,79 +76,76 @@ def _residual(succ: Adjacency, capacity: str) -> tuple[Residual, Residual, float
         r = min(attr.get(capacity, inf), inf)
         edge = r_succ[u].get(v)
         if edge is None:
-            edge = [r, 0]
+            edge = _Arc(r)
             r_succ[u][v] = r_pred[v][u] = edge
-            back: list[float] = [0, 0]
+            back = _Arc(0.0)
             r_succ[v][u] = r_pred[u][v] = back
         else:  # added as the reverse of (v, u)
-            edge[0] = r
+            edge.capacity = r
     return r_succ, r_pred, inf
 
 
-def _edmonds_karp(r_succ: Residual, r_pred: Residual, s: Node, t: Node, inf: float) -> float:
-    """The flow value as networkx's ``edmonds_karp_core`` finds it (no cutoff)."""
+def _augment(r_succ: Residual, path: list[Node], inf: float) -> float:
+    """Push the path's bottleneck along it (networkx's ``augment``); returns it."""
+    flow = inf
+    u = path[0]
+    for v in path[1:]:
+        edge = r_succ[u][v]
+        flow = min(flow, edge.capacity - edge.flow)
+        u = v
+    if flow * 2 > inf:
+        raise UnboundedFlowError("max flow: infinite capacity path, flow unbounded above")
+    u = path[0]
+    for v in path[1:]:
+        r_succ[u][v].flow += flow
+        r_succ[v][u].flow -= flow
+        u = v
+    return flow
 
-    def augment(path: list[Node]) -> float:
-        flow = inf
-        u = path[0]
-        for v in path[1:]:
-            edge = r_succ[u][v]
-            flow = min(flow, edge[0] - edge[1])
-            u = v
-        if flow * 2 > inf:
-            raise UnboundedFlowError("max flow: infinite capacity path, flow unbounded above")
-        u = path[0]
-        for v in path[1:]:
-            r_succ[u][v][1] += flow
-            r_succ[v][u][1] -= flow
-            u = v
-        return flow
 
-    def bidirectional_bfs() -> tuple[Node, dict[Node, Node], dict[Node, Node]] | None:
-        pred: dict[Node, Node] = {s: None}
-        q_s = [s]
-        succ: dict[Node, Node] = {t: None}
-        q_t = [t]
-        while True:
-            q: list[Node] = []
-            if len(q_s) <= len(q_t):
-                for u in q_s:
-                    for v, edge in r_succ[u].items():
-                        if v not in pred and edge[1] < edge[0]:
-                            pred[v] = u
-                            if v in succ:
-                                return v, pred, succ
-                            q.append(v)
-                if not q:
-                    return None
-                q_s = q
-            else:
-                for u in q_t:
-                    for v, edge in r_pred[u].items():
-                        if v not in succ and edge[1] < edge[0]:
-                            succ[v] = u
-                            if v in pred:
-                                return v, pred, succ
-                            q.append(v)
-                if not q:
-                    return None
-                q_t = q
-
-    flow_value: float = 0.0
+def _shortest_path(r_succ: Residual, r_pred: Residual, s: Node, t: Node) -> list[Node] | None:
+    """An augmenting path by networkx's bidirectional breadth-first search, or None."""
+    pred: dict[Node, Node] = {s: None}
+    q_s = [s]
+    succ: dict[Node, Node] = {t: None}
+    q_t = [t]
     while True:
-        found = bidirectional_bfs()
-        if found is None:
-            break
-        v, pred, succ = found
-        path = [v]
-        u = v
-        while u != s:
-            u = pred[u]
-            path.append(u)
-        path.reverse()
-        u = v
-        while u != t:
-            u = succ[u]
-            path.append(u)
-        flow_value += augment(path)
-    return flow_value
+        q: list[Node] = []
+        if len(q_s) <= len(q_t):
+            for u in q_s:
+                for v, edge in r_succ[u].items():
+                    if v not in pred and edge.flow < edge.capacity:
+                        pred[v] = u
+                        if v in succ:
+                            return _join(v, pred, succ, s, t)
+                        q.append(v)
+            if not q:
+                return None
+            q_s = q
+        else:
+            for u in q_t:
+                for v, edge in r_pred[u].items():
+                    if v not in succ and edge.flow < edge.capacity:
+                        succ[v] = u
+                        if v in pred:
+                            return _join(v, pred, succ, s, t)
+                        q.append(v)
+            if not q:
+                return None
+            q_t = q
+
+
+def _join(v: Node, pred: dict[Node, Node], succ: dict[Node, Node], s: Node,
+          t: Node) -> list[Node]:
+    """The s-t path through ``v`` from the two searches' parent maps."""
+    path = [v]
+    u = v
+    while u != s:
+        u = pred[u]
+        path.append(u)
+    path.reverse()
+    u = v
+    while u != t:
+        u = succ[u]
+        path.append(u)
+    return path

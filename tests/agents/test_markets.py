@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Generator
 
 import numpy as np
 import pytest
+import simpy
 
 from abm.model import Model
 from agents.capital_specs import CapitalMarketsSpec, MarketStateSpec, SentimentSpec
@@ -159,3 +161,32 @@ def test_the_one_day_price_is_the_price_path_exactly() -> None:
         path = markets.prices_usd(name, 0, 700)
         one_by_one = [markets.share_price_usd(name, d + 0.5) for d in range(701)]
         np.testing.assert_array_equal(path, one_by_one, err_msg=name)
+
+
+def test_windows_read_from_the_record_equal_the_path_computed_now() -> None:
+    """Past days are recorded once (``_window``); a window read through the record equals
+    the whole window computed afresh, bit for bit, as the run goes on with month-end
+    updates and news; so does the count of days at or above a price."""
+    spec, _ = load_world("iren")
+    model = build_model(spec, 4, dt.date(2027, 12, 31))
+    markets = model.agent("markets", Markets)
+    listed = [name for name, company in spec.neoclouds.items() if company.listed]
+    checked: list[int] = []
+
+    def check() -> Generator[simpy.Event, None, None]:
+        while True:
+            yield model.env.timeout(11.7)
+            now = model.now
+            today = markets._day(now)  # days as the market counts them
+            for name in listed:
+                for t0 in (now - 29, now - 90, now - 200):
+                    fresh = markets._prices(name, markets._day(t0), today + 1)
+                    np.testing.assert_array_equal(markets.prices_usd(name, t0, now), fresh)
+                    level = float(np.median(fresh))
+                    assert markets.days_at_or_above(name, t0, now, level) == int(
+                        np.count_nonzero(fresh >= level))
+                    checked.append(today)
+
+    model.env.process(check())
+    model.run(dt.date(2027, 3, 31))
+    assert model.log.to_frame()["kind"].eq("market.news").sum() > 10 and len(checked) > 300
