@@ -10,7 +10,7 @@
   outstanding) and the note is struck off the lower reference price (same premium and
   coupon: a note's value per face depends only on spot / conversion price). Part of the
   proceeds buys a capped call (cap = spot x (1 + ``cap_premium``)), priced by
-  :func:`abm.finance.dilution.capped_call_value`; fees go to the banks.
+  :func:`abm.finance.dilution.capped_call_usd`; fees go to the banks.
 * :func:`sell_atm`: at-the-market equity in draws every ``draw_interval_days`` for about a
   month, each within the volume limit, at the company's discount plus the regime's.
 * :func:`private_round`: an unlisted company's round at its world valuation (its share
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from abm.agent import ProcessBody
 from abm.finance.debt import ConvertibleNote
-from abm.finance.dilution import capped_call_value
+from abm.finance.dilution import capped_call_usd
 from abm.finance.issuance import ConvertTerms, size_convertible
 
 if TYPE_CHECKING:
@@ -89,9 +89,9 @@ def issue_convert(f: Financing, amount_usd: float, gap: int) -> ProcessBody:
                    delta_shares_per_note=terms.delta_shares_per_note, shares_shorted=shorted,
                    price_move=move, regime=m.regime_at(c.now), **inputs)
     cap = spot * (1.0 + cv.cap_premium) if f.spec.capped_call else None
-    hedge_usd = (float(capped_call_value(spot, terms.conversion_price_usd, cap, inputs["vol"],
-                                         inputs["rate"], cv.maturity_years,
-                                         terms.conversion_shares(principal)))
+    hedge_usd = (capped_call_usd(spot, terms.conversion_price_usd, cap, inputs["vol"],
+                                 inputs["rate"], cv.maturity_years,
+                                 terms.conversion_shares(principal))
                  if cap is not None else 0.0)
     fees_usd = cv.fee_share * principal
     f.notes_issued += 1

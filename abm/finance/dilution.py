@@ -172,3 +172,39 @@ def note_conversion_shares(spot: float, face_usd: float, conversion_price_usd: f
     if not cap_price_usd >= k:
         raise ValueError("cap_price_usd must be at least conversion_price_usd")
     return gross, ratio * max(min(spot, cap_price_usd) - k, 0.0) / spot
+
+
+def capped_call_usd(spot: float, lower_strike: float, cap_strike: float, vol: float,
+                    rate: float, maturity_years: float, shares: float) -> float:
+    """One capped call's value: the scalar twin of :func:`capped_call_value`.
+
+    For the convert desk, which prices one hedge per issue: the same operations in the
+    same order on floats, with numpy's ``log`` and ``exp`` (whose last bits can differ from
+    ``math``'s), so the same number bit for bit (tested), without numpy's dispatch of
+    every other operation.
+    """
+    if not cap_strike >= lower_strike:
+        raise ValueError("cap_strike must be at least lower_strike")
+    if not (math.isfinite(shares) and shares >= 0):
+        raise ValueError("shares must be non-negative and finite")
+    spread = _call_usd(spot, lower_strike, vol, rate, maturity_years)
+    spread = spread - _call_usd(spot, cap_strike, vol, rate, maturity_years)
+    return spread * shares
+
+
+def _call_usd(s: float, k: float, sigma: float, r: float, t: float) -> float:
+    """:func:`black_scholes_call` of one option, without dividends, in floats."""
+    for name, value in (("spot", s), ("strike", k), ("vol", sigma), ("maturity_years", t)):
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} must be positive and finite")
+    q = 0.0
+    root_t = sigma * math.sqrt(t)  # sqrt is correctly rounded in both
+    d1 = (float(np.log(s / k)) + (r - q + 0.5 * sigma * sigma) * t) / root_t
+    d2 = d1 - root_t
+    return (s * float(np.exp(-q * t)) * _cdf(d1)
+            - k * float(np.exp(-r * t)) * _cdf(d2))
+
+
+def _cdf(x: float) -> float:
+    """:func:`normal_cdf` of one value, as a float."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))

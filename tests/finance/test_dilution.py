@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from abm.finance.dilution import (
     black_scholes_call,
     capped_call_offset_shares,
+    capped_call_usd,
     capped_call_value,
     conversion_shares,
     if_converted_diluted_shares,
@@ -169,3 +170,34 @@ def test_normal_cdf_of_one_value_is_that_of_the_array(xs: list[float]) -> None:
     together = normal_cdf(np.array(xs))
     assert [float(normal_cdf(x)) for x in xs] == together.tolist()
     assert normal_cdf(xs[0]).shape == ()
+
+
+# where ``math.log``/``math.exp`` and numpy's (SIMD) ones give a different last bit here
+LIBM_DIFFERS = (
+    (141.45609813734657, 211.31561982936532, 235.77160782181727, 0.6221977675461692,
+     0.00331427877194864, 2.4094015280083223, 73400402.69721808),
+    (31.824981786265145, 42.26919503868555, 52.982233365679626, 1.042435232898361,
+     0.011433926335020243, 4.737939165360886, 76187071.75429331),
+)
+
+
+@pytest.mark.parametrize("args", LIBM_DIFFERS)
+def test_the_scalar_capped_call_uses_numpys_log_and_exp(args: tuple[float, ...]) -> None:
+    assert capped_call_usd(*args) == float(capped_call_value(*args))
+
+
+@settings(max_examples=80)
+@given(spot=st.floats(0.01, 1e4), strike_over=st.floats(0.01, 3.0), cap_over=st.floats(0.0, 3.0),
+       vol=st.floats(0.05, 3.0), rate=st.floats(-0.02, 0.15), years=st.floats(0.01, 10.0),
+       shares=st.floats(0.0, 1e9))
+def test_the_scalar_capped_call_is_the_vectorized_one_bit_for_bit(
+        spot: float, strike_over: float, cap_over: float, vol: float, rate: float,
+        years: float, shares: float) -> None:
+    low = spot * strike_over
+    cap = low * (1.0 + cap_over)
+    want = float(capped_call_value(spot, low, cap, vol, rate, years, shares))
+    assert capped_call_usd(spot, low, cap, vol, rate, years, shares) == want
+    with pytest.raises(ValueError, match="cap_strike"):
+        capped_call_usd(spot, cap * 1.5 + 1.0, cap, vol, rate, years, shares)
+    with pytest.raises(ValueError, match="vol"):
+        capped_call_usd(spot, low, cap, -vol, rate, years, shares)
