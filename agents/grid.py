@@ -6,20 +6,21 @@ nodes (approved interconnects, load already there) are demands on a super sink. 
 gets only the extra flow the grid can carry while every committed load is still served, so
 each load that connects shrinks what the others can get.
 
-Max flows are computed only when asked (at study decisions), on a small graph (tens of
-nodes, well under a millisecond each, by :mod:`agents.maxflow`: networkx's Edmonds-Karp
-on plain dicts); while the committed loads are known to fit, their flow is their sum and
-needs no computation.
+Max flows are computed only when asked (at study decisions), on a small network (tens of
+nodes) that keeps its flow between questions (:mod:`agents.maxflow`), so each question
+augments only what changed since the last; while the committed loads are known to fit,
+their flow is their sum and needs no computation.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import networkx as nx
 
 from agents.grid_specs import GridSpec
-from agents.maxflow import max_flow_value
+from agents.maxflow import FlowNetwork
 
 SUPER_SOURCE = "__supply__"
 SUPER_SINK = "__demand__"
@@ -34,17 +35,16 @@ class Grid:
     def __init__(self, spec: GridSpec) -> None:
         self.spec = spec
         self.graph = nx.DiGraph()
-        self._flow = nx.DiGraph()
+        self._flow = FlowNetwork(SUPER_SOURCE, SUPER_SINK)
         self._committed: dict[str, float] = {}
         self._t_days = 0.0
         self._fits = True
         self.max_flow_calls = 0
         for name, supply in spec.supplies.items():
             self.graph.add_node(name, kind="supply", capacity_mw=supply.capacity_mw)
-            self._flow.add_edge(SUPER_SOURCE, name, capacity=supply.capacity_mw)
+            self._flow.set_capacity(SUPER_SOURCE, name, supply.capacity_mw)
         for name in spec.substations:
             self.graph.add_node(name, kind="substation")
-            self._flow.add_node(name)
         for edge in spec.edges:
             pairs = [(edge.from_node, edge.to_node)]
             if edge.both_ways:
@@ -61,7 +61,7 @@ class Grid:
         if self.graph.has_edge(a, b):
             capacity_mw += float(self.graph[a][b]["capacity_mw"])
         self.graph.add_edge(a, b, capacity_mw=capacity_mw)
-        self._flow.add_edge(a, b, capacity=capacity_mw)
+        self._flow.set_capacity(a, b, capacity_mw)
 
     # --- structure -----------------------------------------------------------------------
     def has_node(self, node: str) -> bool:
@@ -77,10 +77,10 @@ class Grid:
         self.graph.add_node(site, kind="site")
         if capacity_mw is None:
             self.graph.add_edge(substation, site)
-            self._flow.add_edge(substation, site)
+            self._flow.set_capacity(substation, site, math.inf)
         else:
             self.graph.add_edge(substation, site, capacity_mw=capacity_mw)
-            self._flow.add_edge(substation, site, capacity=capacity_mw)
+            self._flow.set_capacity(substation, site, capacity_mw)
 
     def set_time(self, t_days: float) -> None:
         """Grow every supply's capacity to its level at ``t_days`` (capacity only grows)."""
@@ -89,8 +89,8 @@ class Grid:
         self._t_days = t_days
         years = t_days / DAYS_PER_YEAR
         for name, supply in self.spec.supplies.items():
-            self._flow[SUPER_SOURCE][name]["capacity"] = (
-                supply.capacity_mw + supply.growth_mw_per_year * years)
+            self._flow.set_capacity(SUPER_SOURCE, name,
+                                    supply.capacity_mw + supply.growth_mw_per_year * years)
 
     # --- committed loads -----------------------------------------------------------------
     def committed_mw(self, node: str | None = None) -> float:
@@ -104,12 +104,14 @@ class Grid:
         if node not in self.graph:
             raise KeyError(f"grid: no node {node!r}")
         self._committed[node] = self._committed.get(node, 0.0) + mw
+        self._flow.set_capacity(node, SUPER_SINK, self._committed[node])
         if not fits:
             self._fits = False
 
     def release(self, node: str, mw: float) -> None:
         """Take ``mw`` of committed load off ``node`` (what is left still fits)."""
         self._committed[node] = max(0.0, self._committed.get(node, 0.0) - mw)
+        self._flow.set_capacity(node, SUPER_SINK, self._committed[node])
 
     def headroom_mw(self, node: str, mw: float | None = None) -> float:
         """Extra MW deliverable at ``node`` (up to ``mw``) with every committed load served."""
@@ -169,8 +171,7 @@ class Grid:
 
     # --- max flow ------------------------------------------------------------------------
     def _supply_mw(self) -> float:
-        return sum(float(d["capacity"]) for _s, _n, d in self._flow.out_edges(SUPER_SOURCE,
-                                                                              data=True))
+        return sum(self._flow.capacity(SUPER_SOURCE, name) for name in self.spec.supplies)
 
     def _served_mw(self) -> float:
         """Flow reaching the committed loads: their sum while they are known to fit."""
@@ -183,16 +184,8 @@ class Grid:
 
     def _max_flow(self, extra: dict[str, float]) -> float:
         """Max flow with each node's committed load plus ``extra`` as its demand."""
-        flow = self._flow
-        for node in set(self._committed) | set(extra):
-            flow.add_edge(node, SUPER_SINK, capacity=self._committed.get(node, 0.0)
-                          + extra.get(node, 0.0))
         self.max_flow_calls += 1
-        value = float(max_flow_value(flow._succ, SUPER_SOURCE, SUPER_SINK))
-        for node in extra:
-            if node not in self._committed:
-                flow.remove_edge(node, SUPER_SINK)
-        return value
+        return self._flow.max_flow(extra)
 
 
 def _merge(demands: Sequence[tuple[str, float]], share: float) -> dict[str, float]:

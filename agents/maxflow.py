@@ -1,151 +1,157 @@
-"""Max flow value by Edmonds-Karp on plain dicts, step for step as networkx computes it.
+"""Max flows that start from the last one: a flow network kept between queries.
 
-The grid asks for a max flow at every interconnect decision, a few hundred times a run.
-``networkx.maximum_flow_value(..., flow_func=edmonds_karp)`` spends most of its time in
-dispatch, graph views and building a residual ``DiGraph``; this is the same algorithm
-(networkx 3.x ``build_residual_network`` and ``edmonds_karp_core``: the same residual
-network, the same bidirectional breadth-first search in the same neighbour order, the
-same augmentations in the same order) on dicts of small capacity-and-flow edges, so it
-returns the same float, bit for bit, several times faster. ``tests/agents/test_maxflow.py``
-checks it against networkx on random graphs.
+The grid asks for a max flow at every interconnect decision, a few hundred times a run,
+on a small network (tens of nodes) whose capacities change a little between questions: a
+load committed at one node, a supply grown, a question about one more MW somewhere.
+Computing each flow from nothing repeats the same augmenting paths every time.
+:class:`FlowNetwork` keeps a feasible flow in its residual network instead: a question
+first augments that flow to a maximum for the current capacities (and keeps it; after a
+new load is committed this finds only that load's paths), then raises the capacities it
+is asked about, augments on top, reads the value and puts the flow back as it was.
+
+Augmenting from any feasible flow ends at a maximum flow (Ford-Fulkerson), so the value
+is the max flow, whatever flow it starts from; it can differ from a computation from
+zero in the last bits only, by the order of the sums. Augmenting paths are shortest ones
+(Edmonds-Karp, a breadth-first search). Lowering a capacity below the flow it carries
+(a load given back) drops the kept flow; the next question starts from zero.
+``tests/agents/test_maxflow.py`` checks values against networkx on random networks and
+random sequences of changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from typing import Any
-
-Node = Hashable
-Adjacency = Mapping[Node, Mapping[Node, Mapping[str, Any]]]
-_Succ = dict[Node, dict[Node, dict[str, Any]]]
-
-
-class _Arc:
-    """One residual edge: its capacity and the flow on it (networkx's ``capacity``/``flow``).
-
-    A small class rather than a ``[capacity, flow]`` list: compiled (``abm.build``), its
-    two floats are read and written unboxed.
-    """
-
-    __slots__ = ("capacity", "flow")
-
-    def __init__(self, capacity: float, flow: float = 0.0) -> None:
-        self.capacity = capacity
-        self.flow = flow
-
-
-Residual = dict[Node, dict[Node, _Arc]]
+import math
 
 
 class UnboundedFlowError(ValueError):
     """An s-t path of infinite capacity: the flow is unbounded."""
 
 
-def max_flow_value(succ: Adjacency, s: Node, t: Node, capacity: str = "capacity") -> float:
-    """The value of a maximum ``s``-``t`` flow in a directed graph given as ``G._succ``.
+class _Arc:
+    """One direction of an edge: its capacity and flow (minus the other direction's)."""
 
-    Edges without a ``capacity`` attribute have infinite capacity (as in networkx). A
-    graph's own adjacency dict (``G._succ``) is read as it is; a view (``G.succ``) is
-    copied to plain dicts first, in the same order.
+    __slots__ = ("capacity", "flow")
+
+    def __init__(self, capacity: float) -> None:
+        self.capacity = capacity
+        self.flow = 0.0
+
+
+class FlowNetwork:
+    """A directed network from ``source`` to ``sink`` that keeps a feasible flow.
+
+    Each edge ``(u, v)`` is a pair of arcs, ``u -> v`` with the edge's capacity and
+    ``v -> u`` with capacity 0 (or that of a real edge ``v -> u``); the flow on one is
+    minus the flow on the other. ``math.inf`` is a capacity like any other.
     """
-    if s not in succ or t not in succ:
-        raise KeyError(f"max flow: {s!r} or {t!r} is not a node")
-    if s == t:
-        raise ValueError("max flow: source and sink are the same node")
-    raw: _Succ = (succ if type(succ) is dict
-                  else {u: {v: dict(attr) for v, attr in nbrs.items()} for u, nbrs in succ.items()})
-    r_succ, r_pred, inf = _residual(raw, capacity)
-    flow_value = 0.0
-    while True:
-        path = _shortest_path(r_succ, r_pred, s, t)
-        if path is None:
-            return flow_value
-        flow_value += _augment(r_succ, path, inf)
 
+    def __init__(self, source: str, sink: str) -> None:
+        if source == sink:
+            raise ValueError("flow network: source and sink are the same node")
+        self.source, self.sink = source, sink
+        self._succ: dict[str, dict[str, _Arc]] = {source: {}, sink: {}}
+        self._arcs: list[_Arc] = []
+        self._value = 0.0
 
-def _residual(succ: _Succ, capacity: str) -> tuple[Residual, Residual, float]:
-    """The residual network as networkx builds it for a DiGraph."""
-    r_succ: Residual = {u: {} for u in succ}
-    r_pred: Residual = {u: {} for u in succ}
-    inf = float("inf")
-    edges = [(u, v, attr) for u, nbrs in succ.items() for v, attr in nbrs.items()
-             if u != v and attr.get(capacity, inf) > 0]
-    inf = 3 * sum(attr[capacity] for _u, _v, attr in edges
-                  if capacity in attr and attr[capacity] != inf) or 1
-    for u, v, attr in edges:
-        r = min(attr.get(capacity, inf), inf)
-        edge = r_succ[u].get(v)
-        if edge is None:
-            edge = _Arc(r)
-            r_succ[u][v] = r_pred[v][u] = edge
-            back = _Arc(0.0)
-            r_succ[v][u] = r_pred[u][v] = back
-        else:  # added as the reverse of (v, u)
-            edge.capacity = r
-    return r_succ, r_pred, inf
+    def has_node(self, node: str) -> bool:
+        """Whether ``node`` is in the network."""
+        return node in self._succ
 
+    def capacity(self, u: str, v: str) -> float:
+        """The capacity of edge ``(u, v)`` (0 if there is none)."""
+        arc = self._succ.get(u, {}).get(v)
+        return 0.0 if arc is None else arc.capacity
 
-def _augment(r_succ: Residual, path: list[Node], inf: float) -> float:
-    """Push the path's bottleneck along it (networkx's ``augment``); returns it."""
-    flow = inf
-    u = path[0]
-    for v in path[1:]:
-        edge = r_succ[u][v]
-        flow = min(flow, edge.capacity - edge.flow)
-        u = v
-    if flow * 2 > inf:
-        raise UnboundedFlowError("max flow: infinite capacity path, flow unbounded above")
-    u = path[0]
-    for v in path[1:]:
-        r_succ[u][v].flow += flow
-        r_succ[v][u].flow -= flow
-        u = v
-    return flow
+    def set_capacity(self, u: str, v: str, capacity: float) -> None:
+        """Add edge ``(u, v)`` or change its capacity (``math.inf``: no limit)."""
+        if u == v:
+            raise ValueError(f"flow network: a loop at {u!r}")
+        if not capacity >= 0:
+            raise ValueError(f"flow network: capacity of ({u!r}, {v!r}) is {capacity}")
+        arc = self._arc(u, v)
+        arc.capacity = capacity
+        if arc.flow > capacity:  # the kept flow no longer fits: start again from zero
+            self._drop_flow()
 
+    def max_flow(self, extra: dict[str, float] | None = None) -> float:
+        """The max flow value, with each node's edge to the sink raised by ``extra``.
 
-def _shortest_path(r_succ: Residual, r_pred: Residual, s: Node, t: Node) -> list[Node] | None:
-    """An augmenting path by networkx's bidirectional breadth-first search, or None."""
-    pred: dict[Node, Node] = {s: None}
-    q_s = [s]
-    succ: dict[Node, Node] = {t: None}
-    q_t = [t]
-    while True:
-        q: list[Node] = []
-        if len(q_s) <= len(q_t):
-            for u in q_s:
-                for v, edge in r_succ[u].items():
-                    if v not in pred and edge.flow < edge.capacity:
-                        pred[v] = u
-                        if v in succ:
-                            return _join(v, pred, succ, s, t)
-                        q.append(v)
-            if not q:
-                return None
-            q_s = q
-        else:
-            for u in q_t:
-                for v, edge in r_pred[u].items():
-                    if v not in succ and edge.flow < edge.capacity:
-                        succ[v] = u
-                        if v in pred:
-                            return _join(v, pred, succ, s, t)
-                        q.append(v)
-            if not q:
-                return None
-            q_t = q
+        The kept flow is augmented to a maximum for the network as it is (and kept);
+        what ``extra`` adds is augmented on top and undone.
+        """
+        self._value += self._augment_all()
+        if not extra:
+            return self._value
+        saved = [(arc.capacity, arc.flow) for arc in self._arcs]
+        for node, mw in extra.items():
+            arc = self._arc(node, self.sink)
+            arc.capacity += mw
+        try:
+            return self._value + self._augment_all()
+        finally:
+            for arc, (capacity, flow) in zip(self._arcs, saved, strict=False):
+                arc.capacity, arc.flow = capacity, flow
+            for arc in self._arcs[len(saved):]:  # added for an extra: back to no edge
+                arc.capacity = arc.flow = 0.0
 
+    # --- inside --------------------------------------------------------------------------
+    def _arc(self, u: str, v: str) -> _Arc:
+        """Arc ``u -> v``, made (with its reverse, at capacity 0) if missing."""
+        out = self._succ.setdefault(u, {})
+        arc = out.get(v)
+        if arc is None:
+            arc, back = _Arc(0.0), _Arc(0.0)
+            out[v] = arc
+            self._succ.setdefault(v, {})[u] = back
+            self._arcs.extend((arc, back))
+        return arc
 
-def _join(v: Node, pred: dict[Node, Node], succ: dict[Node, Node], s: Node,
-          t: Node) -> list[Node]:
-    """The s-t path through ``v`` from the two searches' parent maps."""
-    path = [v]
-    u = v
-    while u != s:
-        u = pred[u]
-        path.append(u)
-    path.reverse()
-    u = v
-    while u != t:
-        u = succ[u]
-        path.append(u)
-    return path
+    def _drop_flow(self) -> None:
+        for arc in self._arcs:
+            arc.flow = 0.0
+        self._value = 0.0
+
+    def _augment_all(self) -> float:
+        """Push shortest augmenting paths until none is left; returns the flow added."""
+        added = 0.0
+        while True:
+            path = self._shortest_path()
+            if path is None:
+                return added
+            added += self._push(path)
+
+    def _push(self, path: list[str]) -> float:
+        succ = self._succ
+        flow = math.inf
+        for i in range(len(path) - 1):
+            arc = succ[path[i]][path[i + 1]]
+            flow = min(flow, arc.capacity - arc.flow)
+        if flow == math.inf:
+            raise UnboundedFlowError("max flow: infinite capacity path, flow unbounded above")
+        for i in range(len(path) - 1):
+            u, v = path[i], path[i + 1]
+            succ[u][v].flow += flow
+            succ[v][u].flow -= flow
+        return flow
+
+    def _shortest_path(self) -> list[str] | None:
+        """A fewest-edges path with room on every arc, by breadth-first search, or None."""
+        succ, sink = self._succ, self.sink
+        parent: dict[str, str] = {self.source: self.source}
+        frontier = [self.source]
+        while frontier:
+            nxt: list[str] = []
+            for u in frontier:
+                for v, arc in succ[u].items():
+                    if v not in parent and arc.flow < arc.capacity:
+                        parent[v] = u
+                        if v == sink:
+                            path = [v]
+                            while v != self.source:
+                                v = parent[v]
+                                path.append(v)
+                            path.reverse()
+                            return path
+                        nxt.append(v)
+            frontier = nxt
+        return None
