@@ -1,6 +1,9 @@
 """The life of a convertible note: soft call, induced conversion, maturity.
 
-Each note is a SimPy process that looks at the share price once a month:
+Each note is a SimPy process that looks at the share price once a month (it sleeps
+through the months in which a look could not act, and wakes on the same clock readings;
+two notes looking at the same instant may come in another order than monthly waking
+would give them):
 
 * **Soft call**: from its call date, if the price closed at or above ``call_trigger`` x the
   conversion price on at least 20 of the last 30 days, the issuer calls (``convert.called``)
@@ -23,6 +26,7 @@ through the company's share register (``convert.converted`` carries ``shares_iss
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from abm.agent import ProcessBody
@@ -35,13 +39,17 @@ if TYPE_CHECKING:
 
 CALL_WINDOW_DAYS = 30
 CALL_DAYS_ABOVE = 20
+LANDING_STEPS = 8
 
 
 def note_lifecycle(c: Neocloud, note: ConvertibleNote) -> ProcessBody:
-    """Watch ``note`` monthly until it is called, induced, converted or repaid."""
+    """Watch ``note`` monthly until it is called, induced, converted or repaid.
+
+    The monthly looks that cannot act (before the call date, with inducements off, and
+    not at maturity) are not waited for: the note sleeps to the first look that can.
+    """
     while note.outstanding:
-        t_next = min(note.t_maturity_days, c.now + DAYS_PER_MONTH)
-        yield c.env.timeout(max(0.0, t_next - c.now))
+        yield c.env.timeout(_delay_to_next_look(c, note))
         if not note.outstanding:
             return
         if c.now >= note.t_maturity_days - 1e-9:
@@ -54,6 +62,48 @@ def note_lifecycle(c: Neocloud, note: ConvertibleNote) -> ProcessBody:
             convert(c, note, "called", called)
         elif _should_induce(c, note):
             induce(c, note)
+
+
+def _delay_to_next_look(c: Neocloud, note: ConvertibleNote) -> float:
+    """Days to the note's next look at the market: a month on (or maturity, if sooner).
+
+    Months in which a look could not act (before the call date, with inducements off)
+    are skipped. The clock must land, to the last bit, on the reading the chain of
+    monthly looks would have reached, so results stay the same; when no delay from now
+    lands on it exactly (a rounding tie), the note sleeps to the latest skipped look it
+    can land on, looks in vain there, and goes on from that exact reading.
+    """
+    now = t_days = c.now
+    induce = c.financing.spec.induce_conversions and c.spec.listed
+    call_from = (note.t_call_start_days if c.spec.listed and note.t_call_start_days is not None
+                 else math.inf)
+    chain: list[float] = []
+    while True:
+        t_next = min(note.t_maturity_days, t_days + DAYS_PER_MONTH)
+        delay = max(0.0, t_next - t_days)
+        if induce or t_next >= call_from or t_next >= note.t_maturity_days - 1e-9:
+            break
+        t_days += delay  # the clock after a look that did nothing
+        chain.append(t_days)
+    if not chain:
+        return delay
+    chain.append(t_days + delay)
+    for target in reversed(chain):
+        landing = _delay_landing_on(now, target)
+        if landing is not None:
+            return landing
+    return chain[0] - now  # unreachable in practice: the first month is now + a delay
+
+
+def _delay_landing_on(now: float, target: float) -> float | None:
+    """A delay with ``now + delay == target`` exactly (SimPy's clock sum), or None."""
+    delay = target - now
+    for _ in range(LANDING_STEPS):
+        landed = now + delay
+        if landed == target:
+            return delay
+        delay = math.nextafter(delay, math.inf if landed < target else -math.inf)
+    return None
 
 
 def soft_call_met(c: Neocloud, note: ConvertibleNote) -> bool:
