@@ -1,9 +1,9 @@
-"""The recorder: month-end samples of every metric into one preallocated numpy array.
+"""The recorder: month-end samples of every metric, one row per month end.
 
 Agents register a source (a prefix, metric names, and a function returning the values in
-that order) before the run; the recorder then allocates a (month x metric) float array
-and fills one row per month end. Names are dotted and carry units where they have one:
-``iren.energized_mw``.
+that order) before the run; the recorder then collects one row of floats per month end
+and makes the (month x metric) float array once, when the frame is asked for. Names are
+dotted and carry units where they have one: ``iren.energized_mw``.
 """
 
 from __future__ import annotations
@@ -35,13 +35,12 @@ class Recorder:
         self._names: list[str] = []
         self._known: set[str] = set()
         self._sources: list[_Source] = []
-        self._values: np.ndarray | None = None
+        self._rows: list[list[float]] | None = None
         self._dates: list[dt.date] = []
-        self._row = 0
 
     def add_source(self, prefix: str, names: Sequence[str], sample: SampleFn) -> None:
         """Register metrics ``prefix.name`` whose values ``sample()`` returns in order."""
-        if self._values is not None:
+        if self._rows is not None:
             raise RuntimeError("recorder: sources must be added before the run starts")
         lo = len(self._names)
         for name in names:
@@ -60,15 +59,16 @@ class Recorder:
         return list(self._names)
 
     def allocate(self, month_ends: Sequence[dt.date]) -> None:
-        """Reserve one row per month end (NaN until sampled)."""
+        """Expect one row per month end of ``month_ends``."""
         self._dates = list(month_ends)
-        self._values = np.full((len(self._dates), len(self._names)), np.nan)
-        self._row = 0
+        self._rows = []
 
     def sample(self) -> None:
         """Fill the next month-end row from every source."""
-        if self._values is None:
+        if self._rows is None:
             raise RuntimeError("recorder: allocate() before sampling")
+        if len(self._rows) >= len(self._dates):
+            raise RuntimeError(f"recorder: all {len(self._dates)} month ends already sampled")
         values: list[float] = []
         for src in self._sources:
             sampled = src.sample()
@@ -76,17 +76,17 @@ class Recorder:
                 raise ValueError(f"recorder: a source of {src.hi - src.lo} metrics sampled "
                                  f"{len(sampled)} values")
             values.extend(sampled)
-        self._values[self._row] = values  # one conversion of the whole row
-        self._row += 1
+        self._rows.append(values)
 
     @property
     def rows_filled(self) -> int:
         """Month ends sampled so far."""
-        return self._row
+        return 0 if self._rows is None else len(self._rows)
 
     def to_frame(self) -> pd.DataFrame:
         """The sampled months as a DataFrame indexed by month-end date."""
-        values = self._values if self._values is not None else np.empty((0, len(self._names)))
-        dates = pd.to_datetime(self._dates[: self._row])
+        rows = self._rows or []
+        values = np.array(rows, dtype=np.float64).reshape(len(rows), len(self._names))
+        dates = pd.to_datetime(self._dates[: len(rows)])
         index = pd.DatetimeIndex(dates, name="date").as_unit("ns")
-        return pd.DataFrame(values[: self._row].copy(), index=index, columns=self._names)
+        return pd.DataFrame(values, index=index, columns=self._names)

@@ -12,7 +12,7 @@ period earns the customer delay credits against its invoices; one still not onli
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 from agents.tender import ContractKind
 
@@ -38,12 +38,12 @@ class Tranche:
     cancelled: bool = False
 
 
-@dataclass(slots=True)
 class BillingLine:
-    """What one tranche earns over a billing period."""
+    """What one tranche earns over a billing period (read-only; a plain class for speed)."""
 
-    revenue_usd: float
-    prepayment_credit_usd: float
+    def __init__(self, revenue_usd: float, prepayment_credit_usd: float) -> None:
+        self.revenue_usd: Final = revenue_usd
+        self.prepayment_credit_usd: Final = prepayment_credit_usd
 
     @property
     def cash_usd(self) -> float:

@@ -57,6 +57,8 @@ class _Quote:
     ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
     fundamentals are the rows of ``paths`` (in :data:`FUNDAMENTALS` order; the named
     fields are views of them), so a month end moves all five in one set of operations.
+    After a month end's ramp the paths stay at ``flat_value``: the days from ``flat_from``
+    on are written only when a price needs them (:meth:`Markets._fill`), not every month.
     """
 
     price0_usd: float
@@ -79,6 +81,8 @@ class _Quote:
     anchor_day: int = 0
     settled: np.ndarray = field(default_factory=lambda: np.empty(0))
     settled_until: int = 0
+    flat_from: int = 0
+    flat_value: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def changed(self) -> None:
         """Forget the remembered day's price: fundamentals or news moved the path."""
@@ -136,13 +140,15 @@ class Markets(Agent):
                                 v.noise_half_life_days, v.noise_tail_df)
         paths = np.zeros((len(FUNDAMENTALS), n))
         paths[FUNDAMENTALS.index("shares")] = 1.0
-        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), paths,
-                                       *paths)
+        ai_ev, mining_ehs, mining_cost, claims, shares = paths
+        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), paths, ai_ev,
+                                       mining_ehs, mining_cost, claims, shares, flat_from=n)
 
     # --- fundamentals --------------------------------------------------------------------
     def anchor(self, company: str, f: Fundamentals) -> None:
         """Calibrate ``company``'s scale so that today's price is its world price exactly."""
         q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
+        self._fill(q, q.paths.shape[1])
         target_price = q.price0_usd / math.exp(q.log_noise[d] + q.log_news[d])
         target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
         mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
@@ -174,15 +180,22 @@ class Markets(Agent):
                           f.mining_cost_usd_per_eh_day, f.net_debt_usd + f.commitments_usd,
                           f.diluted_shares))
         paths = q.paths
+        self._fill(q, d + 1)
         ramp = self._ramp[:min(self._ramp_days, paths.shape[1] - d - 1)]
         k = d + 1 + ramp.size
         start = paths[:, d].copy()
-        step = (value - start)[:, np.newaxis]
+        step = value - start
         head = paths[:, d + 1:k]  # start + (value - start) x ramp, in place, row by row
-        np.multiply(ramp, step, out=head)
+        np.multiply(ramp, step[:, np.newaxis], out=head)
         head += start[:, np.newaxis]
-        paths[:, k:] = start[:, np.newaxis] + step  # where the ramp is 1: the same number
+        q.flat_from, q.flat_value = k, start + step  # where the ramp is 1: the same number
         q.changed()
+
+    def _fill(self, q: _Quote, d1: int) -> None:
+        """Write the flat part of the fundamentals' paths up to day ``d1`` (exclusive)."""
+        if q.flat_from < d1:
+            q.paths[:, q.flat_from:d1] = q.flat_value[:, np.newaxis]
+            q.flat_from = d1
 
     # --- prices --------------------------------------------------------------------------
     def share_price_usd(self, company: str, t_days: float) -> float:
@@ -251,6 +264,7 @@ class Markets(Agent):
 
     def _prices(self, company: str, d0: int, d1: int) -> np.ndarray:
         q, v = self._quotes[company], self.spec.valuation
+        self._fill(q, d1)
         sl = slice(d0, d1)
         factor = np.exp(q.log_noise[sl] + q.log_news[sl])
         if not q.anchored:
@@ -265,6 +279,7 @@ class Markets(Agent):
 
     def _price_on(self, q: _Quote, d: int) -> float:
         """One day of :meth:`_prices` in scalars, the same operations in the same order."""
+        self._fill(q, d + 1)
         factor = float(np.exp(q.log_noise[d] + q.log_news[d]))
         if not q.anchored:
             return q.price0_usd * factor

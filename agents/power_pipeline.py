@@ -85,7 +85,10 @@ class PowerPipeline(Agent):
 
     def open_candidates(self, region: str | None = None) -> list[Candidate]:
         """Candidates nobody holds or has filed for (in one region if given)."""
-        return [self.candidate(n) for n, c in self.spec.candidates.items()
+        return [self.candidate(n) for n in self._open_names(region)]
+
+    def _open_names(self, region: str | None = None) -> list[str]:
+        return [n for n, c in self.spec.candidates.items()
                 if self._status[n] == "open" and (region is None or c.region == region)]
 
     # --- competing for power -------------------------------------------------------------
@@ -166,4 +169,4 @@ class PowerPipeline(Agent):
 
     def metrics(self) -> tuple[float, ...]:
         """Values of :meth:`metric_names` now."""
-        return (float(len(self.open_candidates())), self.secured_mw, self.acquired_mw)
+        return (float(len(self._open_names())), self.secured_mw, self.acquired_mw)

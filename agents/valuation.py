@@ -19,8 +19,7 @@ in cash).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from abm.finance.debt import ConvertibleNote
 from abm.finance.dilution import note_conversion_shares
@@ -32,16 +31,22 @@ HOURS_PER_DAY = 24.0
 DAYS_PER_YEAR = 365.0
 
 
-@dataclass(frozen=True)
 class Fundamentals:
-    """A month-end snapshot of what the market values."""
+    """A month-end snapshot of what the market values (read-only).
 
-    forward_arr_usd: float
-    mining_ehs: float
-    mining_cost_usd_per_eh_day: float
-    net_debt_usd: float
-    commitments_usd: float
-    diluted_shares: float
+    A plain class, not a frozen dataclass: compiled (``abm.build``), a dataclass is still
+    built by an interpreted ``__init__``, and these are built for every company-month.
+    """
+
+    def __init__(self, forward_arr_usd: float, mining_ehs: float,
+                 mining_cost_usd_per_eh_day: float, net_debt_usd: float,
+                 commitments_usd: float, diluted_shares: float) -> None:
+        self.forward_arr_usd: Final = forward_arr_usd
+        self.mining_ehs: Final = mining_ehs
+        self.mining_cost_usd_per_eh_day: Final = mining_cost_usd_per_eh_day
+        self.net_debt_usd: Final = net_debt_usd
+        self.commitments_usd: Final = commitments_usd
+        self.diluted_shares: Final = diluted_shares
 
 
 def cloud_arr_usd(c: Neocloud, t_days: float) -> float:
@@ -117,16 +122,20 @@ def commitments_usd(c: Neocloud) -> float:
     return gpus + sum(p.remaining_usd(c.now) for p in c.builds)
 
 
-@dataclass(frozen=True)
 class BookFigures:
-    """Figures a month end reads twice (for the market, then for the path), computed once."""
+    """Figures a month end reads twice (for the market, then for the path), computed once.
 
-    t_days: float
-    price_usd: float
-    contracted_arr_usd: float
-    run_rate_arr_usd: float
-    note_shares: float
-    notes_debt_usd: float
+    Read-only; a plain class for the reason given in :class:`Fundamentals`.
+    """
+
+    def __init__(self, t_days: float, price_usd: float, contracted_arr_usd: float,
+                 run_rate_arr_usd: float, note_shares: float, notes_debt_usd: float) -> None:
+        self.t_days: Final = t_days
+        self.price_usd: Final = price_usd
+        self.contracted_arr_usd: Final = contracted_arr_usd
+        self.run_rate_arr_usd: Final = run_rate_arr_usd
+        self.note_shares: Final = note_shares
+        self.notes_debt_usd: Final = notes_debt_usd
 
 
 def book_figures(c: Neocloud, price_usd: float) -> BookFigures:

@@ -61,6 +61,13 @@ def test_recorder_fills_rows_in_column_order() -> None:
     assert list(df.columns) == ["iren.cash_usd", "iren.gpus", "btc.price_usd"]
     assert df.to_numpy().tolist() == [[1.0, 2.0, 2.0], [2.0, 4.0, 3.0]]
     assert df.index[1].date() == dt.date(2025, 12, 31)
+    with pytest.raises(RuntimeError, match="all 2 month ends already sampled"):
+        rec.sample()
+    empty = Recorder()
+    empty.add_source("iren", ["cash_usd"], lambda: (0.0,))
+    assert empty.to_frame().shape == (0, 1)
+    empty.allocate([dt.date(2025, 11, 30)])
+    assert empty.to_frame().shape == (0, 1) and empty.rows_filled == 0
 
 
 def test_recorder_rejects_bad_names() -> None:

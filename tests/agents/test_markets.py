@@ -190,3 +190,20 @@ def test_windows_read_from_the_record_equal_the_path_computed_now() -> None:
     model.env.process(check())
     model.run(dt.date(2027, 3, 31))
     assert model.log.to_frame()["kind"].eq("market.news").sum() > 10 and len(checked) > 300
+
+
+def test_a_later_month_end_overrides_the_flat_tail_already_read() -> None:
+    """Days after a month end's ramp are written when read (``_fill``); a later month end
+    must still move days already read ahead of it."""
+    f1, f2 = (Fundamentals(arr, 0.0, 0.0, 0.0, 0.0, 100e6) for arr in (2e9, 4e9))
+    lazy, eager = quoted(f=f1), quoted(f=f1)
+    for markets in (lazy, eager):
+        markets.model.env.run(until=100.5)
+        markets.update("acme", f1)
+    far_ahead = lazy.share_price_usd("acme", 800.0)  # fills the tail to day 800
+    for markets in (lazy, eager):
+        markets.model.env.run(until=300.5)
+        markets.update("acme", f2)
+    assert lazy.share_price_usd("acme", 800.0) == pytest.approx(2 * far_ahead)
+    np.testing.assert_array_equal(lazy.prices_usd("acme", 0, 1000),
+                                  eager.prices_usd("acme", 0, 1000))
