@@ -118,7 +118,7 @@ class Markets(Agent):
             target = levels[regimes]
         else:
             target = np.full(n, s.boom)
-        pull = 1.0 - 0.5 ** (1.0 / s.half_life_days)
+        pull: float = 1.0 - 0.5 ** (1.0 / s.half_life_days)  # typed (float ** float is Any)
         x = float(target[0])
         level = [x]  # a loop on floats: same operations, unboxed
         goals: list[float] = target[1:].tolist()
@@ -284,13 +284,13 @@ class Markets(Agent):
         if not q.anchored:
             return q.price0_usd * factor
         floor_share = self.spec.valuation.equity_floor_share_of_ev
-        mining = q.mining_scale * max(float(self._btc_usd_per_eh_day[d])
-                                      - float(q.mining_cost_usd_per_eh_day[d]), 0.0)
-        ev = (float(q.ai_ev_usd[d]) * float(self.sentiment[d])
-              + mining * float(q.mining_ehs[d]) + q.other_ev_usd)
-        equity = max(ev - float(q.claims_usd[d]), floor_share * max(ev, 0.0))
+        day: list[float] = q.paths[:, d].tolist()  # the five fundamentals, one read
+        ai_ev, mining_ehs, mining_cost, claims, shares = day
+        mining = q.mining_scale * max(float(self._btc_usd_per_eh_day[d]) - mining_cost, 0.0)
+        ev = ai_ev * float(self.sentiment[d]) + mining * mining_ehs + q.other_ev_usd
+        equity = max(ev - claims, floor_share * max(ev, 0.0))
         equity = max(equity, q.min_equity_usd)
-        return equity / float(q.shares[d]) * factor
+        return equity / shares * factor
 
     def _mining_ebitda(self, ehs: float, cost_usd_per_eh_day: float, d: int) -> float:
         margin = max(float(self._btc_usd_per_eh_day[d]) - cost_usd_per_eh_day, 0.0)
@@ -387,7 +387,7 @@ def _mean_reverting(rng: np.random.Generator, n: int, vol_annual: float, half_li
     """
     shocks = rng.standard_t(tail_df, size=n) / math.sqrt(tail_df / (tail_df - 2.0))
     step = vol_annual / math.sqrt(DAYS_PER_YEAR) * shocks
-    keep = 0.5 ** (1.0 / half_life_days)
+    keep: float = 0.5 ** (1.0 / half_life_days)  # typed: mypy reads float ** float as Any
     x = 0.0
     path = [x]  # a loop on floats: same operations as a recurrence in numpy, unboxed
     shocks_after_first: list[float] = step[1:].tolist()
