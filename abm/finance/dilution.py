@@ -38,8 +38,13 @@ def normal_cdf(x: ArrayLike) -> FloatArray:
     """Standard normal cumulative distribution, elementwise (via ``math.erf``)."""
     z = np.asarray(x, dtype=np.float64)
     if z.ndim == 0:  # one value (a capped call at issuance): skip np.vectorize's set-up
-        return np.asarray(0.5 * (1.0 + math.erf(float(z) / math.sqrt(2.0))), dtype=np.float64)
+        return np.asarray(_cdf(float(z)), dtype=np.float64)
     return np.asarray(0.5 * (1.0 + _erf(z / math.sqrt(2.0))), dtype=np.float64)
+
+
+def _cdf(x: float) -> float:
+    """:func:`normal_cdf` of one value, as a float."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
 def black_scholes_call(
@@ -204,7 +209,3 @@ def _call_usd(s: float, k: float, sigma: float, r: float, t: float) -> float:
     return (s * float(np.exp(-q * t)) * _cdf(d1)
             - k * float(np.exp(-r * t)) * _cdf(d2))
 
-
-def _cdf(x: float) -> float:
-    """:func:`normal_cdf` of one value, as a float."""
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
