@@ -20,6 +20,7 @@ from abm.events import EventLog, LogEvents
 from abm.finance.ledger import Ledger
 from abm.recorder import Recorder
 from abm.rng import RngTree
+from abm.simenv import SimEnvironment
 
 A = TypeVar("A", bound=Agent)
 MonthEndHook = Callable[[dt.date], None]
@@ -32,7 +33,7 @@ class Model:
     def __init__(self, start: dt.date, seed: int, *, log_events: LogEvents = True) -> None:
         self.clock = Clock(start)
         self.seed = seed
-        self.env = simpy.Environment()
+        self.env: simpy.Environment = SimEnvironment()
         self.log = EventLog(self.clock, enabled=log_events)
         self.recorder = Recorder()
         self.ledger = Ledger()

@@ -65,3 +65,22 @@ def lognormal_level(start: float, log_returns: np.ndarray) -> np.ndarray:
     """A level path from its start value and daily log returns (day 0 is ``start``)."""
     steps = np.concatenate(([0.0], np.cumsum(log_returns[:-1])))
     return np.asarray(start * np.exp(steps))
+
+
+def mean_reverting_path(rng: np.random.Generator, n: int, vol_annual: float,
+                        half_life_days: float, tail_df: float) -> np.ndarray:
+    """A log-deviation path starting at 0 that decays with ``half_life_days``.
+
+    Daily Student-t shocks scaled to ``vol_annual`` (so short-horizon volatility is
+    ``vol_annual``); each day keeps ``0.5 ** (1 / half_life_days)`` of the deviation.
+    """
+    shocks = rng.standard_t(tail_df, size=n) / math.sqrt(tail_df / (tail_df - 2.0))
+    step = vol_annual / math.sqrt(365.0) * shocks
+    keep: float = 0.5 ** (1.0 / half_life_days)  # typed: mypy reads float ** float as Any
+    x = 0.0
+    path = [x]  # a loop on floats: same operations as a recurrence in numpy, unboxed
+    shocks_after_first: list[float] = step[1:].tolist()
+    for shock in shocks_after_first:
+        x = keep * x + shock
+        path.append(x)
+    return np.array(path)

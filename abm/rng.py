@@ -11,11 +11,22 @@ import hashlib
 
 import numpy as np
 
+_WORDS: dict[str, tuple[int, int]] = {}
+"""Digests already taken: a run asks for the same few hundred names again and again."""
+_WORDS_MAX = 65_536
+"""Past this many names the digests are dropped and taken afresh (a bound on memory)."""
+
 
 def _words(name: str) -> tuple[int, int]:
     """A stable 64-bit digest of ``name`` as two 32-bit words (Python's hash() is salted)."""
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little")
+    words = _WORDS.get(name)
+    if words is None:
+        digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+        words = int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little")
+        if len(_WORDS) >= _WORDS_MAX:
+            _WORDS.clear()
+        _WORDS[name] = words
+    return words
 
 
 class RngTree:

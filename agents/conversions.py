@@ -74,8 +74,8 @@ def _delay_to_next_look(c: Neocloud, note: ConvertibleNote) -> float:
     can land on, looks in vain there, and goes on from that exact reading.
     """
     now = t_days = c.now
-    induce = c.financing.spec.induce_conversions and c.spec.listed
-    call_from = (note.t_call_start_days if c.spec.listed and note.t_call_start_days is not None
+    induce = c.financing.spec.induce_conversions and c.listed
+    call_from = (note.t_call_start_days if c.listed and note.t_call_start_days is not None
                  else math.inf)
     chain: list[float] = []
     while True:
@@ -108,7 +108,7 @@ def _delay_landing_on(now: float, target: float) -> float | None:
 
 def soft_call_met(c: Neocloud, note: ConvertibleNote) -> bool:
     """Callable now, and the price met the trigger on 20 of the last 30 days."""
-    if not c.spec.listed or note.t_call_start_days is None or c.now < note.t_call_start_days:
+    if not c.listed or note.t_call_start_days is None or c.now < note.t_call_start_days:
         return False
     trigger = note.call_trigger * note.conversion_price_usd
     days = c.markets.days_at_or_above(c.name, c.now - CALL_WINDOW_DAYS + 1, c.now, trigger)
@@ -117,7 +117,7 @@ def soft_call_met(c: Neocloud, note: ConvertibleNote) -> bool:
 
 def _should_induce(c: Neocloud, note: ConvertibleNote) -> bool:
     spec, plan = c.financing.spec, c.financing.last_plan
-    if not (spec.induce_conversions and c.spec.listed) or plan is None or plan.gap_usd <= 0:
+    if not (spec.induce_conversions and c.listed) or plan is None or plan.gap_usd <= 0:
         return False
     sweetener = spec.induce_premium_share * note.principal_usd
     deep = c.share_price_usd() >= spec.induce_moneyness * note.conversion_price_usd
@@ -136,7 +136,7 @@ def induce(c: Neocloud, note: ConvertibleNote) -> int:
 def mature(c: Neocloud, note: ConvertibleNote) -> int:
     """At maturity: convert if in the money, else repay the principal in cash."""
     price = c.share_price_usd()
-    if c.spec.listed and price >= note.conversion_price_usd:
+    if c.listed and price >= note.conversion_price_usd:
         return convert(c, note, "maturity", note.issued_event)
     note.outstanding = False
     repaid = c.log("debt.repaid", cause=note.issued_event, instrument="convertible",

@@ -74,7 +74,7 @@ class Financing:
         """Anchor the share price to the company's books; start each note's lifecycle."""
         from agents.conversions import note_lifecycle
 
-        if self.c.spec.listed:
+        if self.c.listed:
             self.c.process(self._anchor())
         for note in self.c.notes:
             self.c.process(note_lifecycle(self.c, note))
@@ -88,7 +88,7 @@ class Financing:
         """After the books close: show the market the books; raise if the plan is short."""
         c = self.c
         self.last_ebitda_usd = c.month.ebitda_usd
-        if c.spec.listed:
+        if c.listed:
             self.markets.update(c.name, self.fundamentals())
         plan = self.plan()
         self.last_plan = plan
@@ -137,7 +137,7 @@ class Financing:
             return 0.0
         months = self.spec.gap_horizon_months
         p_open = 1.0 - m.closed_probability(c.now)
-        if not c.spec.listed:
+        if not c.listed:
             if "private_round" not in self.spec.instruments:
                 return 0.0
             return p_open * self.private_room_usd()
@@ -227,11 +227,11 @@ class Financing:
             for instrument in self.spec.instruments:
                 if remaining <= MIN_RAISE_USD:
                     break
-                if instrument == "convert" and c.spec.listed:
+                if instrument == "convert" and c.listed:
                     remaining -= yield from issue_convert(self, remaining, gap)
-                elif instrument == "atm" and c.spec.listed:
+                elif instrument == "atm" and c.listed:
                     remaining -= yield from sell_atm(self, remaining, gap)
-                elif instrument == "private_round" and not c.spec.listed:
+                elif instrument == "private_round" and not c.listed:
                     remaining -= yield from private_round(self, remaining, gap)
             if remaining > MIN_RAISE_USD and self.failures == failures:
                 self.failed(gap, "capacity" if remaining < gap_usd - 1e-6 else "no_instrument",
@@ -314,7 +314,7 @@ class Financing:
     def on_contract_signed(self, contract: Contract, event: int) -> None:
         """A contract signed during the run moves the share price up (announcement)."""
         c = self.c
-        if not c.spec.listed or contract.arr_usd <= 0:
+        if not c.listed or contract.arr_usd <= 0:
             return
         forward = max(contracted_arr_usd(c, c.now) - contract.arr_usd, contract.arr_usd)
         self.markets.news(c.name, "contract", contract.arr_usd / forward, event)

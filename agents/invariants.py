@@ -37,7 +37,7 @@ def check_world(model: Model) -> None:
         if company.shares_outstanding <= 0 or company.gpus < 0:
             raise InvariantError(f"{company.name}: shares {company.shares_outstanding}, "
                                  f"GPUs {company.gpus}")
-        if company.spec.listed and company.share_price_usd() <= 0:
+        if company.listed and company.share_price_usd() <= 0:
             raise InvariantError(f"{company.name}: share price {company.share_price_usd()}")
 
 

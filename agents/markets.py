@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 
 from abm.agent import Agent
 from abm.model import Model
+from abm.paths import mean_reverting_path
 from agents.bitcoin import Bitcoin
 from agents.capital_specs import CapitalMarketsSpec, Rating
 from agents.demand import Demand
@@ -106,6 +108,7 @@ class Markets(Agent):
         self._ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
         self._ramp_days = int(np.searchsorted(self._ramp, 1.0))  # days before it reaches 1
         self._quotes: dict[str, _Quote] = {}
+        self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
 
     # --- paths drawn up front ----------------------------------------------------------
     def _sentiment_path(self, n: int) -> np.ndarray:
@@ -125,8 +128,8 @@ class Markets(Agent):
         for goal in goals:
             x = x + pull * (goal - x)
             level.append(x)
-        factor = _mean_reverting(self.stream("sentiment"), n, s.factor_vol_annual,
-                                 s.factor_half_life_days, self.spec.valuation.noise_tail_df)
+        factor = mean_reverting_path(self.stream("sentiment"), n, s.factor_vol_annual,
+                                     s.factor_half_life_days, self.spec.valuation.noise_tail_df)
         self._reference = getattr(s, s.calibration_regime) * np.exp(factor)
         return np.asarray(np.array(level) * np.exp(factor))
 
@@ -136,8 +139,8 @@ class Markets(Agent):
         v = self.spec.valuation
         common = self.spec.sentiment.factor_vol_annual
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
-        noise = _mean_reverting(self.stream(f"equity.{company}"), n, idio,
-                                v.noise_half_life_days, v.noise_tail_df)
+        noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
+                                    v.noise_half_life_days, v.noise_tail_df)
         paths = np.zeros((len(FUNDAMENTALS), n))
         paths[FUNDAMENTALS.index("shares")] = 1.0
         ai_ev, mining_ehs, mining_cost, claims, shares = paths
@@ -263,7 +266,7 @@ class Markets(Agent):
         return True
 
     def _prices(self, company: str, d0: int, d1: int) -> np.ndarray:
-        q, v = self._quotes[company], self.spec.valuation
+        q = self._quotes[company]
         self._fill(q, d1)
         sl = slice(d0, d1)
         factor = np.exp(q.log_noise[sl] + q.log_news[sl])
@@ -272,8 +275,7 @@ class Markets(Agent):
         mining = q.mining_scale * np.maximum(self._btc_usd_per_eh_day[sl]
                                              - q.mining_cost_usd_per_eh_day[sl], 0.0)
         ev = q.ai_ev_usd[sl] * self.sentiment[sl] + mining * q.mining_ehs[sl] + q.other_ev_usd
-        equity = np.maximum(ev - q.claims_usd[sl], v.equity_floor_share_of_ev
-                            * np.maximum(ev, 0.0))
+        equity = np.maximum(ev - q.claims_usd[sl], self._floor_share * np.maximum(ev, 0.0))
         equity = np.maximum(equity, q.min_equity_usd)
         return np.asarray(equity / q.shares[sl] * factor)
 
@@ -283,7 +285,7 @@ class Markets(Agent):
         factor = float(np.exp(q.log_noise[d] + q.log_news[d]))
         if not q.anchored:
             return q.price0_usd * factor
-        floor_share = self.spec.valuation.equity_floor_share_of_ev
+        floor_share = self._floor_share
         day: list[float] = q.paths[:, d].tolist()  # the five fundamentals, one read
         ai_ev, mining_ehs, mining_cost, claims, shares = day
         mining = q.mining_scale * max(float(self._btc_usd_per_eh_day[d]) - mining_cost, 0.0)
@@ -376,22 +378,3 @@ class Markets(Agent):
     def metrics(self) -> tuple[float, ...]:
         """Values of :meth:`metric_names` now."""
         return (float(self.sentiment[self._day(self.now)]), self.closed_probability(self.now))
-
-
-def _mean_reverting(rng: np.random.Generator, n: int, vol_annual: float, half_life_days: float,
-                    tail_df: float) -> np.ndarray:
-    """A log-deviation path starting at 0 that decays with ``half_life_days``.
-
-    Daily Student-t shocks scaled to ``vol_annual`` (so short-horizon volatility is
-    ``vol_annual``); each day keeps ``0.5 ** (1 / half_life_days)`` of the deviation.
-    """
-    shocks = rng.standard_t(tail_df, size=n) / math.sqrt(tail_df / (tail_df - 2.0))
-    step = vol_annual / math.sqrt(DAYS_PER_YEAR) * shocks
-    keep: float = 0.5 ** (1.0 / half_life_days)  # typed: mypy reads float ** float as Any
-    x = 0.0
-    path = [x]  # a loop on floats: same operations as a recurrence in numpy, unboxed
-    shocks_after_first: list[float] = step[1:].tolist()
-    for shock in shocks_after_first:
-        x = keep * x + shock
-        path.append(x)
-    return np.array(path)

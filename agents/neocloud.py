@@ -12,7 +12,7 @@ At every month end its books close (:mod:`agents.books`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import simpy
 
@@ -46,6 +46,9 @@ class Neocloud(Agent):
                  markets: Markets, vendor: GpuVendor) -> None:
         super().__init__(model, name)
         self.spec, self.btc, self.markets, self.vendor = spec, btc, markets, vendor
+        self.listed: Final = spec.listed  # read at every price and month end
+        self._bids_on: Final = {"integrated_cloud": "gpu_cloud", "lease_host": "lease"}.get(
+            spec.business_model)
         self.sites = {
             n: Site(n, name, s.utility, s.secured_mw, s.energized_mw, s.it_built_mw,
                     s.mining_ehs, spec.mining_j_per_th, spec.pue)
@@ -120,12 +123,11 @@ class Neocloud(Agent):
     @property
     def bids_on(self) -> str | None:
         """The tender kind this business model answers (None: it does not bid)."""
-        return {"integrated_cloud": "gpu_cloud", "lease_host": "lease"}.get(
-            self.spec.business_model)
+        return self._bids_on
 
     def share_price_usd(self) -> float:
         """The share price today (listed companies only)."""
-        return self.markets.share_price_usd(self.name, self.now) if self.spec.listed else 0.0
+        return self.markets.share_price_usd(self.name, self.now) if self.listed else 0.0
 
     def loads_changed(self) -> None:
         """Re-level the accruals after any change of running ASICs or own AI load."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 
 @dataclass
@@ -34,6 +34,8 @@ class MonthFlows:
         return self.revenue_usd - self.opex_usd
 
     def reset(self) -> None:
-        """Zero every flow for the next month."""
-        for f in fields(self):
-            setattr(self, f.name, 0.0)
+        """Zero every flow for the next month (each by name: compiled, a direct store)."""
+        self.revenue_ai_usd = self.revenue_mining_usd = 0.0
+        self.opex_power_usd = self.opex_other_usd = 0.0
+        self.capex_usd = self.depreciation_usd = self.interest_usd = 0.0
+        self.btc_mined = 0.0

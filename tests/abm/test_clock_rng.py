@@ -1,10 +1,12 @@
 import datetime as dt
+import hashlib
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from abm import rng as rng_module
 from abm.clock import Clock, parse_date
 from abm.rng import RngTree
 
@@ -61,3 +63,32 @@ def test_a_stream_does_not_depend_on_other_streams(others: list[str]) -> None:
 def test_negative_seed_is_refused() -> None:
     with pytest.raises(ValueError, match="seed"):
         RngTree(-1)
+
+
+def _oracle_stream(seed: int, agent: str, purpose: str) -> np.random.Generator:
+    """The documented derivation, written out: blake2b words of each name as spawn key."""
+    key: tuple[int, ...] = ()
+    for name in (agent, purpose) if purpose else (agent,):
+        digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+        key += (int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little"))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+@settings(max_examples=25)
+@given(st.integers(min_value=0, max_value=2**32), st.text(min_size=1, max_size=12),
+       st.text(max_size=12))
+def test_streams_follow_the_documented_derivation_first_time_and_after(
+        seed: int, agent: str, purpose: str) -> None:
+    expected = _oracle_stream(seed, agent, purpose).random(3)
+    for _ in range(2):  # the second time the names' digests are remembered
+        assert np.array_equal(RngTree(seed).stream(agent, purpose).random(3), expected)
+
+
+def test_remembered_digests_are_bounded_and_streams_unchanged_past_the_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rng_module, "_WORDS_MAX", 4)
+    names = [f"agent{i}" for i in range(10)]
+    for name in names:
+        assert np.array_equal(RngTree(1).stream(name).random(2),
+                              _oracle_stream(1, name, "").random(2))
+        assert len(rng_module._WORDS) <= 4

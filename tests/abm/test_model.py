@@ -69,3 +69,22 @@ def test_agents_have_unique_names_and_run_once() -> None:
 def test_until_before_start_is_refused() -> None:
     with pytest.raises(ValueError, match="before the start"):
         Model(START, seed=0).run(dt.date(2025, 1, 1))
+
+
+def test_event_times_are_python_floats_even_after_numpy_delays() -> None:
+    """A numpy delay must not turn the clock (and the event queue's keys) into float64."""
+    import numpy as np
+
+    model = Model(START, seed=0)
+    seen: list[float] = []
+
+    def body() -> ProcessBody:
+        for delay in (np.float64(1.5), np.float32(0.25), 2, np.float64(0.0)):
+            yield model.env.timeout(delay)
+            seen.append(model.env.now)
+            assert all(type(item[0]) is float for item in model.env._queue)
+
+    model.env.process(body())
+    model.env.run(until=10.0)
+    assert seen == [1.5, 1.75, 3.75, 3.75]
+    assert all(type(t) is float for t in seen)

@@ -15,7 +15,7 @@ from agents.conversions import _delay_landing_on, _delay_to_next_look
 
 
 def company(now: float, *, listed: bool = True, induce: bool = False) -> Any:
-    return SimpleNamespace(now=now, spec=SimpleNamespace(listed=listed),
+    return SimpleNamespace(now=now, listed=listed,
                            financing=SimpleNamespace(spec=SimpleNamespace(
                                induce_conversions=induce)))
 
