@@ -84,3 +84,15 @@ def mean_reverting_path(rng: np.random.Generator, n: int, vol_annual: float,
         x = keep * x + shock
         path.append(x)
     return np.array(path)
+
+
+def std_of(x: np.ndarray) -> float:
+    """``np.std(x)`` of a 1-d float array, bit for bit, in four numpy calls instead of ~20.
+
+    The same steps as numpy's ``_var``: the pairwise sum over the count for the mean, the
+    squared deviations summed pairwise over the count, then the square root (correctly
+    rounded in both ``math`` and numpy).
+    """
+    n = x.size
+    deviation = x - float(np.add.reduce(x)) / n
+    return math.sqrt(float(np.add.reduce(deviation * deviation)) / n)

@@ -69,11 +69,11 @@ def pay(model: Model, payer: str, payee: str, amount_usd: float, account: str,
 
     The payee books ``account``; the payer books ``payer_account`` (default the same).
     """
-    companies = model.ledger.companies()
-    if payee in companies:
-        model.ledger.post(payee, account, amount_usd, model.now, cause)
-    if payer in companies:
-        model.ledger.post(payer, payer_account or account, -amount_usd, model.now, cause)
+    ledger = model.ledger
+    if ledger.has_account(payee):
+        ledger.post(payee, account, amount_usd, model.now, cause)
+    if ledger.has_account(payer):
+        ledger.post(payer, payer_account or account, -amount_usd, model.now, cause)
 
 
 def close_books(c: Neocloud, month_end: dt.date) -> None:

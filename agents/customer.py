@@ -9,6 +9,10 @@ credit and relationship. Contracts terminated for late delivery are tendered aga
 
 from __future__ import annotations
 
+import math
+from statistics import NormalDist
+from typing import Final
+
 import numpy as np
 
 from abm.agent import Agent, ProcessBody
@@ -62,7 +66,7 @@ class Customer(Agent):
         if dt_years <= 0:
             return
         u = self._next_draws()[3]
-        noise = self.demand.spec.growth_noise_annual * np.sqrt(dt_years) * _normal(u)
+        noise = self.demand.spec.growth_noise_annual * math.sqrt(dt_years) * _normal(u)
         growth = self.demand.growth_at(self.now) * self.spec.need_growth_share
         self.need_mw *= float(np.exp(growth * dt_years + noise))
         self._t_need = self.now
@@ -187,8 +191,9 @@ class Customer(Agent):
         return (self.need_mw, self.contracted_mw)
 
 
+_STANDARD_NORMAL: Final = NormalDist()
+
+
 def _normal(u: float) -> float:
     """A standard normal from a uniform (inverse CDF, Acklam's rational approximation)."""
-    from statistics import NormalDist
-
-    return NormalDist().inv_cdf(min(max(u, 1e-12), 1 - 1e-12))
+    return _STANDARD_NORMAL.inv_cdf(min(max(u, 1e-12), 1 - 1e-12))

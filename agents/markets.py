@@ -39,7 +39,7 @@ import numpy as np
 
 from abm.agent import Agent
 from abm.model import Model
-from abm.paths import mean_reverting_path
+from abm.paths import mean_reverting_path, std_of
 from agents.bitcoin import Bitcoin
 from agents.capital_specs import CapitalMarketsSpec, Rating
 from agents.demand import Demand
@@ -234,7 +234,8 @@ class Markets(Agent):
         prices = self._window(company, max(0, d - window_days), d + 1)
         if prices.size < 10:
             return self._quotes[company].vol_annual
-        return float(np.std(np.diff(np.log(prices))) * math.sqrt(DAYS_PER_YEAR))
+        log_prices = np.log(prices)
+        return std_of(log_prices[1:] - log_prices[:-1]) * math.sqrt(DAYS_PER_YEAR)
 
     def _window(self, company: str, d0: int, d1: int) -> np.ndarray:
         """:meth:`_prices` of days ``d0`` to ``d1`` (exclusive), past days from the record.

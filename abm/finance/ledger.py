@@ -85,9 +85,9 @@ class Ledger:
                 best, cause = cols.amount_usd[i], cols.cause[i]
         return best, (None if cause is None or cause < 0 else cause)
 
-    def companies(self) -> list[str]:
-        """Companies with an account, in the order they opened."""
-        return list(self._balance_usd)
+    def has_account(self, company: str) -> bool:
+        """Whether ``company`` keeps books here."""
+        return company in self._balance_usd
 
     def close_month(self, tolerance_usd: float = 1e-3) -> dict[str, float]:
         """Check cash_end = cash_start + sum(month entries) per company; start a new month.

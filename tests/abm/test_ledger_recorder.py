@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from abm.accrual import Accrual
 from abm.finance.ledger import Ledger, LedgerImbalanceError
-from abm.paths import DailyPath
+from abm.paths import DailyPath, std_of
 from abm.recorder import Recorder
 
 
@@ -46,6 +46,11 @@ def test_ledger_refuses_unknown_company_and_nan() -> None:
         ledger.post("nebius", "x.y", 1.0, 0.0, None)
     with pytest.raises(ValueError):
         ledger.post("iren", "x.y", float("nan"), 0.0, None)
+    for infinite in (float("inf"), -float("inf")):
+        with pytest.raises(ValueError, match="inf"):
+            ledger.post("iren", "x.y", infinite, 0.0, None)
+    assert ledger.has_account("iren") and not ledger.has_account("nebius")
+    assert ledger.cash_usd("iren") == 0.0  # nothing refused was booked
 
 
 def test_recorder_fills_rows_in_column_order() -> None:
@@ -105,3 +110,11 @@ def test_daily_path_integral_and_mean() -> None:
     assert path.integral(0.5, 1.5) == pytest.approx(0.5 * 1 + 0.5 * 2)
     assert path.mean(1.0, 2.0) == pytest.approx(2.0)
     assert path.at(2.9) == 4.0 and path.at(99.0) == 4.0
+
+
+@settings(max_examples=200)
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1,
+                max_size=300), st.floats(min_value=1e-9, max_value=1e3))
+def test_std_of_is_numpys_std_bit_for_bit(values: list[float], scale: float) -> None:
+    x = np.asarray(values) * scale
+    assert std_of(x) == float(np.std(x))
