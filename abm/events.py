@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,8 +18,8 @@ import pandas as pd
 from abm.clock import Clock
 
 Scalar = int | float | str | bool | None
-NO_CAUSE = -1
-BASE_COLUMNS = frozenset({"id", "t_days", "date", "agent", "kind", "cause"})
+NO_CAUSE: Final = -1
+BASE_COLUMNS: Final = frozenset({"id", "t_days", "date", "agent", "kind", "cause"})
 
 
 @dataclass(frozen=True)

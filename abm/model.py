@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Final, TypeVar
 
 import simpy
 
@@ -24,7 +24,7 @@ from abm.simenv import SimEnvironment
 
 A = TypeVar("A", bound=Agent)
 MonthEndHook = Callable[[dt.date], None]
-CLOSE_EPS_DAYS = 1e-6
+CLOSE_EPS_DAYS: Final = 1e-6
 
 
 class Model:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from agents.grid_specs import BackgroundSpec
 if TYPE_CHECKING:
     from agents.utility import Utility
 
-DAYS_PER_YEAR = 365.25
+DAYS_PER_YEAR: Final = 365.25
 Row = tuple[float, float, int, bool, float, float]
 """One background request: t, MW, node index, connects, t_withdraw, study_days."""
 

@@ -8,6 +8,8 @@ its share of the network hashrate times the BTC issued (subsidy plus fees).
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
 from abm.agent import Agent, ProcessBody
@@ -15,7 +17,7 @@ from abm.model import Model
 from abm.paths import DailyPath, lognormal_level, student_t_log_returns
 from agents.specs import BitcoinSpec
 
-PH_PER_EH = 1000.0
+PH_PER_EH: Final = 1000.0
 
 
 class Bitcoin(Agent):

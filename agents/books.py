@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from abm.finance.debt import AmortizingLoan, ConstructionLoan
 from abm.finance.ledger import Ledger
@@ -26,7 +26,7 @@ from agents.contracts import DAYS_PER_MONTH
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
 
-HOURS_PER_DAY = 24.0
+HOURS_PER_DAY: Final = 24.0
 
 METRICS: tuple[str, ...] = (
     "secured_mw", "energized_mw", "it_built_mw", "ai_load_mw", "mining_load_mw", "idle_mw",

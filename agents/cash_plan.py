@@ -28,7 +28,7 @@ from agents.contracts import DAYS_PER_MONTH
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
 
-DAYS_PER_YEAR = 365.0
+DAYS_PER_YEAR: Final = 365.0
 
 
 @dataclass(slots=True)

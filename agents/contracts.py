@@ -16,8 +16,8 @@ from typing import Final, Literal
 
 from agents.tender import ContractKind
 
-DAYS_PER_YEAR = 365.0
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
+DAYS_PER_YEAR: Final = 365.0
+DAYS_PER_MONTH: Final = DAYS_PER_YEAR / 12.0
 Status = Literal["active", "terminated"]
 
 

@@ -27,7 +27,7 @@ through the company's share register (``convert.converted`` carries ``shares_iss
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from abm.agent import ProcessBody
 from abm.finance.debt import ConvertibleNote
@@ -37,9 +37,9 @@ from agents.contracts import DAYS_PER_MONTH
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
 
-CALL_WINDOW_DAYS = 30
-CALL_DAYS_ABOVE = 20
-LANDING_STEPS = 8
+CALL_WINDOW_DAYS: Final = 30
+CALL_DAYS_ABOVE: Final = 20
+LANDING_STEPS: Final = 8
 
 
 def note_lifecycle(c: Neocloud, note: ConvertibleNote) -> ProcessBody:

@@ -12,7 +12,7 @@ included if mining is not enough, which costs the company.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 
@@ -20,8 +20,8 @@ from abm.agent import Agent, ProcessBody
 from agents.site import EPS_MW, Site
 from agents.takers import Curtailable
 
-BLOCK_YEARS = 10.0
-DAYS_PER_YEAR = 365.25
+BLOCK_YEARS: Final = 10.0
+DAYS_PER_YEAR: Final = 365.25
 
 
 class SiteHolder(Protocol):

@@ -22,7 +22,7 @@ from agents.demand import Demand
 from agents.market_specs import CustomerSpec, TenderRulesSpec
 from agents.tender import Bid, Tender, rank_bids
 
-DRAW_BLOCK = 256
+DRAW_BLOCK: Final = 256
 
 
 class Customer(Agent):

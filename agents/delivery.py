@@ -12,7 +12,7 @@ cloud capacity instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import simpy
@@ -28,7 +28,7 @@ from agents.site import Site
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
 
-AI_CUT_CREDIT_MULTIPLE = 2.0
+AI_CUT_CREDIT_MULTIPLE: Final = 2.0
 
 
 def start_contract(c: Neocloud, contract: Contract, cause: int | None = None,

@@ -7,13 +7,15 @@ customer) with noise, and markets read the same regime as sentiment.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
 from agents.market_specs import REGIMES, DemandSpec, Regime
 
-DAYS_PER_MONTH = 365.0 / 12.0
+DAYS_PER_MONTH: Final = 365.0 / 12.0
 
 
 def transition_matrix(spec: DemandSpec) -> np.ndarray:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import simpy
 
@@ -45,10 +45,10 @@ from agents.valuation import (
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
 
-MIN_RAISE_USD = 25e6
-DRAW_BLOCK = 1024
-WAIT_STEP_DAYS = 7.0
-ANCHOR_DELAY_DAYS = 1e-6
+MIN_RAISE_USD: Final = 25e6
+DRAW_BLOCK: Final = 1024
+WAIT_STEP_DAYS: Final = 7.0
+ANCHOR_DELAY_DAYS: Final = 1e-6
 
 
 class Financing:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-DAYS_PER_YEAR = 365.0
+DAYS_PER_YEAR: Final = 365.0
 
 
 @dataclass(slots=True)

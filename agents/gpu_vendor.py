@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 import simpy
 
@@ -17,8 +18,8 @@ from abm.agent import Agent, ProcessBody
 from abm.model import Model
 from agents.market_specs import GpuGenerationSpec, GpuMarketSpec
 
-DAYS_PER_QUARTER = 365.0 / 4.0
-DAYS_PER_YEAR = 365.0
+DAYS_PER_QUARTER: Final = 365.0 / 4.0
+DAYS_PER_YEAR: Final = 365.0
 
 
 @dataclass(frozen=True)

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Final
 
 import networkx as nx
 
 from agents.grid_specs import GridSpec
 from agents.maxflow import FlowNetwork
 
-SUPER_SOURCE = "__supply__"
-SUPER_SINK = "__demand__"
-EPS_MW = 1e-6
-DAYS_PER_YEAR = 365.25
-BISECT_STEPS = 14
+SUPER_SOURCE: Final = "__supply__"
+SUPER_SINK: Final = "__demand__"
+EPS_MW: Final = 1e-6
+DAYS_PER_YEAR: Final = 365.25
+BISECT_STEPS: Final = 14
 
 
 class Grid:

@@ -8,13 +8,14 @@ service equals what its sites carry; no count or price goes negative.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 from mypy_extensions import mypyc_attr
 
 from abm.model import Model
 from agents.neocloud import Neocloud
 
-EPS = 1e-6
+EPS: Final = 1e-6
 
 
 @mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively

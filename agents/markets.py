@@ -46,9 +46,10 @@ from agents.demand import Demand
 from agents.market_specs import REGIMES, Regime
 from agents.valuation import Fundamentals
 
-DAYS_PER_YEAR = 365.0
-NEWS_KINDS = ("contract", "dilution", "short_selling")
-FUNDAMENTALS = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", "claims_usd", "shares")
+DAYS_PER_YEAR: Final = 365.0
+NEWS_KINDS: Final = ("contract", "dilution", "short_selling")
+FUNDAMENTALS: Final = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", "claims_usd",
+                       "shares")
 """The fundamentals a price is made of, by day: the rows of a quote's ``paths``."""
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from agents.policy import Policy
     from agents.tender import Tender
 
-HOURS_PER_DAY = 24.0
+HOURS_PER_DAY: Final = 24.0
 
 
 class Neocloud(Agent):

@@ -9,7 +9,7 @@ speculative cloud GPUs as its parameters say.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from abm.agent import ProcessBody
 from agents.contracts import Contract, Tranche
@@ -20,10 +20,10 @@ from agents.tender import Bid, Tender
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
 
-BID_PREP_DAYS = 7.0
-MIN_BID_MW = 25.0
-HOURS_PER_DAY = 24.0
-SPECULATIVE_QUARTER_DAYS = 365.0 / 4.0
+BID_PREP_DAYS: Final = 7.0
+MIN_BID_MW: Final = 25.0
+HOURS_PER_DAY: Final = 24.0
+SPECULATIVE_QUARTER_DAYS: Final = 365.0 / 4.0
 
 
 class Policy(Protocol):

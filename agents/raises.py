@@ -19,7 +19,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from abm.agent import ProcessBody
 from abm.finance.debt import ConvertibleNote
@@ -29,9 +29,9 @@ from abm.finance.issuance import ConvertTerms, size_convertible
 if TYPE_CHECKING:
     from agents.financing import Financing
 
-DAYS_PER_YEAR = 365.0
-ATM_SETTLE_DAYS = 1.0
-ATM_WINDOW_DAYS = 30.0
+DAYS_PER_YEAR: Final = 365.0
+ATM_SETTLE_DAYS: Final = 1.0
+ATM_WINDOW_DAYS: Final = 30.0
 VOL_FLOOR, VOL_CEILING = 0.15, 2.0
 VOL_DECIMALS, SPREAD_DECIMALS = 2, 4
 

@@ -8,10 +8,11 @@ data-hall IT capacity. Every MW of energized power is mining, AI or idle.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from mypy_extensions import mypyc_attr
 
-EPS_MW = 1e-6
+EPS_MW: Final = 1e-6
 
 
 @mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively

@@ -9,12 +9,12 @@ wins, where an incumbent's relationship and a stronger credit shave the price co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
 
 ContractKind = Literal["gpu_cloud", "lease"]
-CREDIT_NOTCHES = {"AAA": 6, "AA": 5, "A": 4, "BBB": 3, "BB": 2, "B": 1, "NR": 0}
-HOURS_PER_YEAR = 8760.0
-MONTHS_PER_YEAR = 12.0
+CREDIT_NOTCHES: Final = {"AAA": 6, "AA": 5, "A": 4, "BBB": 3, "BB": 2, "B": 1, "NR": 0}
+HOURS_PER_YEAR: Final = 8760.0
+MONTHS_PER_YEAR: Final = 12.0
 
 
 @dataclass(slots=True)

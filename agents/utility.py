@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import simpy
@@ -30,8 +31,8 @@ from agents.grid import EPS_MW, Grid
 from agents.grid_specs import LoadKind, UtilitySpec
 from agents.takers import PowerTaker
 
-DAYS_PER_YEAR = 365.25
-DRAW_BLOCK = 256
+DAYS_PER_YEAR: Final = 365.25
+DRAW_BLOCK: Final = 256
 Item = tuple[str | None, float, LoadKind]  # (grid node or None, MW, load kind)
 
 

@@ -27,8 +27,8 @@ from abm.finance.dilution import note_conversion_shares
 if TYPE_CHECKING:
     from agents.neocloud import Neocloud
 
-HOURS_PER_DAY = 24.0
-DAYS_PER_YEAR = 365.0
+HOURS_PER_DAY: Final = 24.0
+DAYS_PER_YEAR: Final = 365.0
 
 
 class Fundamentals:

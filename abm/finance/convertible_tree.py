@@ -14,6 +14,7 @@ stored once per parity, so that each level reads a contiguous slice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,7 +23,7 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 
-REDEMPTION_PER_100 = 100.0
+REDEMPTION_PER_100: Final = 100.0
 """Redemption amount per 100 of notional (QuantLib's convertibles force notional 100)."""
 _PAST_YEARS = 1e-9
 """Coupon times at or below this (rounding noise around t = 0) count as already paid."""

@@ -94,11 +94,10 @@ class Ledger:
 
         Returns the month's net flow per company.
         """
-        lo = self._closed_rows
+        companies, amounts = self._cols.company, self._cols.amount_usd
         flows: dict[str, float] = dict.fromkeys(self._balance_usd, 0.0)
-        for company, amount in zip(self._cols.company[lo:], self._cols.amount_usd[lo:],
-                                   strict=True):
-            flows[company] += amount  # in entry order, as the running balance was summed
+        for i in range(self._closed_rows, len(amounts)):  # indexed: no copies of the month
+            flows[companies[i]] += amounts[i]  # in entry order, as the balance was summed
         for company, flow in flows.items():
             expected = self._opening_usd[company] + flow
             actual = self._balance_usd[company]
