@@ -83,10 +83,14 @@ class Recorder:
         """Month ends sampled so far."""
         return 0 if self._rows is None else len(self._rows)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The sampled months as a DataFrame indexed by month-end date."""
+    def matrix(self) -> tuple[list[dt.date], np.ndarray]:
+        """The sampled month ends and their (month x metric) values, columns as :attr:`names`."""
         rows = self._rows or []
         values = np.array(rows, dtype=np.float64).reshape(len(rows), len(self._names))
-        dates = pd.to_datetime(self._dates[: len(rows)])
-        index = pd.DatetimeIndex(dates, name="date").as_unit("ns")
+        return self._dates[: len(rows)], values
+
+    def to_frame(self) -> pd.DataFrame:
+        """The sampled months as a DataFrame indexed by month-end date."""
+        dates, values = self.matrix()
+        index = pd.DatetimeIndex(pd.to_datetime(dates), name="date").as_unit("ns")
         return pd.DataFrame(values, index=index, columns=self._names)

@@ -15,9 +15,10 @@ final names only.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,28 @@ def atomic_write_frame(frame: pd.DataFrame, target: Path) -> None:
 
 def write_shard(folder: Path, spec: RunSpec, path: pd.DataFrame,
                 events: Mapping[str, int]) -> Path:
-    """Write a run's shard: its path matrix, and its spec, metrics, dates, events in the footer."""
-    dates = pd.DatetimeIndex(path.index).as_unit("ns")
-    matrix = np.ascontiguousarray(path.to_numpy(dtype="float64"))
+    """Write a run's shard from its path as a DataFrame (see :func:`write_shard_values`)."""
+    dates = [ts.date() for ts in pd.DatetimeIndex(path.index)]
+    return write_shard_values(folder, spec, dates, [str(c) for c in path.columns],
+                              path.to_numpy(dtype="float64"), events)
+
+
+def write_shard_values(folder: Path, spec: RunSpec, dates: Sequence[dt.date],
+                       metrics: Sequence[str], values: np.ndarray,
+                       events: Mapping[str, int]) -> Path:
+    """Write a run's shard: its (month x metric) values, and the rest in the footer.
+
+    ``values`` go in a matrix column; the footer has the spec, ``metrics`` (the columns),
+    the month-end ``dates`` (the rows) and the ``events`` counts.
+    """
+    matrix = np.ascontiguousarray(values, dtype="float64")
     n_metrics = matrix.shape[1]
-    values = pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel(), type=pa.float64()),
+    column = pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel(), type=pa.float64()),
                                                n_metrics)
-    doc = {"spec": dataclasses.asdict(spec), "metrics": [str(c) for c in path.columns],
-           "dates": [d.date().isoformat() for d in dates], "events": dict(events)}
-    table = pa.table({"date": pa.array(dates.values, type=pa.timestamp("ns")),
-                      "values": values})
+    doc = {"spec": dataclasses.asdict(spec), "metrics": list(metrics),
+           "dates": [d.isoformat() for d in dates], "events": dict(events)}
+    days = np.array(dates, dtype="datetime64[D]").astype("datetime64[ns]")
+    table = pa.table({"date": pa.array(days, type=pa.timestamp("ns")), "values": column})
     table = table.replace_schema_metadata({RUN_KEY: json.dumps(doc, default=str).encode()})
     target = shard_path(folder, spec.run_id)
     atomic_write_table(table, target)
@@ -103,8 +116,13 @@ def read_head(path: Path) -> ShardHead:
 
 
 def read_matrix(path: Path) -> tuple[ShardHead, np.ndarray]:
-    """A shard's footer and its (month x metric) float matrix."""
-    table = pq.read_table(path)
+    """A shard's footer and its (month x metric) float matrix.
+
+    Read through ``ParquetFile`` rather than ``pq.read_table``: for one small file the
+    dataset machinery behind the latter costs twice the read itself.
+    """
+    with pq.ParquetFile(path) as shard:
+        table = shard.read(columns=["values"], use_threads=False)
     head = _head(table.schema.metadata)
     column = table.column("values").combine_chunks()
     flat = column.flatten().to_numpy(zero_copy_only=False)

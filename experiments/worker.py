@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from abm.files import StorageError, atomic_write_bytes, is_storage_error, storage_error
-from experiments.shards import write_shard
+from experiments.shards import write_shard_values
 from experiments.specs import RunSpec
 
 SHARDS = "shards"
@@ -58,7 +58,9 @@ def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
     try:  # a shard keeps the path and event counts: no packaging, and a log of kinds
         model, _spec, _meta = simulate(spec.world, spec.seed, spec.until, spec.overrides,
                                        scenarios=spec.scenarios, log_events="kinds")
-        write_shard(root / SHARDS, spec, model.recorder.to_frame(), model.log.kind_counts())
+        dates, values = model.recorder.matrix()
+        write_shard_values(root / SHARDS, spec, dates, model.recorder.names, values,
+                           model.log.kind_counts())
     except OSError as exc:
         if not is_storage_error(exc):
             return _failed(root, spec, exc, started)
