@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -19,7 +20,7 @@ from agents.customer import Customer
 from agents.neocloud import Neocloud
 from agents.specs import WorldSpec
 from worlds.build import build_model
-from worlds.catalog import load_world
+from worlds.catalog import load_world, scenario_path, world_path
 
 VERSIONED = ("neocloud-abm", "simpy", "numpy", "pandas", "networkx", "pyarrow", "pydantic")
 
@@ -55,7 +56,7 @@ def simulate(
     ``"kinds"``, enough for :meth:`abm.events.EventLog.kind_counts`).
     """
     pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
-    spec, path = load_world(world, pairs, scenarios)
+    spec, path = load_world_once(world, pairs, scenarios)
     end = _until(spec, until)
     model = build_model(spec, seed, end, log_events=log_events)
     model.run(end)
@@ -64,6 +65,34 @@ def simulate(
         "focus": next(iter(spec.neoclouds)),
         "until": end.isoformat(), "overrides": dict(pairs), "scenarios": list(scenarios),
     }
+
+
+_LOADED: dict[tuple[str, ...], tuple[WorldSpec, Path]] = {}
+_LOADED_MAX = 64
+
+
+def load_world_once(world: str, pairs: Sequence[tuple[str, Any]],
+                    scenarios: Sequence[str]) -> tuple[WorldSpec, Path]:
+    """:func:`~worlds.catalog.load_world`, remembered while its files stay as they were.
+
+    An experiment's worker runs the same world hundreds of times; reading and validating
+    it is ~2% of a run. The spec is frozen and nothing changes its tables, so one copy
+    serves every run. The key holds each file's path, size and modification time (an
+    edited file is read again) and the overrides.
+    """
+    files = [world_path(world), *(scenario_path(name) for name in scenarios)]
+    try:
+        stamps = [f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files]
+    except OSError:  # a missing file: load_world names it
+        return load_world(world, pairs, scenarios)
+    key = (repr(list(pairs)), *stamps)
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        loaded = load_world(world, pairs, scenarios)
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.clear()
+        _LOADED[key] = loaded
+    return loaded
 
 
 def _until(spec: WorldSpec, until: str | dt.date | None) -> dt.date:
