@@ -35,5 +35,5 @@ def test_an_edited_world_file_is_read_again(tmp_path: Path) -> None:
 
 
 def test_a_missing_world_file_is_still_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nowhere.toml"):
+    with pytest.raises(ConfigError, match=r"nowhere\.toml"):
         load_world_once(str(tmp_path / "nowhere.toml"), [], [])
