@@ -106,6 +106,9 @@ class Markets(Agent):
         self._btc_usd_per_eh_day = (btc.usd_per_eh_day.values[:n] if btc is not None
                                     else np.zeros(n))
         self.sentiment = self._sentiment_path(n)
+        # the shared daily paths as floats too, for one day's price (an index, not numpy's)
+        self._btc_days: list[float] = self._btc_usd_per_eh_day.tolist()
+        self._sentiment_days: list[float] = self.sentiment.tolist()
         self._ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
         self._ramp_days = int(np.searchsorted(self._ramp, 1.0))  # days before it reaches 1
         self._quotes: dict[str, _Quote] = {}
@@ -290,14 +293,14 @@ class Markets(Agent):
         floor_share = self._floor_share
         day: list[float] = q.paths[:, d].tolist()  # the five fundamentals, one read
         ai_ev, mining_ehs, mining_cost, claims, shares = day
-        mining = q.mining_scale * max(float(self._btc_usd_per_eh_day[d]) - mining_cost, 0.0)
-        ev = ai_ev * float(self.sentiment[d]) + mining * mining_ehs + q.other_ev_usd
+        mining = q.mining_scale * max(self._btc_days[d] - mining_cost, 0.0)
+        ev = ai_ev * self._sentiment_days[d] + mining * mining_ehs + q.other_ev_usd
         equity = max(ev - claims, floor_share * max(ev, 0.0))
         equity = max(equity, q.min_equity_usd)
         return equity / shares * factor
 
     def _mining_ebitda(self, ehs: float, cost_usd_per_eh_day: float, d: int) -> float:
-        margin = max(float(self._btc_usd_per_eh_day[d]) - cost_usd_per_eh_day, 0.0)
+        margin = max(self._btc_days[d] - cost_usd_per_eh_day, 0.0)
         return margin * ehs * DAYS_PER_YEAR
 
     def _day(self, t_days: float) -> int:
@@ -379,4 +382,4 @@ class Markets(Agent):
 
     def metrics(self) -> tuple[float, ...]:
         """Values of :meth:`metric_names` now."""
-        return (float(self.sentiment[self._day(self.now)]), self.closed_probability(self.now))
+        return (self._sentiment_days[self._day(self.now)], self.closed_probability(self.now))

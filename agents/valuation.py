@@ -58,14 +58,22 @@ def cloud_arr_usd(c: Neocloud, t_days: float) -> float:
         for b in c.batches if b.contract is None and b.in_service)
 
 
-def contracted_arr_usd(c: Neocloud, t_days: float) -> float:
-    """Cloud ARR plus the annual value of every live contract tranche still in term."""
-    return cloud_arr_usd(c, t_days) + sum(k.contracted_arr_usd(t_days) for k in c.contracts)
+def contracted_arr_usd(c: Neocloud, t_days: float, cloud_usd: float | None = None) -> float:
+    """Cloud ARR plus the annual value of every live contract tranche still in term.
+
+    ``cloud_usd`` is the cloud ARR if already taken at ``t_days``.
+    """
+    cloud = cloud_arr_usd(c, t_days) if cloud_usd is None else cloud_usd
+    return cloud + sum(k.contracted_arr_usd(t_days) for k in c.contracts)
 
 
-def run_rate_arr_usd(c: Neocloud, t_days: float) -> float:
-    """Cloud ARR plus the annual value of the contract tranches in service."""
-    return cloud_arr_usd(c, t_days) + sum(k.run_rate_arr_usd(t_days) for k in c.contracts)
+def run_rate_arr_usd(c: Neocloud, t_days: float, cloud_usd: float | None = None) -> float:
+    """Cloud ARR plus the annual value of the contract tranches in service.
+
+    ``cloud_usd`` is the cloud ARR if already taken at ``t_days``.
+    """
+    cloud = cloud_arr_usd(c, t_days) if cloud_usd is None else cloud_usd
+    return cloud + sum(k.run_rate_arr_usd(t_days) for k in c.contracts)
 
 
 def gpu_debt_usd(c: Neocloud) -> float:
@@ -139,11 +147,15 @@ class BookFigures:
 
 
 def book_figures(c: Neocloud, price_usd: float) -> BookFigures:
-    """ARR both ways, and the notes' shares and debt at ``price_usd``, now."""
+    """ARR both ways, and the notes' shares and debt at ``price_usd``, now.
+
+    The cloud ARR both ARRs start from is taken once.
+    """
     t = c.now
     note_shares, notes_debt = note_claims(c, price_usd)
-    return BookFigures(t, price_usd, contracted_arr_usd(c, t), run_rate_arr_usd(c, t),
-                       note_shares, notes_debt)
+    cloud = cloud_arr_usd(c, t)
+    return BookFigures(t, price_usd, contracted_arr_usd(c, t, cloud),
+                       run_rate_arr_usd(c, t, cloud), note_shares, notes_debt)
 
 
 def fundamentals_of(c: Neocloud, figures: BookFigures, contracted_weight: float) -> Fundamentals:
