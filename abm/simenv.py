@@ -2,8 +2,8 @@
 
 Plain Python on purpose (it is not in ``abm.build.COMPILED``): SimPy calls ``schedule``
 for every event from its own interpreted code, and a compiled method of a class derived
-from SimPy's costs more to call from there than an interpreted one (measured: ~3.5k
-instructions a call against SimPy's own ~2k).
+from SimPy's costs more to call from there than an interpreted one (measured compiled:
+~3.5k instructions a call, half of them outside the heap push).
 """
 
 from __future__ import annotations
