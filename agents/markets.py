@@ -51,6 +51,14 @@ NEWS_KINDS: Final = ("contract", "dilution", "short_selling")
 FUNDAMENTALS: Final = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", "claims_usd",
                        "shares")
 """The fundamentals a price is made of, by day: the rows of a quote's ``paths``."""
+SETTLE_AHEAD_DAYS: Final = 35
+"""Days past today a quote's price record is computed ahead, in the same numpy call.
+
+A record is asked for by the soft-call looks of every note of a company, at different
+days of the month; computed a month ahead, one call serves them all. Days ahead stay
+valid until the path moves under them (a month end moves the days after it, news the
+days from today): the record then restarts there (:meth:`_Quote.changed`).
+"""
 
 
 @dataclass
@@ -62,6 +70,8 @@ class _Quote:
     fields are views of them), so a month end moves all five in one set of operations.
     After a month end's ramp the paths stay at ``flat_value``: the days from ``flat_from``
     on are written only when a price needs them (:meth:`Markets._fill`), not every month.
+    ``settled`` holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive),
+    computed by :meth:`Markets._prices`; it may run ahead of today.
     """
 
     price0_usd: float
@@ -87,9 +97,10 @@ class _Quote:
     flat_from: int = 0
     flat_value: np.ndarray = field(default_factory=lambda: np.empty(0))
 
-    def changed(self) -> None:
-        """Forget the remembered day's price: fundamentals or news moved the path."""
+    def changed(self, from_day: int) -> None:
+        """The path moved from day ``from_day`` on: forget the prices known from there."""
         self.price_day = -1
+        self.settled_until = min(self.settled_until, from_day)
 
 
 class Markets(Agent):
@@ -174,7 +185,7 @@ class Markets(Agent):
         q.anchored = True
         q.anchor_day = q.settled_until = d
         q.settled = np.empty(q.shares.size)
-        q.changed()
+        q.changed(d)
 
     def update(self, company: str, f: Fundamentals) -> None:
         """Feed a month-end snapshot; it reaches the price over the next ``digest_days``."""
@@ -196,7 +207,7 @@ class Markets(Agent):
         np.multiply(ramp, step[:, np.newaxis], out=head)
         head += start[:, np.newaxis]
         q.flat_from, q.flat_value = k, start + step  # where the ramp is 1: the same number
-        q.changed()
+        q.changed(d + 1)
 
     def _fill(self, q: _Quote, d1: int) -> None:
         """Write the flat part of the fundamentals' paths up to day ``d1`` (exclusive)."""
@@ -209,11 +220,15 @@ class Markets(Agent):
         """The company's share price on the day containing ``t_days``.
 
         The last day asked is remembered per company until its path changes (a month-end
-        update or news): a month end asks for the same day's price many times.
+        update or news): a month end asks for the same day's price many times. A day in the
+        price record is read from it (the same number: :meth:`_price_on` repeats
+        :meth:`_prices` in scalars).
         """
         d, q = self._day(t_days), self._quotes[company]
         if q.price_day != d:
-            q.price_usd, q.price_day = self._price_on(q, d), d
+            known = q.anchor_day <= d < q.settled_until
+            q.price_usd = float(q.settled[d]) if known else self._price_on(q, d)
+            q.price_day = d
         return q.price_usd
 
     def prices_usd(self, company: str, t0_days: float, t1_days: float) -> np.ndarray:
@@ -261,13 +276,15 @@ class Markets(Agent):
     def _settle(self, q: _Quote, company: str, d0: int, d1: int, today: int) -> bool:
         """Record the days before today in ``q.settled``; False if the window can't use it.
 
-        It can when the price was anchored by ``d0`` and the window ends by today.
+        It can when the price was anchored by ``d0`` and the window ends by today. A record
+        short of today is extended to :data:`SETTLE_AHEAD_DAYS` past today at once.
         """
         if not q.anchored or d0 < q.anchor_day or d1 > today + 1:
             return False
         if q.settled_until < today:
-            q.settled[q.settled_until:today] = self._prices(company, q.settled_until, today)
-            q.settled_until = today
+            end = min(today + SETTLE_AHEAD_DAYS, q.settled.size)
+            q.settled[q.settled_until:end] = self._prices(company, q.settled_until, end)
+            q.settled_until = end
         return True
 
     def _prices(self, company: str, d0: int, d1: int) -> np.ndarray:
@@ -326,8 +343,9 @@ class Markets(Agent):
         move = min(max(move, -0.9), 1.0)  # np.clip's result, without its dispatch
         before = self.share_price_usd(company, self.now)
         quote = self._quotes[company]
-        quote.log_news[self._day(self.now):] += math.log1p(move)
-        quote.changed()
+        today = self._day(self.now)
+        quote.log_news[today:] += math.log1p(move)
+        quote.changed(today)
         event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
                          price_move=move, price_before_usd=before,
                          price_after_usd=self.share_price_usd(company, self.now))
