@@ -50,7 +50,7 @@ DAYS_PER_YEAR: Final = 365.0
 NEWS_KINDS: Final = ("contract", "dilution", "short_selling")
 FUNDAMENTALS: Final = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", "claims_usd",
                        "shares")
-"""The fundamentals a price is made of, by day: the rows of a quote's ``paths``."""
+"""The fundamentals a price is made of, by day: the columns of a quote's ``paths``."""
 SETTLE_AHEAD_DAYS: Final = 35
 """Days past today a quote's price record is computed ahead, in the same numpy call.
 
@@ -66,8 +66,9 @@ class _Quote:
     """One listed company's price state: drawn noise, news, and fundamentals by day.
 
     ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
-    fundamentals are the rows of ``paths`` (in :data:`FUNDAMENTALS` order; the named
-    fields are views of them), so a month end moves all five in one set of operations.
+    fundamentals are the columns of ``paths`` (days x fundamentals, in :data:`FUNDAMENTALS`
+    order; the named fields are views of them), so a month end moves all five in one set
+    of operations on one contiguous block, and a day's five are one contiguous read.
     After a month end's ramp the paths stay at ``flat_value``: the days from ``flat_from``
     on are written only when a price needs them (:meth:`Markets._fill`), not every month.
     ``settled`` holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive),
@@ -120,8 +121,9 @@ class Markets(Agent):
         # the shared daily paths as floats too, for one day's price (an index, not numpy's)
         self._btc_days: list[float] = self._btc_usd_per_eh_day.tolist()
         self._sentiment_days: list[float] = self.sentiment.tolist()
-        self._ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
-        self._ramp_days = int(np.searchsorted(self._ramp, 1.0))  # days before it reaches 1
+        ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
+        self._ramp_days = int(np.searchsorted(ramp, 1.0))  # days before it reaches 1
+        self._ramp = ramp[:, np.newaxis]  # a column: one factor per day
         self._quotes: dict[str, _Quote] = {}
         self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
 
@@ -156,9 +158,9 @@ class Markets(Agent):
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
         noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
                                     v.noise_half_life_days, v.noise_tail_df)
-        paths = np.zeros((len(FUNDAMENTALS), n))
-        paths[FUNDAMENTALS.index("shares")] = 1.0
-        ai_ev, mining_ehs, mining_cost, claims, shares = paths
+        paths = np.zeros((n, len(FUNDAMENTALS)))
+        paths[:, FUNDAMENTALS.index("shares")] = 1.0
+        ai_ev, mining_ehs, mining_cost, claims, shares = paths.T
         self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), paths, ai_ev,
                                        mining_ehs, mining_cost, claims, shares, flat_from=n)
 
@@ -166,7 +168,7 @@ class Markets(Agent):
     def anchor(self, company: str, f: Fundamentals) -> None:
         """Calibrate ``company``'s scale so that today's price is its world price exactly."""
         q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
-        self._fill(q, q.paths.shape[1])
+        self._fill(q, q.paths.shape[0])
         target_price = q.price0_usd / math.exp(q.log_noise[d] + q.log_news[d])
         target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
         mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
@@ -199,20 +201,20 @@ class Markets(Agent):
                           f.diluted_shares))
         paths = q.paths
         self._fill(q, d + 1)
-        ramp = self._ramp[:min(self._ramp_days, paths.shape[1] - d - 1)]
-        k = d + 1 + ramp.size
-        start = paths[:, d].copy()
+        ramp = self._ramp[:min(self._ramp_days, paths.shape[0] - d - 1)]
+        k = d + 1 + ramp.shape[0]
+        start = paths[d].copy()
         step = value - start
-        head = paths[:, d + 1:k]  # start + (value - start) x ramp, in place, row by row
-        np.multiply(ramp, step[:, np.newaxis], out=head)
-        head += start[:, np.newaxis]
+        head = paths[d + 1:k]  # start + (value - start) x ramp, in place, day by day
+        np.multiply(ramp, step, out=head)
+        head += start
         q.flat_from, q.flat_value = k, start + step  # where the ramp is 1: the same number
         q.changed(d + 1)
 
     def _fill(self, q: _Quote, d1: int) -> None:
         """Write the flat part of the fundamentals' paths up to day ``d1`` (exclusive)."""
         if q.flat_from < d1:
-            q.paths[:, q.flat_from:d1] = q.flat_value[:, np.newaxis]
+            q.paths[q.flat_from:d1] = q.flat_value
             q.flat_from = d1
 
     # --- prices --------------------------------------------------------------------------
@@ -308,7 +310,7 @@ class Markets(Agent):
         if not q.anchored:
             return q.price0_usd * factor
         floor_share = self._floor_share
-        day: list[float] = q.paths[:, d].tolist()  # the five fundamentals, one read
+        day: list[float] = q.paths[d].tolist()  # the five fundamentals, one read
         ai_ev, mining_ehs, mining_cost, claims, shares = day
         mining = q.mining_scale * max(self._btc_days[d] - mining_cost, 0.0)
         ev = ai_ev * self._sentiment_days[d] + mining * mining_ehs + q.other_ev_usd

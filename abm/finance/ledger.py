@@ -31,22 +31,31 @@ class _Columns:
     month: list[int] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Account:
+    """One company's cash: running balance and the balance the month opened with.
+
+    Compiled, a native object whose floats are unboxed: a post adds to it in place.
+    """
+
+    balance_usd: float = 0.0
+    opening_usd: float = 0.0
+
+
 class Ledger:
     """Cash accounts of every company, changed only by :meth:`post`."""
 
     def __init__(self) -> None:
         self._cols = _Columns()
-        self._balance_usd: dict[str, float] = {}
-        self._opening_usd: dict[str, float] = {}
+        self._accounts: dict[str, _Account] = {}
         self._closed_rows = 0
         self.month = 0
 
     def open_account(self, company: str, cash_usd: float, t_days: float = 0.0) -> None:
         """Start a company's books with its opening cash (itself an entry)."""
-        if company in self._balance_usd:
+        if company in self._accounts:
             raise ValueError(f"ledger: {company!r} already has an account")
-        self._balance_usd[company] = 0.0
-        self._opening_usd[company] = 0.0
+        self._accounts[company] = _Account()
         self.post(company, "equity.opening_cash", cash_usd, t_days, None)
 
     def post(
@@ -58,7 +67,8 @@ class Ledger:
         cause: int | None,
     ) -> None:
         """Move ``amount_usd`` (positive in, negative out) through ``account``."""
-        if company not in self._balance_usd:
+        books = self._accounts.get(company)
+        if books is None:
             raise KeyError(f"ledger: no account for {company!r}")
         if math.isinf(amount_usd) or math.isnan(amount_usd):  # compiled inline, unlike isfinite
             raise ValueError(f"ledger: {company}.{account} amount is {amount_usd}")
@@ -70,11 +80,11 @@ class Ledger:
         cols.t_days.append(float(t_days))
         cols.cause.append(-1 if cause is None else cause)
         cols.month.append(self.month)
-        self._balance_usd[company] += amount
+        books.balance_usd += amount
 
     def cash_usd(self, company: str) -> float:
         """The company's cash now."""
-        return self._balance_usd[company]
+        return self._accounts[company].balance_usd
 
     def largest_outflow(self, company: str) -> tuple[float, int | None]:
         """The month's largest payment by ``company`` so far and its cause (for ``why``)."""
@@ -87,7 +97,7 @@ class Ledger:
 
     def has_account(self, company: str) -> bool:
         """Whether ``company`` keeps books here."""
-        return company in self._balance_usd
+        return company in self._accounts
 
     def close_month(self, tolerance_usd: float = 1e-3) -> dict[str, float]:
         """Check cash_end = cash_start + sum(month entries) per company; start a new month.
@@ -95,18 +105,19 @@ class Ledger:
         Returns the month's net flow per company.
         """
         companies, amounts = self._cols.company, self._cols.amount_usd
-        flows: dict[str, float] = dict.fromkeys(self._balance_usd, 0.0)
+        flows: dict[str, float] = dict.fromkeys(self._accounts, 0.0)
         for i in range(self._closed_rows, len(amounts)):  # indexed: no copies of the month
             flows[companies[i]] += amounts[i]  # in entry order, as the balance was summed
         for company, flow in flows.items():
-            expected = self._opening_usd[company] + flow
-            actual = self._balance_usd[company]
+            books = self._accounts[company]
+            expected = books.opening_usd + flow
+            actual = books.balance_usd
             if abs(actual - expected) > tolerance_usd + 1e-12 * abs(expected):
                 raise LedgerImbalanceError(
                     f"ledger month {self.month}: {company} cash {actual:,.2f} != "
-                    f"opening {self._opening_usd[company]:,.2f} + entries {flow:,.2f}"
+                    f"opening {books.opening_usd:,.2f} + entries {flow:,.2f}"
                 )
-            self._opening_usd[company] = actual
+            books.opening_usd = actual
         self._closed_rows = len(self._cols.amount_usd)
         self.month += 1
         return flows

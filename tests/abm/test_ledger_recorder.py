@@ -34,7 +34,7 @@ def test_cash_moved_outside_an_entry_breaks_the_close() -> None:
     ledger = Ledger()
     ledger.open_account("iren", 1e9)
     ledger.post("iren", "revenue.ai", 5.0, 1.0, None)
-    ledger._balance_usd["iren"] += 7.0  # a bug: cash moved without an entry
+    ledger._accounts["iren"].balance_usd += 7.0  # a bug: cash moved without an entry
     with pytest.raises(LedgerImbalanceError, match="iren"):
         ledger.close_month()
 
