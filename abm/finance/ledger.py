@@ -33,13 +33,14 @@ class _Columns:
 
 @dataclass(slots=True)
 class _Account:
-    """One company's cash: running balance and the balance the month opened with.
+    """One company's cash: running balance, the month's opening balance and its entries' sum.
 
     Compiled, a native object whose floats are unboxed: a post adds to it in place.
     """
 
     balance_usd: float = 0.0
     opening_usd: float = 0.0
+    entries_usd: float = 0.0
 
 
 class Ledger:
@@ -104,12 +105,14 @@ class Ledger:
 
         Returns the month's net flow per company.
         """
-        companies, amounts = self._cols.company, self._cols.amount_usd
-        flows: dict[str, float] = dict.fromkeys(self._accounts, 0.0)
+        companies, amounts, accounts = self._cols.company, self._cols.amount_usd, self._accounts
+        for books in accounts.values():
+            books.entries_usd = 0.0
         for i in range(self._closed_rows, len(amounts)):  # indexed: no copies of the month
-            flows[companies[i]] += amounts[i]  # in entry order, as the balance was summed
-        for company, flow in flows.items():
-            books = self._accounts[company]
+            accounts[companies[i]].entries_usd += amounts[i]  # in entry order, as posted
+        flows: dict[str, float] = {}
+        for company, books in accounts.items():
+            flow = flows[company] = books.entries_usd
             expected = books.opening_usd + flow
             actual = books.balance_usd
             if abs(actual - expected) > tolerance_usd + 1e-12 * abs(expected):

@@ -19,15 +19,19 @@ def test_month_close_matches_entries(moves: list[tuple[str, float, bool]]) -> No
     ledger = Ledger()
     ledger.open_account("a", 100.0)
     ledger.open_account("b", 0.0)
+    flows: list[dict[str, float]] = []
     for company, amount, close in moves:
         ledger.post(company, "x.y", amount, 0.0, None)
         if close:
-            ledger.close_month()
-    ledger.close_month()
+            flows.append(ledger.close_month())
+    flows.append(ledger.close_month())
     frame = ledger.to_frame()
     for company in ("a", "b"):
         total = frame.loc[frame["company"] == company, "amount_usd"].sum()
         assert ledger.cash_usd(company) == pytest.approx(total, abs=1e-3)
+        for month, flow in enumerate(flows):  # each close returns its month's net flows
+            rows = frame[(frame["company"] == company) & (frame["month"] == month)]
+            assert flow[company] == pytest.approx(rows["amount_usd"].sum(), abs=1e-3)
 
 
 def test_cash_moved_outside_an_entry_breaks_the_close() -> None:
