@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import simpy
 from mypy_extensions import mypyc_attr
 
 from abm.events import Scalar
+from abm.wakeup import Wakeup
 
 if TYPE_CHECKING:
     from abm.model import Model
 
-ProcessBody = Generator[simpy.Event, Any, Any]
+ProcessBody = Generator[simpy.Event | Wakeup, Any, Any]
 Callback = Callable[[simpy.Event], None]
 
 
@@ -71,7 +72,12 @@ class Agent:
 
     def process(self, body: ProcessBody) -> simpy.Process:
         """Start a SimPy process owned by this agent."""
-        return self.model.env.process(body)
+        # SimPy's processes wait on anything with ``callbacks``, a Wakeup too
+        return self.model.env.process(cast("Generator[simpy.Event, Any, Any]", body))
+
+    def sleep(self, delay_days: float) -> Wakeup:
+        """What a process yields to wait ``delay_days``: a light ``env.timeout`` (same order)."""
+        return Wakeup(self.model.env, delay_days)
 
     def call_in(self, delay_days: float, callback: Callback) -> simpy.Timeout:
         """Call ``callback(event)`` after ``delay_days``; returns the timeout event.

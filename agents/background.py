@@ -85,7 +85,7 @@ class BackgroundRequesters:
             t_decide = self._decisions[0][0] if self._decisions else math.inf
             if math.isinf(t_arrival) and math.isinf(t_decide):
                 return
-            yield u.env.timeout(max(0.0, min(t_arrival, t_decide) - u.now))
+            yield u.sleep(max(0.0, min(t_arrival, t_decide) - u.now))
             if t_decide <= t_arrival:
                 _t, _seq, node, mw = heapq.heappop(self._decisions)
                 self.granted(mw, u.fit([(node, mw, "datacenter")])[0][0])

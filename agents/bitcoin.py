@@ -53,7 +53,7 @@ class Bitcoin(Agent):
     def _halvings(self) -> ProcessBody:
         subsidy = self.subsidy_btc.values
         for day in self.halving_days:
-            yield self.env.timeout(float(day) - self.now)
+            yield self.sleep(float(day) - self.now)
             self.log("btc.halving", subsidy_before_btc=float(subsidy[day - 1]),
                      subsidy_after_btc=float(subsidy[day]))
 

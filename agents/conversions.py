@@ -49,7 +49,7 @@ def note_lifecycle(c: Neocloud, note: ConvertibleNote) -> ProcessBody:
     not at maturity) are not waited for: the note sleeps to the first look that can.
     """
     while note.outstanding:
-        yield c.env.timeout(_delay_to_next_look(c, note))
+        yield c.sleep(_delay_to_next_look(c, note))
         if not note.outstanding:
             return
         if c.now >= note.t_maturity_days - 1e-9:

@@ -68,15 +68,14 @@ class EmergencyProgram:
         """Walk the drawn emergencies, block after block, shedding load at each."""
         if self.rate_per_year <= 0 or self.shed_share <= 0:
             return
-        env = self.utility.env
         t_block = 0.0
         while True:
             times, hours = self.draw_block(t_block)
             for t, h in zip(times.tolist(), hours.tolist(), strict=True):
-                yield env.timeout(max(0.0, t - self.utility.now))
+                yield self.utility.sleep(max(0.0, t - self.utility.now))
                 self.shed(h)
             t_block += BLOCK_YEARS * DAYS_PER_YEAR
-            yield env.timeout(max(0.0, t_block - self.utility.now))
+            yield self.utility.sleep(max(0.0, t_block - self.utility.now))
 
     def shed(self, hours: float) -> int:
         """One emergency now: ask each large site to shed; returns the event id."""

@@ -74,7 +74,7 @@ class Customer(Agent):
     def _procure(self) -> ProcessBody:
         while True:
             u_wait, u_size, u_expand, _ = self._next_draws()
-            yield self.env.timeout(-np.log(1.0 - u_wait) * DAYS_PER_YEAR
+            yield self.sleep(-np.log(1.0 - u_wait) * DAYS_PER_YEAR
                                    / self.spec.tenders_per_year)
             self._grow_need()
             gap = self.need_mw - self.contracted_mw
@@ -122,7 +122,7 @@ class Customer(Agent):
         for company in self._bidders():
             assert isinstance(company, Neocloud)
             company.on_tender(tender)
-        yield self.env.timeout(self.spec.bid_window_days)
+        yield self.sleep(self.spec.bid_window_days)
         self._award(tender, set(incumbents))
 
     def _expand(self, incumbents: list[str], mw: float) -> None:

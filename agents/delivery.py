@@ -95,11 +95,11 @@ def deliver(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
                 else contract.gpu_cost_usd_per_gpu * tranche.gpus)
         paying = c.process(_pay_vendor(c, contract, tranche.index, cost, booked_usd,
                                        shipment.ship_event))
-        yield c.env.timeout(policy.transit_days)
+        yield c.sleep(policy.transit_days)
         ready_cause = c.log("gpu.delivered", cause=shipment.ship_event, contract=contract.id,
                             tranche=tranche.index, gpus=tranche.gpus, site=site.name)
     yield hall
-    yield c.env.timeout(policy.commissioning_days)
+    yield c.sleep(policy.commissioning_days)
     if paying is not None and not (yield paying):
         return  # the vendor was never paid and took its GPUs back (gpu.payment_failed)
     it_mw = (tranche.gpus * shipment.kw_it_per_gpu / 1000.0) if shipment else tranche.it_mw
@@ -166,7 +166,7 @@ def _build_hall(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBod
               amount_usd=share * per_mw * tranche.it_mw, rate=c.spec.building_debt_rate)
     c.builds.append(BuildProgram(site.name, per_mw * tranche.it_mw, c.now, t_ready, started,
                                  loan, share))
-    yield c.env.timeout(max(0.0, t_ready - c.now))
+    yield c.sleep(max(0.0, t_ready - c.now))
     site.build_halls(tranche.it_mw)
     planned = tranche.t_hall_ready_days
     c.log("hall.completed", cause=started, site=site.name, it_mw=tranche.it_mw,
@@ -188,7 +188,7 @@ def _prepay(c: Neocloud, contract: Contract, tranche: Tranche, cause: int) -> No
 def _pay_vendor(c: Neocloud, contract: Contract, tranche_index: int, cost_usd: float,
                 booked_usd: float, cause: int) -> ProcessBody:
     """Pay within the vendor's terms, with GPU-backed debt (:mod:`agents.financing`)."""
-    yield c.env.timeout(contract.vendor_payment_days)
+    yield c.sleep(contract.vendor_payment_days)
     paid = yield from c.financing.pay_gpus(f"{contract.id}.{tranche_index}", contract,
                                            tranche_index, cost_usd, cause)
     c.unpaid_gpu_usd -= booked_usd
@@ -198,7 +198,7 @@ def _pay_vendor(c: Neocloud, contract: Contract, tranche_index: int, cost_usd: f
 def _watchdog(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
     t_limit = contract.t_terminate_days(tranche)
     assert t_limit is not None
-    yield c.env.timeout(max(0.0, t_limit - c.now))
+    yield c.sleep(max(0.0, t_limit - c.now))
     if tranche.t_online_days is not None:
         return
     tranche.cancelled = True
@@ -214,7 +214,7 @@ def _watchdog(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
 
 
 def _retire_batch(c: Neocloud, batch: GpuBatch) -> ProcessBody:
-    yield c.env.timeout(max(0.0, batch.t_retire_days - c.now))
+    yield c.sleep(max(0.0, batch.t_retire_days - c.now))
     batch.in_service = False
     c.sites[batch.site].remove_gpus(batch.it_mw)
     c.loads_changed()
@@ -241,7 +241,7 @@ def curtail_site(c: Neocloud, site: Site, mw: float, hours: float,
 
 
 def _resume_after(c: Neocloud, site: Site, ehs: float, hours: float) -> ProcessBody:
-    yield c.env.timeout(hours / 24.0)
+    yield c.sleep(hours / 24.0)
     site.mining_paused_ehs = max(0.0, site.mining_paused_ehs - ehs)
     c.loads_changed()
 

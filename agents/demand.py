@@ -75,7 +75,7 @@ class Demand(Agent):
         previous = int(self.regime_index[0])
         self.log("demand.regime", regime=REGIMES[previous])
         for k in np.flatnonzero(np.diff(self.regime_index) != 0) + 1:
-            yield self.env.timeout(k * DAYS_PER_MONTH - self.now)
+            yield self.sleep(k * DAYS_PER_MONTH - self.now)
             self.log("demand.regime", regime=REGIMES[int(self.regime_index[k])],
                      previous=REGIMES[previous])
             previous = int(self.regime_index[k])

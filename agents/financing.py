@@ -81,7 +81,7 @@ class Financing:
 
     def _anchor(self) -> ProcessBody:
         """Anchor once the start's deliveries have booked their GPU orders and builds."""
-        yield self.c.env.timeout(ANCHOR_DELAY_DAYS)
+        yield self.c.sleep(ANCHOR_DELAY_DAYS)
         self.markets.anchor(self.c.name, self.fundamentals())
 
     def after_close(self) -> None:

@@ -112,7 +112,7 @@ class GpuVendor(Agent):
 
     def _ship(self, done: simpy.Event, order: int, generation: str, gpus: int, cost: float,
               gen: GpuGenerationSpec, day: float) -> ProcessBody:
-        yield self.env.timeout(max(0.0, day - self.now))
+        yield self.sleep(max(0.0, day - self.now))
         ship = self.log("gpu.shipped", cause=order, generation=generation, gpus=gpus)
         self.gpus_shipped += gpus
         self.revenue_usd += cost

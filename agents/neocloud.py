@@ -148,7 +148,7 @@ class Neocloud(Agent):
         while True:
             if self.policy is not None:
                 self.policy.plan(self)
-            yield self.env.timeout(365.0 / 12.0)
+            yield self.sleep(365.0 / 12.0)
 
     # --- what other agents call ------------------------------------------------------------
     def on_tender(self, tender: Tender) -> None:

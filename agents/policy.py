@@ -106,7 +106,7 @@ class DefaultPolicy:
     # --- tenders -----------------------------------------------------------------------
     def bid(self, c: Neocloud, tender: Tender) -> ProcessBody:
         """Wait the preparation time, then submit the quote (if any) before the deadline."""
-        yield c.env.timeout(min(BID_PREP_DAYS, max(0.0, tender.t_deadline_days - c.now)))
+        yield c.sleep(min(BID_PREP_DAYS, max(0.0, tender.t_deadline_days - c.now)))
         bid = self.quote(c, tender)
         if bid is not None and c.now <= tender.t_deadline_days:
             tender.bids.append(bid)

@@ -71,7 +71,7 @@ def issue_convert(f: Financing, amount_usd: float, gap: int) -> ProcessBody:
     principal = min(max(amount_usd, cv.min_deal_usd), room)
     if principal < cv.min_deal_usd:
         return 0.0
-    yield c.env.timeout(cv.marketing_days)
+    yield c.sleep(cv.marketing_days)
     quoted = c.share_price_usd()
     terms, inputs = convert_terms(f, quoted)
     if terms is None:
@@ -119,7 +119,7 @@ def sell_atm(f: Financing, amount_usd: float, gap: int) -> ProcessBody:
     """Sell shares at the market over about a month; returns the cash raised."""
     c, m, atm = f.c, f.markets, f.markets.spec.atm
     raised, t_end = 0.0, c.now + ATM_WINDOW_DAYS
-    yield c.env.timeout(ATM_SETTLE_DAYS)
+    yield c.sleep(ATM_SETTLE_DAYS)
     while raised < amount_usd - 1e-6 and c.now < t_end:
         room = f.atm_monthly_cap_usd() - f.sold_since_usd("atm", ATM_WINDOW_DAYS)
         draw = min(amount_usd - raised, room,
@@ -136,7 +136,7 @@ def sell_atm(f: Financing, amount_usd: float, gap: int) -> ProcessBody:
         m.news(c.name, "dilution", shares / c.shares_outstanding, issued)
         raised += draw
         if raised < amount_usd - 1e-6:
-            yield c.env.timeout(atm.draw_interval_days)
+            yield c.sleep(atm.draw_interval_days)
     return raised
 
 
@@ -147,7 +147,7 @@ def private_round(f: Financing, amount_usd: float, gap: int) -> ProcessBody:
     if size <= 0:
         f.failed(gap, "no_private_capacity", amount_usd, instrument="private_round")
         return 0.0
-    yield c.env.timeout(f.spec.private_round_days)
+    yield c.sleep(f.spec.private_round_days)
     price = c.spec.share_price_usd
     issued = c.shares.issue(size / price, "equity.issued", gap, channel="private",
                             price_usd=price, amount_usd=size, discount=0.0)

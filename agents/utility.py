@@ -179,7 +179,7 @@ class Utility(Agent):
         """Energize tranches on their dates; the process returns the last event id."""
         event = cause
         for i, (t_days, mw) in enumerate(tranches):
-            yield self.env.timeout(max(0.0, t_days - self.now))
+            yield self.sleep(max(0.0, t_days - self.now))
             event = self.log("interconnect.energized", cause=cause, company=company, site=site,
                              mw=mw, tranche=i + 1, of=len(tranches), **data)
             self._queue_mw -= mw
@@ -201,7 +201,7 @@ class Utility(Agent):
             start = self.spec.call_start_date
             if start is not None and self._cap_mw(req.load_kind) is not None:
                 t_decide = max(t_decide or 0.0, self.model.clock.t_of(start))
-            yield self.env.timeout(max(0.0, (t_decide or 0.0) - self.now))
+            yield self.sleep(max(0.0, (t_decide or 0.0) - self.now))
             [(req.approved_mw, req.reason)] = self.fit(
                 [(self._node(req.site, attach=True), req.mw, req.load_kind)])
         decision = self._decide(req)
@@ -289,7 +289,7 @@ class Utility(Agent):
         return batch
 
     def _run_batch(self, batch: _Batch) -> ProcessBody:
-        yield self.env.timeout(max(0.0, batch.t_decide - self.now))
+        yield self.sleep(max(0.0, batch.t_decide - self.now))
         items: list[Item] = [(self._node(r.site, attach=True), r.mw, r.load_kind)
                              for r in batch.members]
         items += [(node, mw, "datacenter") for node, mw in batch.background]

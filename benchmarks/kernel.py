@@ -7,7 +7,8 @@ pre-drawn array read in order, so every implementation makes exactly the same wa
 
 - ``simpy process``: bare SimPy, one generator per agent yielding ``env.timeout``.
 - ``simpy callback``: bare SimPy, ``Timeout(env, d).callbacks.append(agent.wake)``.
-- ``ours process``: ``abm.model.Model`` + ``abm.agent.Agent`` processes.
+- ``ours process``: ``abm.model.Model`` + ``abm.agent.Agent`` processes yielding
+  ``Agent.sleep`` (a light timeout, :mod:`abm.wakeup`).
 - ``ours callback``: the same agents on ``Agent.call_in`` (a callback, no generator).
 - each of ours with the event log on (``Agent.log`` per wake-up) and off
   (``Model(log_events=False)``, the agent still calls ``Agent.log``);
@@ -97,9 +98,9 @@ class _ProcessAgent(Agent):
         self.process(self._run())
 
     def _run(self) -> ProcessBody:
-        timeout, draw = self.env.timeout, self.draw
+        sleep, draw = self.sleep, self.draw
         while True:
-            yield timeout(draw())
+            yield sleep(draw())
             self.count += 1
             if self.logs:
                 self.log("agent.woke")
