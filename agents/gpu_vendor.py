@@ -45,6 +45,10 @@ class GpuVendor(Agent):
                                        key=lambda kv: kv[1].available_date))
         self._t_available = {name: model.clock.t_of(gen.available_date)
                              for name, gen in self.generations.items()}
+        self._launch_rental_usd = {name: gen.launch_rental_usd_per_gpu_hour
+                                   for name, gen in self.generations.items()}
+        self._rental_decay: Final = spec.rental_decay_annual  # read once: specs are frozen
+        self._newer_discount: Final = spec.newer_generation_discount
         self._booked: dict[tuple[str, int], float] = {}
         self.gpus_shipped = 0
         self.revenue_usd = 0.0
@@ -63,14 +67,12 @@ class GpuVendor(Agent):
 
     def rental_usd_per_gpu_hour(self, generation: str, t_days: float) -> float:
         """Market rent of one GPU of ``generation`` on ``t_days``."""
-        gen = self.generations[generation]
-        age_years = max(0.0, (t_days - self.t_available(generation)) / DAYS_PER_YEAR)
-        newer = sum(1 for n in self.generations
-                    if self.t_available(n) > self.t_available(generation)
-                    and self.t_available(n) <= t_days)
-        return (gen.launch_rental_usd_per_gpu_hour * math.exp(-self.spec.rental_decay_annual
-                                                              * age_years)
-                * (1.0 - self.spec.newer_generation_discount) ** newer)
+        t_available = self._t_available
+        t_own = t_available[generation]
+        age_years = max(0.0, (t_days - t_own) / DAYS_PER_YEAR)
+        newer = sum(1 for t in t_available.values() if t_own < t <= t_days)
+        return (self._launch_rental_usd[generation] * math.exp(-self._rental_decay * age_years)
+                * (1.0 - self._newer_discount) ** newer)
 
     def quote_ship_day(self, generation: str, gpus: int, t_days: float) -> float:
         """The day an order placed on ``t_days`` would ship, given allocations booked."""

@@ -44,6 +44,7 @@ from agents.bitcoin import Bitcoin
 from agents.capital_specs import CapitalMarketsSpec, Rating
 from agents.demand import Demand
 from agents.market_specs import REGIMES, Regime
+from agents.market_state import MarketState
 from agents.valuation import Fundamentals
 
 DAYS_PER_YEAR: Final = 365.0
@@ -126,6 +127,7 @@ class Markets(Agent):
         self._ramp = ramp[:, np.newaxis]  # a column: one factor per day
         self._quotes: dict[str, _Quote] = {}
         self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
+        self.state: Final = MarketState.of(self.spec, model.clock)
 
     # --- paths drawn up front ----------------------------------------------------------
     def _sentiment_path(self, n: int) -> np.ndarray:
@@ -360,41 +362,31 @@ class Markets(Agent):
 
     def shocked(self, t_days: float) -> bool:
         """Whether ``t_days`` falls in the rate-shock window."""
-        st = self.spec.state
-        if st.shock_start_date is None or st.shock_end_date is None:
-            return False
-        clock = self.model.clock
-        return clock.t_of(st.shock_start_date) <= t_days < clock.t_of(st.shock_end_date)
+        return self.state.shocked(t_days)
 
     def credit_spread(self, rating: Rating, t_days: float,
                       own_spread: float | None = None) -> float:
         """Spread over the risk-free rate of a borrower of ``rating`` (or ``own_spread``)."""
-        cr, regime = self.spec.credit, self.regime_at(t_days)
-        base = own_spread if own_spread is not None else cr.spread_by_rating[rating]
-        add = {"boom": 0.0, "digestion": cr.spread_add_digestion,
-               "bust": cr.spread_add_bust}[regime]
-        return base + add + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0)
+        st = self.state
+        base = own_spread if own_spread is not None else st.spread_by_rating[rating]
+        add = st.spread_add[self.regime_at(t_days)]
+        return base + add + (st.shock_spread_add if st.shocked(t_days) else 0.0)
 
     def closed_probability(self, t_days: float) -> float:
         """Chance that a raise attempted on ``t_days`` finds the market closed."""
-        st = self.spec.state
-        p = {"boom": st.closed_probability_boom, "digestion": st.closed_probability_digestion,
-             "bust": st.closed_probability_bust}[self.regime_at(t_days)]
-        if self.shocked(t_days):
+        st = self.state
+        p = st.closed_probability[self.regime_at(t_days)]
+        if st.shocked(t_days):
             p = 1.0 - (1.0 - p) * (1.0 - st.shock_closed_probability)
         return p
 
     def convert_premium(self, t_days: float) -> float:
         """The conversion premium the convert market asks in the regime of ``t_days``."""
-        cv = self.spec.converts
-        return {"boom": cv.premium_boom, "digestion": cv.premium_digestion,
-                "bust": cv.premium_bust}[self.regime_at(t_days)]
+        return self.state.convert_premium[self.regime_at(t_days)]
 
     def atm_discount_add(self, t_days: float) -> float:
         """Extra ATM discount in the regime of ``t_days`` (on top of the company's own)."""
-        atm = self.spec.atm
-        return {"boom": 0.0, "digestion": atm.discount_add_digestion,
-                "bust": atm.discount_add_bust}[self.regime_at(t_days)]
+        return self.state.atm_discount_add[self.regime_at(t_days)]
 
     def metric_names(self) -> tuple[str, ...]:
         """Month-end shared sentiment and the chance a raise finds the market closed."""

@@ -96,6 +96,8 @@ class Utility(Agent):
                            if spec.background is not None else None)
         start = spec.batch_start_date
         self._t_batch_start = 0.0 if start is None else model.clock.t_of(start)
+        self._sb6: Final = spec.policy == "sb6_batch"  # read once: the specs are frozen
+        self._large_load_mw: Final = spec.large_load_threshold_mw
         self.emergencies = EmergencyProgram(
             self, spec.emergency_rate_per_year, spec.emergency_hours_mean,
             spec.emergency_shed_share, spec.large_load_threshold_mw,
@@ -261,9 +263,7 @@ class Utility(Agent):
 
     def batched(self, mw: float) -> bool:
         """Whether a load filed now is batch-studied (SB 6 rules, from their start date)."""
-        spec = self.spec
-        return (spec.policy == "sb6_batch" and mw >= spec.large_load_threshold_mw
-                and self.now >= self._t_batch_start)
+        return self._sb6 and mw >= self._large_load_mw and self.now >= self._t_batch_start
 
     def slot_decision(self, t_filed: float, study_days: float,
                        t_withdraw: float) -> float | None:
