@@ -15,6 +15,7 @@ import hashlib
 from typing import Any, cast
 
 import numpy as np
+from mypy_extensions import i64
 
 from abm.seeding import StateWords, pcg64_words, run_pool
 
@@ -43,7 +44,7 @@ class RngTree:
         if seed < 0:
             raise ValueError(f"seed must be >= 0, got {seed}")
         self.seed = seed
-        self._run: tuple[list[int], int] | None = None
+        self._run: tuple[list[i64], i64] | None = None
 
     def sequence(self, agent: str, purpose: str = "") -> np.random.SeedSequence:
         """The SeedSequence for one agent (and optionally one purpose of that agent)."""

@@ -17,8 +17,9 @@
 ``tests/abm/test_clock_rng.py`` checks the generators' states against numpy's own
 derivation for random seeds (one to several words) and names.
 
-Products of two 32-bit words are formed from 16-bit halves, so that compiled, every
-intermediate stays a machine integer (mypyc's fast integers hold 63 bits).
+The words are ``i64``: compiled, machine integers (the build wraps on overflow,
+``-fwrapv``, and only the low 32 bits of a product are kept); interpreted, plain ints,
+exact. Either way the masked results are the same.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 import numpy as np
+from mypy_extensions import i64
 from numpy.random.bit_generator import ISeedSequence
 
 MASK32: Final = 0xFFFFFFFF
@@ -40,17 +42,17 @@ PCG64_WORDS: Final = 4
 """PCG64 asks its seed sequence for four 64-bit words (state and increment)."""
 
 
-def _mul32(a: int, b: int) -> int:
-    """``a * b`` modulo 2**32 for 32-bit ``a`` and ``b``, through 16-bit halves."""
-    return (a * (b & 0xFFFF) + (((a * (b >> 16)) & 0xFFFF) << 16)) & MASK32
+def _mul32(a: i64, b: i64) -> i64:
+    """``a * b`` modulo 2**32 for 32-bit ``a`` and ``b``."""
+    return (a * b) & MASK32
 
 
-def _mix(x: int, y: int) -> int:
+def _mix(x: i64, y: i64) -> i64:
     result = (_mul32(MIX_MULT_L, x) - _mul32(MIX_MULT_R, y)) & MASK32
     return result ^ (result >> 16)
 
 
-def _absorb(pool: list[int], hash_const: int, words: list[int]) -> int:
+def _absorb(pool: list[i64], hash_const: i64, words: list[i64]) -> i64:
     """Mix each of ``words`` into every pool word in place; returns the moved multiplier."""
     for word in words:
         for i in range(POOL_WORDS):
@@ -71,12 +73,12 @@ def seed_words(seed: int) -> list[int]:
     return words
 
 
-def run_pool(seed: int) -> tuple[list[int], int]:
+def run_pool(seed: int) -> tuple[list[i64], i64]:
     """The pool and multiplier after the run seed's words, for spawn keys to follow."""
-    entropy = seed_words(seed)
-    entropy += [0] * (POOL_WORDS - len(entropy))  # padded: a spawn key follows
-    hash_const = INIT_A
-    pool: list[int] = []
+    entropy: list[i64] = [i64(word) for word in seed_words(seed)]
+    entropy += [i64(0)] * (POOL_WORDS - len(entropy))  # padded: a spawn key follows
+    hash_const: i64 = INIT_A
+    pool: list[i64] = []
     for i in range(POOL_WORDS):
         value = (entropy[i] ^ hash_const) & MASK32
         hash_const = _mul32(hash_const, MULT_A)
@@ -93,11 +95,11 @@ def run_pool(seed: int) -> tuple[list[int], int]:
     return pool, hash_const
 
 
-def pcg64_words(run: tuple[list[int], int], spawn_key: tuple[int, ...]) -> list[int]:
+def pcg64_words(run: tuple[list[i64], i64], spawn_key: tuple[int, ...]) -> list[int]:
     """PCG64's four 64-bit seed words for ``spawn_key`` (32-bit words) after a run pool."""
     pool = list(run[0])
-    _absorb(pool, run[1], list(spawn_key))
-    hash_const = INIT_B
+    _absorb(pool, run[1], [i64(word) for word in spawn_key])
+    hash_const: i64 = INIT_B
     halves: list[int] = []
     for i in range(2 * PCG64_WORDS):
         value = pool[i % POOL_WORDS] ^ hash_const
