@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -56,7 +56,7 @@ class Agent:
         Read from SimPy's ``Environment._now``, the attribute its ``now`` property returns:
         the property is a Python call, and this is read tens of thousands of times a run.
         """
-        return float(self.model.env._now)
+        return self.model.env._now  # always a float (abm.simenv)
 
     def stream(self, purpose: str) -> np.random.Generator:
         """A separate named stream of this agent (draws elsewhere don't shift it)."""
@@ -68,12 +68,13 @@ class Agent:
         log = model.log
         if not log.enabled:  # only the id (and the cause check) matter: skip the clock read
             return log.append(0.0, self.name, kind, cause)
-        return log.append(float(model.env._now), self.name, kind, cause, data)
+        return log.append(model.env._now, self.name, kind, cause, data)
 
     def process(self, body: ProcessBody) -> simpy.Process:
         """Start a SimPy process owned by this agent."""
-        # SimPy's processes wait on anything with ``callbacks``, a Wakeup too
-        return self.model.env.process(cast("Generator[simpy.Event, Any, Any]", body))
+        # SimPy types the body's events as its own; its processes wait on anything with
+        # ``callbacks``, a Wakeup too (not a cast: compiled, that is an isinstance check)
+        return self.model.env.process(body)  # type: ignore[arg-type]
 
     def sleep(self, delay_days: float) -> Wakeup:
         """What a process yields to wait ``delay_days``: a light ``env.timeout`` (same order)."""

@@ -70,7 +70,7 @@ class Model:
     @property
     def now(self) -> float:
         """Sim time in days since the start date (SimPy's ``_now``, as in ``Agent.now``)."""
-        return float(self.env._now)
+        return self.env._now  # always a float (abm.simenv)
 
     @property
     def today(self) -> dt.date:

@@ -52,6 +52,8 @@ class FlowNetwork:
         self._succ: dict[str, dict[str, _Arc]] = {source: {}, sink: {}}
         self._arcs: list[_Arc] = []
         self._value = 0.0
+        self._touched: list[tuple[_Arc, float]] | None = None
+        """While a question's extra demands are augmented: each arc's flow before a push."""
 
     def has_node(self, node: str) -> bool:
         """Whether ``node`` is in the network."""
@@ -82,16 +84,23 @@ class FlowNetwork:
         self._value += self._augment_all()
         if not extra:
             return self._value
-        saved = [(arc.capacity, arc.flow) for arc in self._arcs]
+        arcs_before = len(self._arcs)
+        raised: list[tuple[_Arc, float]] = []
         for node, mw in extra.items():
             arc = self._arc(node, self.sink)
+            raised.append((arc, arc.capacity))
             arc.capacity += mw
+        touched: list[tuple[_Arc, float]] = []
+        self._touched = touched
         try:
             return self._value + self._augment_all()
-        finally:
-            for arc, (capacity, flow) in zip(self._arcs, saved, strict=False):
-                arc.capacity, arc.flow = capacity, flow
-            for arc in self._arcs[len(saved):]:  # added for an extra: back to no edge
+        finally:  # undone in reverse: each arc ends at the value it had first
+            self._touched = None
+            for arc, flow in reversed(touched):
+                arc.flow = flow
+            for arc, capacity in reversed(raised):
+                arc.capacity = capacity
+            for arc in self._arcs[arcs_before:]:  # added for an extra: back to no edge
                 arc.capacity = arc.flow = 0.0
 
     # --- inside --------------------------------------------------------------------------
@@ -128,10 +137,15 @@ class FlowNetwork:
             flow = min(flow, arc.capacity - arc.flow)
         if flow == math.inf:
             raise UnboundedFlowError("max flow: infinite capacity path, flow unbounded above")
+        touched = self._touched
         for i in range(len(path) - 1):
             u, v = path[i], path[i + 1]
-            succ[u][v].flow += flow
-            succ[v][u].flow -= flow
+            forward, back = succ[u][v], succ[v][u]
+            if touched is not None:
+                touched.append((forward, forward.flow))
+                touched.append((back, back.flow))
+            forward.flow += flow
+            back.flow -= flow
         return flow
 
     def _shortest_path(self) -> list[str] | None:

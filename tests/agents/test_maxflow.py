@@ -77,8 +77,13 @@ def test_kept_flow_gives_the_max_flow_after_every_change(
         if u != v:
             caps[(u, v)] = cap
             net.set_capacity(u, v, cap)
+        net.max_flow()
+        kept = [(arc.capacity, arc.flow) for arc in net._arcs]
         assert net.max_flow(more) == pytest.approx(networkx_value(caps, more), rel=1e-9,
                                                    abs=1e-6)
+        after = [(arc.capacity, arc.flow) for arc in net._arcs]  # the question is undone:
+        assert after[:len(kept)] == kept  # every arc as it was, to the bit
+        assert all(state == (0.0, 0.0) for state in after[len(kept):])  # new ones: no edge
         assert net.max_flow() == pytest.approx(networkx_value(caps, {}), rel=1e-9, abs=1e-6)
 
 
