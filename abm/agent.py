@@ -14,6 +14,7 @@ from abm.wakeup import Wakeup
 
 if TYPE_CHECKING:
     from abm.model import Model
+    from abm.simenv import SimEnvironment
 
 ProcessBody = Generator[simpy.Event | Wakeup, Any, Any]
 Callback = Callable[[simpy.Event], None]
@@ -45,7 +46,7 @@ class Agent:
         self._rng = generator
 
     @property
-    def env(self) -> simpy.Environment:
+    def env(self) -> SimEnvironment:
         """The model's SimPy environment."""
         return self.model.env
 

@@ -1,0 +1,116 @@
+"""The event queue of :class:`abm.simenv.SimEnvironment`: SimPy's order, keyed by time alone.
+
+SimPy keeps one heap of ``(time, priority, event id, event)`` tuples. Comparing two tuples
+goes through Python's generic comparison twice (equal? then less?), ~290 instructions;
+a base run makes ~40,000 such comparisons. Here the heap holds only the distinct times,
+as floats, and the events due at one time wait in a short list in SimPy's order,
+``(priority, event id)``:
+
+* the order of events is SimPy's exactly: by time, then priority, then the order they
+  were scheduled in (one counter numbers every event, as SimPy's ``_eid`` does);
+* times compare as floats (``-0.0`` and ``0.0`` are one time, as they are for SimPy);
+* :meth:`EventQueue.step` is SimPy's ``Environment.step``, compiled, and
+  :meth:`EventQueue.advance` its loop (SimPy's ``run`` steps from interpreted code).
+
+``tests/abm/test_wakeup.py`` and ``tests/abm/test_model.py`` check the order against
+SimPy's own environment, ties included.
+"""
+
+from __future__ import annotations
+
+from heapq import heappop, heappush
+from typing import Any
+
+from simpy.core import EmptySchedule, StopSimulation
+
+STOP_PRIORITY = -1
+"""SimPy reschedules an event whose callbacks a stop interrupted ahead of all others."""
+
+Entry = tuple[int, int, Any]
+"""An event waiting at a time: (priority, event id, event)."""
+
+
+class EventQueue:
+    """Scheduled events by time, each time's events in (priority, event id) order."""
+
+    def __init__(self) -> None:
+        self._times: list[float] = []  # a heap of the distinct times pending
+        self._at: dict[float, list[Entry]] = {}
+        self._next_id = 0
+        self._pending = 0
+
+    def push(self, t_days: float, priority: int, event: Any) -> None:
+        """Schedule ``event`` at ``t_days`` with SimPy's ``priority`` (lower goes first)."""
+        entry: Entry = (priority, self._next_id, event)
+        self._next_id += 1
+        self._pending += 1
+        waiting = self._at.get(t_days)
+        if waiting is None:
+            self._at[t_days] = [entry]
+            heappush(self._times, t_days)
+        elif priority >= waiting[-1][0]:  # ids only grow: it goes last
+            waiting.append(entry)
+        else:  # an urgent event among normal ones: before the first of a higher priority
+            i = 0
+            while waiting[i][0] <= priority:
+                i += 1
+            waiting.insert(i, entry)
+
+    def pop(self) -> tuple[float, Any]:
+        """The next event and its time; raises SimPy's ``EmptySchedule`` if none."""
+        if not self._times:
+            raise EmptySchedule()
+        t_days = self._times[0]
+        waiting = self._at[t_days]
+        _priority, _id, event = waiting.pop(0)
+        if not waiting:
+            del self._at[t_days]
+            heappop(self._times)
+        self._pending -= 1
+        return t_days, event
+
+    def peek(self) -> float:
+        """The time of the next event (``inf`` if none), as SimPy's ``peek``."""
+        return self._times[0] if self._times else float("inf")
+
+    def times(self) -> list[float]:
+        """The times of the events pending (a copy, in no order; one per event)."""
+        return [t for t, waiting in self._at.items() for _ in waiting]
+
+    @property
+    def scheduled(self) -> int:
+        """Events scheduled so far, processed or not (SimPy's event ids handed out)."""
+        return self._next_id
+
+    def __len__(self) -> int:
+        return self._pending
+
+    def step(self, env: Any) -> None:
+        """Process the next event of ``env``: SimPy's ``Environment.step``, compiled.
+
+        Sets the clock, runs the event's callbacks; a ``StopSimulation`` (the ``until``
+        event's callback) puts the callbacks not yet run back, ahead of every other event,
+        and is raised on; an event that failed and was not defused raises its exception.
+        ``EmptySchedule`` when nothing is left.
+        """
+        t_days, event = self.pop()
+        env._now = t_days
+        callbacks = event.callbacks
+        event.callbacks = None
+        for i, callback in enumerate(callbacks):
+            try:
+                callback(event)
+            except StopSimulation:
+                event.callbacks = callbacks[i + 1:]
+                self.push(t_days, STOP_PRIORITY, event)
+                raise
+        if not event._ok and not hasattr(event, "_defused"):
+            failure = event._value
+            exc = type(failure)(*failure.args)
+            exc.__cause__ = failure
+            raise exc
+
+    def advance(self, env: Any) -> None:
+        """:meth:`step` until the run stops (``StopSimulation`` or ``EmptySchedule``)."""
+        while True:
+            self.step(env)

@@ -1,0 +1,108 @@
+"""The model's environment (compiled event queue) against SimPy's own, as the oracle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import pytest
+import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from abm.simenv import SimEnvironment
+from abm.wakeup import Wakeup
+
+Step = tuple[str, float]
+STEPS = st.tuples(st.sampled_from(["sleep", "light", "spawn", "signal", "wait"]),
+                  st.sampled_from([0.0, 0.5, 1.0, 2.5, 1 / 3]))  # ties on purpose
+
+
+def _story(make_env: Callable[[], simpy.Environment], plan: list[list[Step]],
+           stops: list[float]) -> list[Any]:
+    """What happens, in order, when workers follow ``plan`` and the run stops at ``stops``
+    then goes on to the end ("light" sleeps on a Wakeup where the environment is ours)."""
+    env = make_env()
+    log: list[Any] = []
+    shared = env.event()
+
+    def child(tag: int, delay: float) -> Generator[Any, Any, int]:
+        yield env.timeout(delay)
+        log.append(("child", tag, env.now))
+        return tag
+
+    def worker(i: int, steps: list[Step]) -> Generator[Any, Any, None]:
+        for k, (kind, delay) in enumerate(steps):
+            if kind == "sleep" or (kind == "light" and not isinstance(env, SimEnvironment)):
+                yield env.timeout(delay)
+            elif kind == "light":
+                yield Wakeup(env, delay)  # type: ignore[arg-type]
+            elif kind == "spawn":
+                joined = yield env.process(child(10 * i + k, delay))
+                log.append(("joined", i, joined, env.now))
+            elif kind == "signal" and not shared.triggered:
+                shared.succeed(i)
+            elif kind == "wait":
+                value = yield shared
+                log.append(("woke", i, value, env.now))
+            log.append((i, k, kind, env.now))
+
+    for i, steps in enumerate(plan):
+        env.process(worker(i, steps))
+    for stop in stops:
+        if stop > env.now:
+            log.append(("stopped", env.run(until=stop), env.now))
+    log.append(("end", env.run(), env.now, env.peek()))
+    return log
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(STEPS, max_size=6), min_size=1, max_size=5),
+       st.lists(st.sampled_from([0.5, 1.0, 2.0, 2.5, 4.0]), max_size=3))
+def test_events_happen_in_simpys_order(plan: list[list[Step]], stops: list[float]) -> None:
+    """Timeouts, light sleeps, processes joined, an event signalled and waited on, runs
+    stopped and resumed: the same story, step for step and time for time."""
+    assert _story(SimEnvironment, plan, sorted(stops)) == _story(simpy.Environment, plan,
+                                                                sorted(stops))
+
+
+@pytest.mark.parametrize("make_env", [SimEnvironment, simpy.Environment])
+def test_run_until_an_event_stepping_and_failures_behave_as_simpys(
+        make_env: Callable[[], simpy.Environment]) -> None:
+    env = make_env()
+    done = env.timeout(2.0, value="two")
+    assert env.peek() == 2.0
+    assert env.run(until=done) == "two" and env.now == 2.0
+    assert env.run(until=done) == "two"  # already processed: its value at once
+    assert env.peek() == 2.0  # the stop puts the event back (its callbacks left: none)
+    env.step()
+    assert env.peek() == float("inf")
+    with pytest.raises(simpy.core.EmptySchedule):
+        env.step()
+    never = env.event()
+    with pytest.raises(RuntimeError, match="not triggered"):
+        env.run(until=never)
+    with pytest.raises(ValueError, match="greater than the current"):
+        env.run(until=1.0)
+
+    def fails() -> Generator[Any, Any, None]:
+        yield env.timeout(1.0)
+        raise KeyError("broken")
+
+    env.process(fails())
+    with pytest.raises(KeyError, match="broken"):
+        env.run()
+    assert env.now == 3.0
+
+
+def test_the_clock_and_queue_stay_python_floats() -> None:
+    import numpy as np
+
+    env = SimEnvironment()
+    env.timeout(np.float64(0.5))
+    Wakeup(env, np.float64(0.25))  # type: ignore[arg-type]
+    assert sorted(env.events.times()) == [0.25, 0.5]
+    assert all(type(t) is float for t in env.events.times())
+    assert env.events.scheduled == 2 and len(env.events) == 2
+    env.run()
+    assert type(env.now) is float and env.now == 0.5 and len(env.events) == 0
