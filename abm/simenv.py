@@ -44,8 +44,24 @@ class SimEnvironment(Environment):
         return self.events.peek()
 
     def step(self) -> None:
-        """Process the next event (as SimPy's); ``EmptySchedule`` if there is none."""
-        self.events.step(self)
+        """Process the next event (as SimPy's ``step``); ``EmptySchedule`` if none.
+
+        Interpreted on purpose, like SimPy's: the interpreter caches its reads and writes of
+        the events' attributes, which compiled code looks up afresh every time.
+        """
+        self._now, event = self.events.pop()
+        callbacks, event.callbacks = event.callbacks, None
+        try:
+            for callback in callbacks:
+                callback(event)
+        except StopSimulation:  # put the callbacks not yet run back, ahead of all else
+            event.callbacks = callbacks[callbacks.index(callback) + 1:]
+            self.schedule(event, EventPriority(-1))
+            raise
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
 
     def run(self, until: float | Event | None = None) -> Any:
         """Run until ``until`` (a time, an event, or no events left), as SimPy's ``run``."""
@@ -64,7 +80,9 @@ class SimEnvironment(Environment):
             assert until.callbacks is not None
             until.callbacks.append(StopSimulation.callback)
         try:
-            self.events.advance(self)
+            step = self.step
+            while True:
+                step()
         except StopSimulation as exc:
             return exc.args[0]
         except EmptySchedule:
