@@ -14,7 +14,6 @@ from abm.wakeup import Wakeup
 
 if TYPE_CHECKING:
     from abm.model import Model
-    from abm.simenv import SimEnvironment
 
 ProcessBody = Generator[simpy.Event | Wakeup, Any, Any]
 Callback = Callable[[simpy.Event], None]
@@ -46,7 +45,7 @@ class Agent:
         self._rng = generator
 
     @property
-    def env(self) -> SimEnvironment:
+    def env(self) -> simpy.Environment:
         """The model's SimPy environment."""
         return self.model.env
 

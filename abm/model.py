@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Final, TypeVar
 
+import simpy
+
 from abm.agent import Agent
 from abm.clock import Clock
 from abm.events import EventLog, LogEvents
@@ -31,7 +33,7 @@ class Model:
     def __init__(self, start: dt.date, seed: int, *, log_events: LogEvents = True) -> None:
         self.clock = Clock(start)
         self.seed = seed
-        self.env = SimEnvironment()
+        self.env: simpy.Environment = SimEnvironment()
         self.log = EventLog(self.clock, enabled=log_events)
         self.recorder = Recorder()
         self.ledger = Ledger()

@@ -1,4 +1,4 @@
-"""A light timeout: what a process yields to sleep, put straight on the event queue.
+"""A light timeout: what a process yields to sleep, put straight on SimPy's event queue.
 
 Most of a run's SimPy events are processes sleeping (``yield env.timeout(days)``): about
 3,400 of a base run's 5,000. SimPy's ``Timeout`` is a Python class, built through its
@@ -6,10 +6,9 @@ Most of a run's SimPy events are processes sleeping (``yield env.timeout(days)``
 code that is ~7k instructions a sleep. :class:`Wakeup` is the same event for SimPy's loop
 and processes, built in a few hundred:
 
-* it is put on the queue of :class:`abm.simenv.SimEnvironment` exactly as its
-  ``schedule`` puts a timeout: at ``now + delay``, priority ``NORMAL``, with the next
-  event id, so the order of events, ties included, is the one ``env.timeout`` would
-  give (tested against it);
+* it is pushed on the queue exactly as ``Environment.schedule`` pushes a timeout: key
+  ``(now + delay, NORMAL, next event id)``, so the order of events, ties included, is
+  the one ``env.timeout`` would give (tested against it);
 * it has what SimPy's ``Environment.step`` and ``Process._resume`` read of an event:
   ``callbacks`` (a list until processed, then ``None``), ``_ok`` (always true: a timeout
   cannot fail) and ``_value`` (``None``), and ``env``.
@@ -21,12 +20,11 @@ waiting on a condition uses ``env.timeout`` for that part.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from heapq import heappush
+from typing import Any, Final
 
+import simpy
 from simpy.events import NORMAL
-
-if TYPE_CHECKING:
-    from abm.simenv import SimEnvironment
 
 _NORMAL: Final = int(NORMAL)
 
@@ -34,7 +32,7 @@ _NORMAL: Final = int(NORMAL)
 class Wakeup:
     """A timeout of ``delay_days`` from now, scheduled on creation (see the module)."""
 
-    def __init__(self, env: SimEnvironment, delay_days: float) -> None:
+    def __init__(self, env: simpy.Environment, delay_days: float) -> None:
         if delay_days < 0:
             raise ValueError(f"Negative delay {delay_days}")
         self.env = env
@@ -42,7 +40,8 @@ class Wakeup:
         self._ok = True
         self._value: Any = None
         self.delay_days = delay_days
-        env.events.push(env._now + float(delay_days), _NORMAL, self)
+        queue: list[tuple[float, int, int, Any]] = env._queue  # type: ignore[assignment]
+        heappush(queue, (env._now + float(delay_days), _NORMAL, next(env._eid), self))
 
     @property
     def processed(self) -> bool:

@@ -1,15 +1,14 @@
 """B. Base world: one run 2025-11-06 -> 2030-12-31, and a 1,000-run Monte Carlo of it.
 
-Times ``worlds.run.run_world("iren", seed, until="2030-12-31")`` with the event log on
-and off, interleaved with a bare-SimPy population (section A's callback style) so the
+Times ``worlds.run.run_world("iren", seed, until="2030-12-31")`` with the event log on and
+off, interleaved with a bare-SimPy population (section A's callback style) so the
 per-event costs are compared side by side. A run's SimPy events are counted on a separate
-build of the same seed: the events scheduled (the event queue numbers each one, as
-SimPy's ``_eid`` does), less those still queued when the run ends, is the number
-processed. Our cost per event is almost all the model's own work (month-end books, max
-flows, tenders), not the kernel: the ratio says how much work an event carries. Then the
-real thing: ``experiments.monte_carlo`` of 1,000 runs on the local pool of 2 workers
-(target <= 60 s); a 20-run pilot first, and the full 1,000 only if the pilot projects at
-most ten minutes (else the projection).
+build of the same seed: ``env._eid`` numbers every event scheduled, less those still
+queued when the run ends, is the number processed. Our cost per event is almost all the
+model's own work (month-end books, max flows, tenders), not the kernel: the ratio says
+how much work an event carries. Then the real thing: ``experiments.monte_carlo`` of
+1,000 runs on the local pool of 2 workers (target <= 60 s); a 20-run pilot first, and
+the full 1,000 only if the pilot projects at most ten minutes (else the projection).
 """
 
 from __future__ import annotations
@@ -46,7 +45,8 @@ def events_processed(seed: int, until: str = UNTIL) -> int:
     end = dt.date.fromisoformat(until)
     model = build_model(spec, seed, end, log_events=False)
     model.run(end)
-    return model.env.events.scheduled - len(model.env.events)
+    env: Any = model.env
+    return int(next(env._eid)) - len(env._queue)
 
 
 def phases(seed: int, log_events: bool, until: str) -> dict[str, float]:
