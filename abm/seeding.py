@@ -17,9 +17,9 @@
 ``tests/abm/test_clock_rng.py`` checks the generators' states against numpy's own
 derivation for random seeds (one to several words) and names.
 
-The words are ``i64``: compiled, machine integers (the build wraps on overflow,
-``-fwrapv``, and only the low 32 bits of a product are kept); interpreted, plain ints,
-exact. Either way the masked results are the same.
+The words are ``i64``: compiled, machine integers; interpreted, plain ints. A product of
+two 32-bit words is formed from 16-bit halves, so that no intermediate passes 2**49 and
+machine integers never overflow: the same numbers either way.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ PCG64_WORDS: Final = 4
 
 
 def _mul32(a: i64, b: i64) -> i64:
-    """``a * b`` modulo 2**32 for 32-bit ``a`` and ``b``."""
-    return (a * b) & MASK32
+    """``a * b`` modulo 2**32 for 32-bit ``a`` and ``b``, through ``b``'s 16-bit halves."""
+    return (a * (b & 0xFFFF) + (((a * (b >> 16)) & 0xFFFF) << 16)) & MASK32
 
 
 def _mix(x: i64, y: i64) -> i64:

@@ -4,7 +4,7 @@ Most of a run's SimPy events are processes sleeping (``yield env.timeout(days)``
 3,400 of a base run's 5,000. SimPy's ``Timeout`` is a Python class, built through its
 ``BoundClass`` descriptor and scheduled through ``Environment.schedule``; from compiled
 code that is ~7k instructions a sleep. :class:`Wakeup` is the same event for SimPy's loop
-and processes, built in a few hundred:
+and processes at ~3k, most of it the heap push:
 
 * it is pushed on the queue exactly as ``Environment.schedule`` pushes a timeout: key
   ``(now + delay, NORMAL, next event id)``, so the order of events, ties included, is
