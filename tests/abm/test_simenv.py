@@ -36,7 +36,7 @@ def _story(make_env: Callable[[], simpy.Environment], plan: list[list[Step]],
             if kind == "sleep" or (kind == "light" and not isinstance(env, SimEnvironment)):
                 yield env.timeout(delay)
             elif kind == "light":
-                yield Wakeup(env, delay)  # type: ignore[arg-type]
+                yield Wakeup(env, delay)
             elif kind == "spawn":
                 joined = yield env.process(child(10 * i + k, delay))
                 log.append(("joined", i, joined, env.now))
@@ -94,14 +94,3 @@ def test_run_until_an_event_stepping_and_failures_behave_as_simpys(
         env.run()
     assert env.now == 3.0
 
-
-def test_the_clock_and_queue_stay_python_floats() -> None:
-    import numpy as np
-
-    env = SimEnvironment()
-    env.timeout(np.float64(0.5))
-    Wakeup(env, np.float64(0.25))  # type: ignore[arg-type]
-    assert sorted(item[0] for item in env._queue) == [0.25, 0.5]
-    assert all(type(item[0]) is float for item in env._queue)
-    env.run()
-    assert type(env.now) is float and env.now == 0.5 and not env._queue
