@@ -68,11 +68,7 @@ class Financing:
         self.failures = 0
         self._uniforms = c.stream("financing").random(DRAW_BLOCK)
         self._i = 0
-        atm = markets.spec.atm  # read once: the specs are frozen
-        self._atm_turnover_share: Final = atm.daily_turnover_share
-        self._atm_trading_days: Final = atm.trading_days_per_month
-        self._atm_volume_share: Final = atm.volume_share
-        self._atm_max_usd: Final = c.spec.atm_max_usd_per_month
+        self._atm_max_usd: Final = c.spec.atm_max_usd_per_month  # read once: specs are frozen
 
     # --- the month -----------------------------------------------------------------------
     def start(self) -> None:
@@ -183,10 +179,10 @@ class Financing:
 
     def atm_monthly_cap_usd(self, scale: float = 1.0) -> float:
         """ATM sales a month allows: a share of traded value, within the program's cap."""
-        c = self.c
-        traded = (self._atm_turnover_share * c.share_price_usd() * c.shares_outstanding
-                  * scale * self._atm_trading_days)
-        return min(self._atm_volume_share * traded, self._atm_max_usd)
+        c, st = self.c, self.markets.state
+        traded = (st.atm_turnover_share * c.share_price_usd() * c.shares_outstanding
+                  * scale * st.atm_trading_days)
+        return min(st.atm_volume_share * traded, self._atm_max_usd)
 
     def sold_since_usd(self, channel: str, days: float) -> float:
         """Equity sold through ``channel`` over the last ``days``.

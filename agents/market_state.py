@@ -1,4 +1,4 @@
-"""Market state by demand regime: spreads, closed-market odds, convert premiums, ATM discounts.
+"""Market state by demand regime: spreads, closed-market odds, convert premiums, ATM terms.
 
 :class:`agents.markets.Markets` quotes these to every raise, several times a month per
 company. They are read from the (frozen) capital-markets spec once, into plain tables by
@@ -28,6 +28,10 @@ class MarketState:
     """The rate shock's [start, end) in sim days, or None without one."""
     shock_spread_add: float
     shock_closed_probability: float
+    atm_turnover_share: float
+    """Daily traded value as a share of market cap (ATM sales are a share of it)."""
+    atm_trading_days: float
+    atm_volume_share: float
 
     @classmethod
     def of(cls, spec: CapitalMarketsSpec, clock: Clock) -> MarketState:
@@ -49,6 +53,9 @@ class MarketState:
             shock_t_days=shock,
             shock_spread_add=st.shock_spread_add,
             shock_closed_probability=st.shock_closed_probability,
+            atm_turnover_share=atm.daily_turnover_share,
+            atm_trading_days=atm.trading_days_per_month,
+            atm_volume_share=atm.volume_share,
         )
 
     def shocked(self, t_days: float) -> bool:
