@@ -51,7 +51,9 @@ DAYS_PER_YEAR: Final = 365.0
 NEWS_KINDS: Final = ("contract", "dilution", "short_selling")
 FUNDAMENTALS: Final = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", "claims_usd",
                        "shares")
-"""The fundamentals a price is made of, by day: the columns of a quote's ``paths``."""
+"""The fundamentals a price is made of, in the order of a quote's day (:data:`Day`)."""
+Day = tuple[float, float, float, float, float]
+"""One day's :data:`FUNDAMENTALS`."""
 SETTLE_AHEAD_DAYS: Final = 35
 """Days past today a quote's price record is computed ahead, in the same numpy call.
 
@@ -66,26 +68,26 @@ days from today): the record then restarts there (:meth:`_Quote.changed`).
 class _Quote:
     """One listed company's price state: drawn noise, news, and fundamentals by day.
 
-    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
-    fundamentals are the columns of ``paths`` (days x fundamentals, in :data:`FUNDAMENTALS`
-    order; the named fields are views of them), so a month end moves all five in one set
-    of operations on one contiguous block, and a day's five are one contiguous read.
-    After a month end's ramp the paths stay at ``flat_value``: the days from ``flat_from``
-    on are written only when a price needs them (:meth:`Markets._fill`), not every month.
-    ``settled`` holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive),
-    computed by :meth:`Markets._prices`; it may run ahead of today.
+    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. A day's
+    five fundamentals (in :data:`FUNDAMENTALS` order) are one tuple of ``days``; after a
+    month end's ramp they stay at ``flat_value``: the days from ``flat_from`` on are
+    written only when a later month end needs them (:meth:`Markets._fill`), not every
+    month. ``factors`` are the noise and news multipliers, ``exp(log_noise + log_news)``
+    by day, recomputed from the day of a news on. ``settled`` holds the prices of days
+    ``anchor_day`` to ``settled_until`` (exclusive); it may run ahead of today. A quote's
+    numbers are Python floats: a price is a dozen operations on one day's numbers, and a
+    month end rewrites a month of five numbers, both cheaper in compiled scalars than in
+    numpy calls on arrays that short.
     """
 
     price0_usd: float
     vol_annual: float
     log_noise: np.ndarray
     log_news: np.ndarray
-    paths: np.ndarray
-    ai_ev_usd: np.ndarray
-    mining_ehs: np.ndarray
-    mining_cost_usd_per_eh_day: np.ndarray
-    claims_usd: np.ndarray
-    shares: np.ndarray
+    factors: list[float]
+    days: list[Day]
+    flat_from: int
+    flat_value: Day
     ai_scale: float = 0.0
     mining_scale: float = 0.0
     other_ev_usd: float = 0.0
@@ -94,15 +96,17 @@ class _Quote:
     price_day: int = -1
     price_usd: float = 0.0
     anchor_day: int = 0
-    settled: np.ndarray = field(default_factory=lambda: np.empty(0))
+    settled: list[float] = field(default_factory=list)
     settled_until: int = 0
-    flat_from: int = 0
-    flat_value: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def changed(self, from_day: int) -> None:
         """The path moved from day ``from_day`` on: forget the prices known from there."""
         self.price_day = -1
         self.settled_until = min(self.settled_until, from_day)
+
+    def day(self, d: int) -> Day:
+        """The five fundamentals of day ``d``."""
+        return self.days[d] if d < self.flat_from else self.flat_value
 
 
 class Markets(Agent):
@@ -116,15 +120,14 @@ class Markets(Agent):
         self.horizon_days = horizon_days
         self.demand = demand
         n = horizon_days + 1
-        self._btc_usd_per_eh_day = (btc.usd_per_eh_day.values[:n] if btc is not None
-                                    else np.zeros(n))
+        btc_days = btc.usd_per_eh_day.values[:n] if btc is not None else np.zeros(n)
         self.sentiment = self._sentiment_path(n)
-        # the shared daily paths as floats too, for one day's price (an index, not numpy's)
-        self._btc_days: list[float] = self._btc_usd_per_eh_day.tolist()
+        # the shared daily paths as floats, for one day's price (an index, not numpy's)
+        self._btc_days: list[float] = btc_days.tolist()
         self._sentiment_days: list[float] = self.sentiment.tolist()
         ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
-        self._ramp_days = int(np.searchsorted(ramp, 1.0))  # days before it reaches 1
-        self._ramp = ramp[:, np.newaxis]  # a column: one factor per day
+        self._ramp: list[float] = ramp[:int(np.searchsorted(ramp, 1.0))].tolist()
+        """The month end's ramp: a factor per day after it, while short of 1."""
         self._quotes: dict[str, _Quote] = {}
         self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
         self.state: Final = MarketState.of(self.spec, model.clock)
@@ -160,17 +163,16 @@ class Markets(Agent):
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
         noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
                                     v.noise_half_life_days, v.noise_tail_df)
-        paths = np.zeros((n, len(FUNDAMENTALS)))
-        paths[:, FUNDAMENTALS.index("shares")] = 1.0
-        ai_ev, mining_ehs, mining_cost, claims, shares = paths.T
-        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), paths, ai_ev,
-                                       mining_ehs, mining_cost, claims, shares, flat_from=n)
+        news = np.zeros(n)
+        unknown: Day = (0.0, 0.0, 0.0, 0.0, 1.0)
+        self._quotes[company] = _Quote(price_usd, vol_annual, noise, news,
+                                       np.exp(noise + news).tolist(), [unknown] * n,
+                                       flat_from=n, flat_value=unknown)
 
     # --- fundamentals --------------------------------------------------------------------
     def anchor(self, company: str, f: Fundamentals) -> None:
         """Calibrate ``company``'s scale so that today's price is its world price exactly."""
         q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
-        self._fill(q, q.paths.shape[0])
         target_price = q.price0_usd / math.exp(q.log_noise[d] + q.log_news[d])
         target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
         mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
@@ -181,42 +183,42 @@ class Markets(Agent):
         q.ai_scale = scale * v.arr_multiple
         q.mining_scale = scale * v.mining_ebitda_multiple * DAYS_PER_YEAR
         q.min_equity_usd = 1e-3 * q.price0_usd * f.diluted_shares
-        q.ai_ev_usd[d:] = q.ai_scale * f.forward_arr_usd
-        q.mining_ehs[d:] = f.mining_ehs
-        q.mining_cost_usd_per_eh_day[d:] = f.mining_cost_usd_per_eh_day
-        q.claims_usd[d:] = f.net_debt_usd + f.commitments_usd
-        q.shares[d:] = f.diluted_shares
+        q.flat_from = d
+        q.flat_value = (q.ai_scale * f.forward_arr_usd, f.mining_ehs,
+                        f.mining_cost_usd_per_eh_day, f.net_debt_usd + f.commitments_usd,
+                        f.diluted_shares)
         q.anchored = True
         q.anchor_day = q.settled_until = d
-        q.settled = np.empty(q.shares.size)
+        q.settled = [0.0] * len(q.days)
         q.changed(d)
 
     def update(self, company: str, f: Fundamentals) -> None:
-        """Feed a month-end snapshot; it reaches the price over the next ``digest_days``."""
+        """Feed a month-end snapshot; it reaches the price over the next ``digest_days``.
+
+        Day ``d + k`` gets ``start + (value - start) x ramp[k]`` of each fundamental, the
+        days after the ramp ``start + (value - start)``.
+        """
         q = self._quotes[company]
         if not q.anchored:
             self.anchor(company, f)
             return
         d = self._day(self.now)
-        value = np.array((q.ai_scale * f.forward_arr_usd, f.mining_ehs,
-                          f.mining_cost_usd_per_eh_day, f.net_debt_usd + f.commitments_usd,
-                          f.diluted_shares))
-        paths = q.paths
         self._fill(q, d + 1)
-        ramp = self._ramp[:min(self._ramp_days, paths.shape[0] - d - 1)]
-        k = d + 1 + ramp.shape[0]
-        start = paths[d].copy()
-        step = value - start
-        head = paths[d + 1:k]  # start + (value - start) x ramp, in place, day by day
-        np.multiply(ramp, step, out=head)
-        head += start
-        q.flat_from, q.flat_value = k, start + step  # where the ramp is 1: the same number
+        a0, e0, m0, c0, s0 = q.day(d)
+        a1, e1, m1, c1, s1 = (q.ai_scale * f.forward_arr_usd - a0, f.mining_ehs - e0,
+                              f.mining_cost_usd_per_eh_day - m0,
+                              f.net_debt_usd + f.commitments_usd - c0, f.diluted_shares - s0)
+        days, k = q.days, d + 1
+        for r in self._ramp[:len(days) - k]:
+            days[k] = (r * a1 + a0, r * e1 + e0, r * m1 + m0, r * c1 + c0, r * s1 + s0)
+            k += 1
+        q.flat_from, q.flat_value = k, (a0 + a1, e0 + e1, m0 + m1, c0 + c1, s0 + s1)
         q.changed(d + 1)
 
     def _fill(self, q: _Quote, d1: int) -> None:
-        """Write the flat part of the fundamentals' paths up to day ``d1`` (exclusive)."""
+        """Write the flat days of the fundamentals up to day ``d1`` (exclusive)."""
         if q.flat_from < d1:
-            q.paths[q.flat_from:d1] = q.flat_value
+            q.days[q.flat_from:d1] = [q.flat_value] * (d1 - q.flat_from)
             q.flat_from = d1
 
     # --- prices --------------------------------------------------------------------------
@@ -225,59 +227,52 @@ class Markets(Agent):
 
         The last day asked is remembered per company until its path changes (a month-end
         update or news): a month end asks for the same day's price many times. A day in the
-        price record is read from it (the same number: :meth:`_price_on` repeats
-        :meth:`_prices` in scalars).
+        price record is read from it.
         """
         d, q = self._day(t_days), self._quotes[company]
         if q.price_day != d:
             known = q.anchor_day <= d < q.settled_until
-            q.price_usd = float(q.settled[d]) if known else self._price_on(q, d)
+            q.price_usd = q.settled[d] if known else self._price_on(q, d)
             q.price_day = d
         return q.price_usd
 
     def prices_usd(self, company: str, t0_days: float, t1_days: float) -> np.ndarray:
         """Daily prices over the days from ``t0_days`` through ``t1_days``."""
-        return self._window(company, self._day(t0_days), self._day(t1_days) + 1)
+        return np.array(self._window(company, self._day(t0_days), self._day(t1_days) + 1))
 
     def days_at_or_above(self, company: str, t0_days: float, t1_days: float,
                          price_usd: float) -> int:
         """Days from ``t0_days`` through ``t1_days`` the price closed at ``price_usd`` or more."""
-        d0, d1 = self._day(t0_days), self._day(t1_days) + 1
-        q, today = self._quotes[company], self._day(self.now)
-        if not self._settle(q, company, d0, d1, today):
-            return int(np.count_nonzero(self._prices(company, d0, d1) >= price_usd))
-        days = int(np.count_nonzero(q.settled[d0:min(d1, today)] >= price_usd))
-        if d1 > today:
-            days += self.share_price_usd(company, self.now) >= price_usd
+        days = 0
+        for price in self._window(company, self._day(t0_days), self._day(t1_days) + 1):
+            days += price >= price_usd
         return days
 
     def realized_vol(self, company: str, t_days: float, window_days: int) -> float:
         """Annualized volatility of daily log returns over the last ``window_days``."""
         d = self._day(t_days)
         prices = self._window(company, max(0, d - window_days), d + 1)
-        if prices.size < 10:
+        if len(prices) < 10:
             return self._quotes[company].vol_annual
         log_prices = np.log(prices)
         return std_of(log_prices[1:] - log_prices[:-1]) * math.sqrt(DAYS_PER_YEAR)
 
-    def _window(self, company: str, d0: int, d1: int) -> np.ndarray:
-        """:meth:`_prices` of days ``d0`` to ``d1`` (exclusive), past days from the record.
+    def _window(self, company: str, d0: int, d1: int) -> list[float]:
+        """The prices of days ``d0`` to ``d1`` (exclusive), past days from the record.
 
         Days before today never change once the price is anchored (fundamentals move
         tomorrow on, news today on), so they are computed once, into ``settled``, as the
-        windows reach them; today's price is the remembered one. The same numbers as
-        :meth:`_prices` of the whole window: its operations are elementwise, and
-        :meth:`_price_on` repeats them in scalars.
+        windows reach them; today's price is the remembered one.
         """
         q, today = self._quotes[company], self._day(self.now)
-        if not self._settle(q, company, d0, d1, today):
-            return self._prices(company, d0, d1)
+        if not self._settle(q, d0, d1, today):
+            return [self._price_on(q, d) for d in range(d0, d1)]
         past = q.settled[d0:min(d1, today)]
-        if d1 <= today:
-            return past.copy()
-        return np.concatenate((past, (self.share_price_usd(company, self.now),)))
+        if d1 > today:
+            past.append(self.share_price_usd(company, self.now))
+        return past
 
-    def _settle(self, q: _Quote, company: str, d0: int, d1: int, today: int) -> bool:
+    def _settle(self, q: _Quote, d0: int, d1: int, today: int) -> bool:
         """Record the days before today in ``q.settled``; False if the window can't use it.
 
         It can when the price was anchored by ``d0`` and the window ends by today. A record
@@ -286,37 +281,24 @@ class Markets(Agent):
         if not q.anchored or d0 < q.anchor_day or d1 > today + 1:
             return False
         if q.settled_until < today:
-            end = min(today + SETTLE_AHEAD_DAYS, q.settled.size)
-            q.settled[q.settled_until:end] = self._prices(company, q.settled_until, end)
+            end = min(today + SETTLE_AHEAD_DAYS, len(q.settled))
+            q.settled[q.settled_until:end] = [self._price_on(q, d)
+                                              for d in range(q.settled_until, end)]
             q.settled_until = end
         return True
 
-    def _prices(self, company: str, d0: int, d1: int) -> np.ndarray:
-        q = self._quotes[company]
-        self._fill(q, d1)
-        sl = slice(d0, d1)
-        factor = np.exp(q.log_noise[sl] + q.log_news[sl])
-        if not q.anchored:
-            return np.asarray(q.price0_usd * factor)
-        mining = q.mining_scale * np.maximum(self._btc_usd_per_eh_day[sl]
-                                             - q.mining_cost_usd_per_eh_day[sl], 0.0)
-        ev = q.ai_ev_usd[sl] * self.sentiment[sl] + mining * q.mining_ehs[sl] + q.other_ev_usd
-        equity = np.maximum(ev - q.claims_usd[sl], self._floor_share * np.maximum(ev, 0.0))
-        equity = np.maximum(equity, q.min_equity_usd)
-        return np.asarray(equity / q.shares[sl] * factor)
-
     def _price_on(self, q: _Quote, d: int) -> float:
-        """One day of :meth:`_prices` in scalars, the same operations in the same order."""
-        self._fill(q, d + 1)
-        factor = float(np.exp(q.log_noise[d] + q.log_news[d]))
+        """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news."""
+        factor = q.factors[d]
         if not q.anchored:
             return q.price0_usd * factor
-        floor_share = self._floor_share
-        day: list[float] = q.paths[d].tolist()  # the five fundamentals, one read
-        ai_ev, mining_ehs, mining_cost, claims, shares = day
+        if d >= q.flat_from:
+            ai_ev, mining_ehs, mining_cost, claims, shares = q.flat_value
+        else:
+            ai_ev, mining_ehs, mining_cost, claims, shares = q.days[d]
         mining = q.mining_scale * max(self._btc_days[d] - mining_cost, 0.0)
         ev = ai_ev * self._sentiment_days[d] + mining * mining_ehs + q.other_ev_usd
-        equity = max(ev - claims, floor_share * max(ev, 0.0))
+        equity = max(ev - claims, self._floor_share * max(ev, 0.0))
         equity = max(equity, q.min_equity_usd)
         return equity / shares * factor
 
@@ -349,6 +331,7 @@ class Markets(Agent):
         quote = self._quotes[company]
         today = self._day(self.now)
         quote.log_news[today:] += math.log1p(move)
+        quote.factors[today:] = np.exp(quote.log_noise[today:] + quote.log_news[today:]).tolist()
         quote.changed(today)
         event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
                          price_move=move, price_before_usd=before,

@@ -102,6 +102,22 @@ def test_fundamentals_reach_the_price_over_the_digest_days() -> None:
     assert ratio[2] == pytest.approx(2.0) and ratio[3] == pytest.approx(2.0)
 
 
+def test_a_month_end_moves_each_fundamental_along_the_ramp_exactly() -> None:
+    """Day ``d + k`` after a month end holds ``start + (value - start) x min(k / digest,
+    1)`` of each of the five fundamentals, bit for bit (the numpy oracle's operations)."""
+    markets = quoted(f=Fundamentals(2e9, 0.5, 30e3, 1e9, 2e8, 100e6))
+    markets.model.env.run(until=200.5)
+    markets.update("acme", Fundamentals(3e9, 2.0, 25e3, -4e8, 5e8, 120e6))
+    q = markets._quotes["acme"]
+    start = np.array(q.day(200))
+    value = np.array((q.ai_scale * 3e9, 2.0, 25e3, -4e8 + 5e8, 120e6))
+    k = np.arange(1, 90)[:, None]
+    ramp = np.minimum(k / markets.spec.valuation.digest_days, 1.0)
+    expected = ramp * (value - start) + start
+    np.testing.assert_array_equal([q.day(200 + i) for i in range(1, 90)], expected)
+    assert not np.array_equal(expected[0], expected[-1])
+
+
 def test_debt_levers_the_sentiment_and_equity_keeps_a_floor() -> None:
     spec = CapitalMarketsSpec(sentiment=SentimentSpec(factor_vol_annual=0.4))
     light = quoted(spec=spec, f=Fundamentals(2e9, 0.0, 0.0, 0.0, 0.0, 100e6))
@@ -163,10 +179,28 @@ def test_the_one_day_price_is_the_price_path_exactly() -> None:
         np.testing.assert_array_equal(path, one_by_one, err_msg=name)
 
 
+def prices_in_numpy(markets: Markets, name: str, d0: int, d1: int) -> np.ndarray:
+    """The oracle: a window of prices from the quote's draws and fundamentals, in numpy.
+
+    Noise and news from their logs (not the quote's kept factors), fundamentals as
+    arrays, the formula as whole-array operations: the same operations as the market's
+    scalars, so the same numbers bit for bit.
+    """
+    q = markets._quotes[name]
+    factor = np.exp(q.log_noise[d0:d1] + q.log_news[d0:d1])
+    ai_ev, ehs, cost, claims, shares = np.array([q.day(d) for d in range(d0, d1)]).T
+    btc = np.array(markets._btc_days[d0:d1])
+    mining = q.mining_scale * np.maximum(btc - cost, 0.0)
+    ev = ai_ev * markets.sentiment[d0:d1] + mining * ehs + q.other_ev_usd
+    equity = np.maximum(ev - claims, markets._floor_share * np.maximum(ev, 0.0))
+    equity = np.maximum(equity, q.min_equity_usd)
+    return np.asarray(equity / shares * factor)
+
+
 def test_windows_read_from_the_record_equal_the_path_computed_now() -> None:
     """Past days are recorded once (``_window``); a window read through the record equals
-    the whole window computed afresh, bit for bit, as the run goes on with month-end
-    updates and news; so does the count of days at or above a price."""
+    the whole window computed afresh in numpy, bit for bit, as the run goes on with
+    month-end updates and news; so does the count of days at or above a price."""
     spec, _ = load_world("iren")
     model = build_model(spec, 4, dt.date(2027, 12, 31))
     markets = model.agent("markets", Markets)
@@ -180,7 +214,7 @@ def test_windows_read_from_the_record_equal_the_path_computed_now() -> None:
             today = markets._day(now)  # days as the market counts them
             for name in listed:
                 for t0 in (now - 29, now - 90, now - 200):
-                    fresh = markets._prices(name, markets._day(t0), today + 1)
+                    fresh = prices_in_numpy(markets, name, markets._day(t0), today + 1)
                     np.testing.assert_array_equal(markets.prices_usd(name, t0, now), fresh)
                     level = float(np.median(fresh))
                     assert markets.days_at_or_above(name, t0, now, level) == int(
