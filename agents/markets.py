@@ -65,19 +65,45 @@ days from today): the record then restarts there (:meth:`_Quote.changed`).
 
 
 @dataclass
+class _Digest:
+    """One month end's move of the five fundamentals, read day by day.
+
+    Day ``from_day + k`` holds ``start + step x ramp[k]`` of each while ``k`` is within
+    the ramp, then ``start + step``: a market reading the books over ``digest_days``. An
+    anchor is a digest with no ramp and no step. Kept as numbers, not written into daily
+    paths: a month end is one object, and a day is ten operations when read.
+    """
+
+    def __init__(self, from_day: int, ramp: list[float], start: Day, step: Day) -> None:
+        self.from_day = from_day
+        self.ramp = ramp
+        self.a0, self.e0, self.m0, self.c0, self.s0 = start
+        self.a1, self.e1, self.m1, self.c1, self.s1 = step
+        self.flat: Day = (self.a0 + self.a1, self.e0 + self.e1, self.m0 + self.m1,
+                          self.c0 + self.c1, self.s0 + self.s1)
+
+    def at(self, d: int) -> Day:
+        """The fundamentals of day ``d`` (on or after ``from_day``)."""
+        k = d - self.from_day
+        if k >= len(self.ramp):
+            return self.flat
+        r = self.ramp[k]
+        return (r * self.a1 + self.a0, r * self.e1 + self.e0, r * self.m1 + self.m0,
+                r * self.c1 + self.c0, r * self.s1 + self.s0)
+
+
+@dataclass
 class _Quote:
     """One listed company's price state: drawn noise, news, and fundamentals by day.
 
-    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. A day's
-    five fundamentals (in :data:`FUNDAMENTALS` order) are one tuple of ``days``; after a
-    month end's ramp they stay at ``flat_value``: the days from ``flat_from`` on are
-    written only when a later month end needs them (:meth:`Markets._fill`), not every
-    month. ``factors`` are the noise and news multipliers, ``exp(log_noise + log_news)``
-    by day, recomputed from the day of a news on. ``settled`` holds the prices of days
-    ``anchor_day`` to ``settled_until`` (exclusive); it may run ahead of today. A quote's
-    numbers are Python floats: a price is a dozen operations on one day's numbers, and a
-    month end rewrites a month of five numbers, both cheaper in compiled scalars than in
-    numpy calls on arrays that short.
+    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
+    fundamentals (:data:`FUNDAMENTALS`) of a day come from the last month end before it
+    (``digests``, in day order, the anchor first). ``factors`` are the noise and news
+    multipliers, ``exp(log_noise + log_news)`` by day, computed ahead in blocks
+    (:meth:`Markets._factors_to`) and valid before ``factors_until`` (news moves it back
+    to its day). ``settled`` holds the prices of days ``anchor_day`` to ``settled_until``
+    (exclusive); it may run ahead of today. Prices are computed in compiled scalars (a
+    dozen operations on a day's numbers), cheaper than numpy calls on windows this short.
     """
 
     price0_usd: float
@@ -85,9 +111,8 @@ class _Quote:
     log_noise: np.ndarray
     log_news: np.ndarray
     factors: list[float]
-    days: list[Day]
-    flat_from: int
-    flat_value: Day
+    digests: list[_Digest] = field(default_factory=list)
+    factors_until: int = 0
     ai_scale: float = 0.0
     mining_scale: float = 0.0
     other_ev_usd: float = 0.0
@@ -105,8 +130,12 @@ class _Quote:
         self.settled_until = min(self.settled_until, from_day)
 
     def day(self, d: int) -> Day:
-        """The five fundamentals of day ``d``."""
-        return self.days[d] if d < self.flat_from else self.flat_value
+        """The five fundamentals of day ``d`` (on or after the anchor)."""
+        digests = self.digests
+        i = len(digests) - 1
+        while i > 0 and digests[i].from_day > d:
+            i -= 1
+        return digests[i].at(d)
 
 
 class Markets(Agent):
@@ -163,11 +192,7 @@ class Markets(Agent):
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
         noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
                                     v.noise_half_life_days, v.noise_tail_df)
-        news = np.zeros(n)
-        unknown: Day = (0.0, 0.0, 0.0, 0.0, 1.0)
-        self._quotes[company] = _Quote(price_usd, vol_annual, noise, news,
-                                       np.exp(noise + news).tolist(), [unknown] * n,
-                                       flat_from=n, flat_value=unknown)
+        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), [0.0] * n)
 
     # --- fundamentals --------------------------------------------------------------------
     def anchor(self, company: str, f: Fundamentals) -> None:
@@ -183,43 +208,43 @@ class Markets(Agent):
         q.ai_scale = scale * v.arr_multiple
         q.mining_scale = scale * v.mining_ebitda_multiple * DAYS_PER_YEAR
         q.min_equity_usd = 1e-3 * q.price0_usd * f.diluted_shares
-        q.flat_from = d
-        q.flat_value = (q.ai_scale * f.forward_arr_usd, f.mining_ehs,
-                        f.mining_cost_usd_per_eh_day, f.net_debt_usd + f.commitments_usd,
-                        f.diluted_shares)
+        values = (q.ai_scale * f.forward_arr_usd, f.mining_ehs, f.mining_cost_usd_per_eh_day,
+                  f.net_debt_usd + f.commitments_usd, f.diluted_shares)
+        q.digests = [_Digest(d, [], values, (0.0, 0.0, 0.0, 0.0, 0.0))]
         q.anchored = True
         q.anchor_day = q.settled_until = d
-        q.settled = [0.0] * len(q.days)
+        q.settled = [0.0] * len(q.factors)
         q.changed(d)
 
     def update(self, company: str, f: Fundamentals) -> None:
         """Feed a month-end snapshot; it reaches the price over the next ``digest_days``.
 
-        Day ``d + k`` gets ``start + (value - start) x ramp[k]`` of each fundamental, the
-        days after the ramp ``start + (value - start)``.
+        Day ``d + 1 + k`` gets ``start + (value - start) x ramp[k]`` of each fundamental
+        (``start`` is today's), the days after the ramp ``start + (value - start)``.
         """
         q = self._quotes[company]
         if not q.anchored:
             self.anchor(company, f)
             return
         d = self._day(self.now)
-        self._fill(q, d + 1)
-        a0, e0, m0, c0, s0 = q.day(d)
-        a1, e1, m1, c1, s1 = (q.ai_scale * f.forward_arr_usd - a0, f.mining_ehs - e0,
-                              f.mining_cost_usd_per_eh_day - m0,
-                              f.net_debt_usd + f.commitments_usd - c0, f.diluted_shares - s0)
-        days, k = q.days, d + 1
-        for r in self._ramp[:len(days) - k]:
-            days[k] = (r * a1 + a0, r * e1 + e0, r * m1 + m0, r * c1 + c0, r * s1 + s0)
-            k += 1
-        q.flat_from, q.flat_value = k, (a0 + a1, e0 + e1, m0 + m1, c0 + c1, s0 + s1)
+        start = q.day(d)
+        a0, e0, m0, c0, s0 = start
+        step = (q.ai_scale * f.forward_arr_usd - a0, f.mining_ehs - e0,
+                f.mining_cost_usd_per_eh_day - m0, f.net_debt_usd + f.commitments_usd - c0,
+                f.diluted_shares - s0)
+        q.digests.append(_Digest(d + 1, self._ramp, start, step))
         q.changed(d + 1)
 
-    def _fill(self, q: _Quote, d1: int) -> None:
-        """Write the flat days of the fundamentals up to day ``d1`` (exclusive)."""
-        if q.flat_from < d1:
-            q.days[q.flat_from:d1] = [q.flat_value] * (d1 - q.flat_from)
-            q.flat_from = d1
+    def _factors_to(self, q: _Quote, d: int) -> None:
+        """Compute the noise and news factors through day ``d``, a block ahead.
+
+        One numpy call for :data:`SETTLE_AHEAD_DAYS` days or more: ``exp`` of the same
+        sums as a whole path's, so the same factors as computed all at once.
+        """
+        d0 = q.factors_until
+        d1 = min(max(d + 1, d0 + SETTLE_AHEAD_DAYS), len(q.factors))
+        q.factors[d0:d1] = np.exp(q.log_noise[d0:d1] + q.log_news[d0:d1]).tolist()
+        q.factors_until = d1
 
     # --- prices --------------------------------------------------------------------------
     def share_price_usd(self, company: str, t_days: float) -> float:
@@ -289,13 +314,12 @@ class Markets(Agent):
 
     def _price_on(self, q: _Quote, d: int) -> float:
         """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news."""
+        if d >= q.factors_until:
+            self._factors_to(q, d)
         factor = q.factors[d]
-        if not q.anchored:
+        if not q.anchored or d < q.anchor_day:
             return q.price0_usd * factor
-        if d >= q.flat_from:
-            ai_ev, mining_ehs, mining_cost, claims, shares = q.flat_value
-        else:
-            ai_ev, mining_ehs, mining_cost, claims, shares = q.days[d]
+        ai_ev, mining_ehs, mining_cost, claims, shares = q.day(d)
         mining = q.mining_scale * max(self._btc_days[d] - mining_cost, 0.0)
         ev = ai_ev * self._sentiment_days[d] + mining * mining_ehs + q.other_ev_usd
         equity = max(ev - claims, self._floor_share * max(ev, 0.0))
@@ -331,7 +355,7 @@ class Markets(Agent):
         quote = self._quotes[company]
         today = self._day(self.now)
         quote.log_news[today:] += math.log1p(move)
-        quote.factors[today:] = np.exp(quote.log_noise[today:] + quote.log_news[today:]).tolist()
+        quote.factors_until = min(quote.factors_until, today)
         quote.changed(today)
         event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
                          price_move=move, price_before_usd=before,

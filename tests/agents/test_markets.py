@@ -227,7 +227,7 @@ def test_windows_read_from_the_record_equal_the_path_computed_now() -> None:
 
 
 def test_a_later_month_end_overrides_the_flat_tail_already_read() -> None:
-    """Days after a month end's ramp are written when read (``_fill``); a later month end
+    """Days after a month end's ramp are read from its digest (flat); a later month end
     must still move days already read ahead of it."""
     f1, f2 = (Fundamentals(arr, 0.0, 0.0, 0.0, 0.0, 100e6) for arr in (2e9, 4e9))
     lazy, eager = quoted(f=f1), quoted(f=f1)
