@@ -98,21 +98,20 @@ class _Quote:
 
     ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
     fundamentals (:data:`FUNDAMENTALS`) of a day come from the last month end before it
-    (``digests``, in day order, the anchor first). ``factors`` are the noise and news
-    multipliers, ``exp(log_noise + log_news)`` by day, computed ahead in blocks
-    (:meth:`Markets._factors_to`) and valid before ``factors_until`` (news moves it back
-    to its day). ``settled`` holds the prices of days ``anchor_day`` to ``settled_until``
-    (exclusive); it may run ahead of today. Prices are computed in compiled scalars (a
-    dozen operations on a day's numbers), cheaper than numpy calls on windows this short.
+    (``digests``, in day order, the anchor first). A day's price is multiplied by its
+    noise, ``noise[d]``, and by the product of the news up to that day
+    (:meth:`news_level`: ``news_levels[i]`` from day ``news_days[i]`` on). ``settled``
+    holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive); it may run
+    ahead of today. Prices are computed in compiled scalars (a dozen operations on a
+    day's numbers), cheaper than numpy calls on windows this short.
     """
 
     price0_usd: float
     vol_annual: float
-    log_noise: np.ndarray
-    log_news: np.ndarray
-    factors: list[float]
+    noise: list[float]
     digests: list[_Digest] = field(default_factory=list)
-    factors_until: int = 0
+    news_days: list[int] = field(default_factory=lambda: [0])
+    news_levels: list[float] = field(default_factory=lambda: [1.0])
     ai_scale: float = 0.0
     mining_scale: float = 0.0
     other_ev_usd: float = 0.0
@@ -128,6 +127,14 @@ class _Quote:
         """The path moved from day ``from_day`` on: forget the prices known from there."""
         self.price_day = -1
         self.settled_until = min(self.settled_until, from_day)
+
+    def news_level(self, d: int) -> float:
+        """The product of ``1 + move`` of the news on or before day ``d``."""
+        days = self.news_days
+        i = len(days) - 1
+        while days[i] > d:
+            i -= 1
+        return self.news_levels[i]
 
     def day(self, d: int) -> Day:
         """The five fundamentals of day ``d`` (on or after the anchor)."""
@@ -192,13 +199,13 @@ class Markets(Agent):
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
         noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
                                     v.noise_half_life_days, v.noise_tail_df)
-        self._quotes[company] = _Quote(price_usd, vol_annual, noise, np.zeros(n), [0.0] * n)
+        self._quotes[company] = _Quote(price_usd, vol_annual, np.exp(noise).tolist())
 
     # --- fundamentals --------------------------------------------------------------------
     def anchor(self, company: str, f: Fundamentals) -> None:
         """Calibrate ``company``'s scale so that today's price is its world price exactly."""
         q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
-        target_price = q.price0_usd / math.exp(q.log_noise[d] + q.log_news[d])
+        target_price = q.price0_usd / (q.noise[d] * q.news_level(d))
         target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
         mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
         model_ev = (v.arr_multiple * f.forward_arr_usd * self._reference[d]
@@ -213,7 +220,7 @@ class Markets(Agent):
         q.digests = [_Digest(d, [], values, (0.0, 0.0, 0.0, 0.0, 0.0))]
         q.anchored = True
         q.anchor_day = q.settled_until = d
-        q.settled = [0.0] * len(q.factors)
+        q.settled = [0.0] * len(q.noise)
         q.changed(d)
 
     def update(self, company: str, f: Fundamentals) -> None:
@@ -234,17 +241,6 @@ class Markets(Agent):
                 f.diluted_shares - s0)
         q.digests.append(_Digest(d + 1, self._ramp, start, step))
         q.changed(d + 1)
-
-    def _factors_to(self, q: _Quote, d: int) -> None:
-        """Compute the noise and news factors through day ``d``, a block ahead.
-
-        One numpy call for :data:`SETTLE_AHEAD_DAYS` days or more: ``exp`` of the same
-        sums as a whole path's, so the same factors as computed all at once.
-        """
-        d0 = q.factors_until
-        d1 = min(max(d + 1, d0 + SETTLE_AHEAD_DAYS), len(q.factors))
-        q.factors[d0:d1] = np.exp(q.log_noise[d0:d1] + q.log_news[d0:d1]).tolist()
-        q.factors_until = d1
 
     # --- prices --------------------------------------------------------------------------
     def share_price_usd(self, company: str, t_days: float) -> float:
@@ -314,9 +310,7 @@ class Markets(Agent):
 
     def _price_on(self, q: _Quote, d: int) -> float:
         """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news."""
-        if d >= q.factors_until:
-            self._factors_to(q, d)
-        factor = q.factors[d]
+        factor = q.noise[d] * q.news_level(d)
         if not q.anchored or d < q.anchor_day:
             return q.price0_usd * factor
         ai_ev, mining_ehs, mining_cost, claims, shares = q.day(d)
@@ -354,8 +348,11 @@ class Markets(Agent):
         before = self.share_price_usd(company, self.now)
         quote = self._quotes[company]
         today = self._day(self.now)
-        quote.log_news[today:] += math.log1p(move)
-        quote.factors_until = min(quote.factors_until, today)
+        if quote.news_days[-1] == today:
+            quote.news_levels[-1] *= 1.0 + move
+        else:
+            quote.news_days.append(today)
+            quote.news_levels.append(quote.news_levels[-1] * (1.0 + move))
         quote.changed(today)
         event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
                          price_move=move, price_before_usd=before,

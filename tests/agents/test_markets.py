@@ -179,15 +179,28 @@ def test_the_one_day_price_is_the_price_path_exactly() -> None:
         np.testing.assert_array_equal(path, one_by_one, err_msg=name)
 
 
-def prices_in_numpy(markets: Markets, name: str, d0: int, d1: int) -> np.ndarray:
+def news_moves(markets: Markets, name: str) -> list[tuple[int, float]]:
+    """(day, price move) of ``name``'s news so far, from the event log, in logged order."""
+    log = markets.model.log
+    return [(markets._day(e.t_days), float(e.data["price_move"]))  # type: ignore[arg-type]
+            for e in (log.get(i) for i, kind in enumerate(log.kinds()) if kind == "market.news")
+            if e.data["company"] == name]
+
+
+def prices_in_numpy(markets: Markets, name: str, d0: int, d1: int,
+                    news: list[tuple[int, float]]) -> np.ndarray:
     """The oracle: a window of prices from the quote's draws and fundamentals, in numpy.
 
-    Noise and news from their logs (not the quote's kept factors), fundamentals as
-    arrays, the formula as whole-array operations: the same operations as the market's
-    scalars, so the same numbers bit for bit.
+    ``news`` from the event log (:func:`news_moves`: each multiplies the days from its
+    own on by ``1 + move``, in the order logged), fundamentals as arrays, the formula as
+    whole-array operations: the same operations as the market's scalars, so the same
+    numbers bit for bit.
     """
     q = markets._quotes[name]
-    factor = np.exp(q.log_noise[d0:d1] + q.log_news[d0:d1])
+    level = np.ones(d1 - d0)
+    for day, move in news:
+        level[max(day - d0, 0):] *= 1.0 + move
+    factor = np.array(q.noise[d0:d1]) * level
     ai_ev, ehs, cost, claims, shares = np.array([q.day(d) for d in range(d0, d1)]).T
     btc = np.array(markets._btc_days[d0:d1])
     mining = q.mining_scale * np.maximum(btc - cost, 0.0)
@@ -213,8 +226,9 @@ def test_windows_read_from_the_record_equal_the_path_computed_now() -> None:
             now = model.now
             today = markets._day(now)  # days as the market counts them
             for name in listed:
+                news = news_moves(markets, name)
                 for t0 in (now - 29, now - 90, now - 200):
-                    fresh = prices_in_numpy(markets, name, markets._day(t0), today + 1)
+                    fresh = prices_in_numpy(markets, name, markets._day(t0), today + 1, news)
                     np.testing.assert_array_equal(markets.prices_usd(name, t0, now), fresh)
                     level = float(np.median(fresh))
                     assert markets.days_at_or_above(name, t0, now, level) == int(
