@@ -54,17 +54,8 @@ FUNDAMENTALS: Final = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", 
 """The fundamentals a price is made of, in the order of a quote's day (:data:`Day`)."""
 Day = tuple[float, float, float, float, float]
 """One day's :data:`FUNDAMENTALS`."""
-SETTLE_AHEAD_DAYS: Final = 35
-"""Days past today a quote's price record is computed ahead, in the same numpy call.
-
-A record is asked for by the soft-call looks of every note of a company, at different
-days of the month; computed a month ahead, one call serves them all. Days ahead stay
-valid until the path moves under them (a month end moves the days after it, news the
-days from today): the record then restarts there (:meth:`_Quote.changed`).
-"""
 
 
-@dataclass
 class _Digest:
     """One month end's move of the five fundamentals, read day by day.
 
@@ -101,9 +92,10 @@ class _Quote:
     (``digests``, in day order, the anchor first). A day's price is multiplied by its
     noise, ``noise[d]``, and by the product of the news up to that day
     (:meth:`news_level`: ``news_levels[i]`` from day ``news_days[i]`` on). ``settled``
-    holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive); it may run
-    ahead of today. Prices are computed in compiled scalars (a dozen operations on a
-    day's numbers), cheaper than numpy calls on windows this short.
+    holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive), the days
+    before today whose prices were asked (:meth:`Markets._settle`). Prices are computed
+    in compiled scalars (a dozen operations on a day's numbers), cheaper than numpy calls
+    on windows this short.
     """
 
     price0_usd: float
@@ -296,16 +288,16 @@ class Markets(Agent):
     def _settle(self, q: _Quote, d0: int, d1: int, today: int) -> bool:
         """Record the days before today in ``q.settled``; False if the window can't use it.
 
-        It can when the price was anchored by ``d0`` and the window ends by today. A record
-        short of today is extended to :data:`SETTLE_AHEAD_DAYS` past today at once.
+        It can when the price was anchored by ``d0`` and the window ends by today. Only
+        past days are recorded: a day ahead could still move (a month end moves the days
+        after it, news the days from today on), and a day costs the same computed alone.
         """
         if not q.anchored or d0 < q.anchor_day or d1 > today + 1:
             return False
         if q.settled_until < today:
-            end = min(today + SETTLE_AHEAD_DAYS, len(q.settled))
-            q.settled[q.settled_until:end] = [self._price_on(q, d)
-                                              for d in range(q.settled_until, end)]
-            q.settled_until = end
+            q.settled[q.settled_until:today] = [self._price_on(q, d)
+                                                for d in range(q.settled_until, today)]
+            q.settled_until = today
         return True
 
     def _price_on(self, q: _Quote, d: int) -> float:
