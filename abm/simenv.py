@@ -21,7 +21,14 @@ class SimEnvironment(Environment):
     the clock a ``float64``, then every later event time too, and each comparison in the
     event queue's heap goes through numpy's scalar code, several times slower than a
     float's. ``float()`` of a ``float64`` is exact, so times and order are unchanged.
+
+    The clock, the queue and the event counter are slots, not entries of the instance's
+    dict: agents read the clock tens of thousands of times a run (``Agent.now``) and
+    every sleep reads all three (``abm.wakeup``); from compiled code a slot is read
+    through its descriptor, without the dict lookup.
     """
+
+    __slots__ = ("_now", "_queue", "_eid")
 
     def __init__(self) -> None:
         super().__init__(initial_time=0.0)
