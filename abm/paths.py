@@ -83,7 +83,7 @@ def mean_reverting_path(rng: np.random.Generator, n: int, vol_annual: float,
     for shock in shocks_after_first:
         x = keep * x + shock
         path.append(x)
-    return np.array(path)
+    return np.fromiter(path, np.float64, n)  # the same floats; faster than np.array(list)
 
 
 def std_of(x: np.ndarray) -> float:

@@ -181,7 +181,7 @@ class Markets(Agent):
         factor = mean_reverting_path(self.stream("sentiment"), n, s.factor_vol_annual,
                                      s.factor_half_life_days, self.spec.valuation.noise_tail_df)
         self._reference = getattr(s, s.calibration_regime) * np.exp(factor)
-        return np.asarray(np.array(level) * np.exp(factor))
+        return np.asarray(np.fromiter(level, np.float64, n) * np.exp(factor))
 
     def list_company(self, company: str, price_usd: float, vol_annual: float) -> None:
         """Start quoting ``company`` at ``price_usd``; ``vol_annual`` is its total volatility."""
