@@ -251,7 +251,8 @@ class Markets(Agent):
 
     def prices_usd(self, company: str, t0_days: float, t1_days: float) -> np.ndarray:
         """Daily prices over the days from ``t0_days`` through ``t1_days``."""
-        return np.array(self._window(company, self._day(t0_days), self._day(t1_days) + 1))
+        prices = self._window(company, self._day(t0_days), self._day(t1_days) + 1)
+        return np.fromiter(prices, np.float64, len(prices))
 
     def days_at_or_above(self, company: str, t0_days: float, t1_days: float,
                          price_usd: float) -> int:
@@ -267,7 +268,7 @@ class Markets(Agent):
         prices = self._window(company, max(0, d - window_days), d + 1)
         if len(prices) < 10:
             return self._quotes[company].vol_annual
-        log_prices = np.log(prices)
+        log_prices = np.log(np.fromiter(prices, np.float64, len(prices)))
         return std_of(log_prices[1:] - log_prices[:-1]) * math.sqrt(DAYS_PER_YEAR)
 
     def _window(self, company: str, d0: int, d1: int) -> list[float]:
