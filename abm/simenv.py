@@ -28,7 +28,7 @@ class SimEnvironment(Environment):
     through its descriptor, without the dict lookup.
     """
 
-    __slots__ = ("_now", "_queue", "_eid")
+    __slots__ = ("_eid", "_now", "_queue")
 
     def __init__(self) -> None:
         super().__init__(initial_time=0.0)

@@ -302,7 +302,11 @@ class Markets(Agent):
         return True
 
     def _price_on(self, q: _Quote, d: int) -> float:
-        """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news."""
+        """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news.
+
+        Before the company is anchored (and for days before its anchor), its world price
+        times noise and news.
+        """
         factor = q.noise[d] * q.news_level(d)
         if not q.anchored or d < q.anchor_day:
             return q.price0_usd * factor
