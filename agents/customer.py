@@ -75,7 +75,7 @@ class Customer(Agent):
         while True:
             u_wait, u_size, u_expand, _ = self._next_draws()
             yield self.sleep(-np.log(1.0 - u_wait) * DAYS_PER_YEAR
-                                   / self.spec.tenders_per_year)
+                             / self.spec.tenders_per_year)
             self._grow_need()
             gap = self.need_mw - self.contracted_mw
             if gap < self.spec.tender_mw_min:

@@ -90,8 +90,9 @@ class _Quote:
     ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
     fundamentals (:data:`FUNDAMENTALS`) of a day come from the last month end before it
     (``digests``, in day order, the anchor first). A day's price is multiplied by its
-    noise, ``noise[d]``, and by the product of the news up to that day
-    (:meth:`news_level`: ``news_levels[i]`` from day ``news_days[i]`` on). ``settled``
+    noise, ``noise_factor[d]`` (``exp`` of the drawn log deviation), and by the product
+    of the news up to that day (:meth:`news_level`: ``news_levels[i]`` from day
+    ``news_days[i]`` on). ``settled``
     holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive), the days
     before today whose prices were asked (:meth:`Markets._settle`). Prices are computed
     in compiled scalars (a dozen operations on a day's numbers), cheaper than numpy calls
@@ -100,7 +101,7 @@ class _Quote:
 
     price0_usd: float
     vol_annual: float
-    noise: list[float]
+    noise_factor: list[float]
     digests: list[_Digest] = field(default_factory=list)
     news_days: list[int] = field(default_factory=lambda: [0])
     news_levels: list[float] = field(default_factory=lambda: [1.0])
@@ -197,7 +198,7 @@ class Markets(Agent):
     def anchor(self, company: str, f: Fundamentals) -> None:
         """Calibrate ``company``'s scale so that today's price is its world price exactly."""
         q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
-        target_price = q.price0_usd / (q.noise[d] * q.news_level(d))
+        target_price = q.price0_usd / (q.noise_factor[d] * q.news_level(d))
         target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
         mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
         model_ev = (v.arr_multiple * f.forward_arr_usd * self._reference[d]
@@ -212,7 +213,7 @@ class Markets(Agent):
         q.digests = [_Digest(d, [], values, (0.0, 0.0, 0.0, 0.0, 0.0))]
         q.anchored = True
         q.anchor_day = q.settled_until = d
-        q.settled = [0.0] * len(q.noise)
+        q.settled = [0.0] * len(q.noise_factor)
         q.changed(d)
 
     def update(self, company: str, f: Fundamentals) -> None:
@@ -307,7 +308,7 @@ class Markets(Agent):
         Before the company is anchored (and for days before its anchor), its world price
         times noise and news.
         """
-        factor = q.noise[d] * q.news_level(d)
+        factor = q.noise_factor[d] * q.news_level(d)
         if not q.anchored or d < q.anchor_day:
             return q.price0_usd * factor
         ai_ev, mining_ehs, mining_cost, claims, shares = q.day(d)

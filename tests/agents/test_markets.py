@@ -200,7 +200,7 @@ def prices_in_numpy(markets: Markets, name: str, d0: int, d1: int,
     level = np.ones(d1 - d0)
     for day, move in news:
         level[max(day - d0, 0):] *= 1.0 + move
-    factor = np.array(q.noise[d0:d1]) * level
+    factor = np.array(q.noise_factor[d0:d1]) * level
     ai_ev, ehs, cost, claims, shares = np.array([q.day(d) for d in range(d0, d1)]).T
     btc = np.array(markets._btc_days[d0:d1])
     mining = q.mining_scale * np.maximum(btc - cost, 0.0)
