@@ -9,9 +9,12 @@ from SimPy's costs more to call from there than an interpreted one (measured com
 from __future__ import annotations
 
 from heapq import heappush
+from typing import Any
 
-from simpy.core import Environment
+from simpy.core import Environment, SimTime
 from simpy.events import NORMAL, Event, EventPriority
+
+from abm.loop import run_until
 
 
 class SimEnvironment(Environment):
@@ -32,6 +35,12 @@ class SimEnvironment(Environment):
 
     def __init__(self) -> None:
         super().__init__(initial_time=0.0)
+
+    def run(self, until: SimTime | Event | None = None) -> Any | None:
+        """SimPy's ``run``; to a time, its loop compiled (:func:`abm.loop.run_until`)."""
+        if until is None or isinstance(until, Event):
+            return super().run(until)
+        return run_until(self, until)
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL,
                  delay: float = 0.0) -> None:

@@ -65,7 +65,7 @@ class Customer(Agent):
         dt_years = (self.now - self._t_need) / DAYS_PER_YEAR
         if dt_years <= 0:
             return
-        u = self._next_draws()[3]
+        u = float(self._next_draws()[3])  # exact; a float's min, max and inv_cdf are cheaper
         noise = self.demand.spec.growth_noise_annual * math.sqrt(dt_years) * _normal(u)
         growth = self.demand.growth_at(self.now) * self.spec.need_growth_share
         self.need_mw *= float(np.exp(growth * dt_years + noise))

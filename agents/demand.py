@@ -39,6 +39,10 @@ class Demand(Agent):
         self.regime_index = self._draw(n_months)
         self.growth_annual = np.array([spec.growth_boom_annual, spec.growth_digestion_annual,
                                        spec.growth_bust_annual])
+        # month by month as Python objects: read tens of thousands of times a run, a list
+        # item is cheaper than a numpy scalar and its conversion
+        self._regime_by_month: list[Regime] = [REGIMES[i] for i in self.regime_index.tolist()]
+        self._growth_by_month: list[float] = self.growth_annual[self.regime_index].tolist()
 
     def _draw(self, n_months: int) -> np.ndarray:
         matrix = np.cumsum(transition_matrix(self.spec), axis=1)
@@ -59,13 +63,13 @@ class Demand(Agent):
 
     def regime_at(self, t_days: float) -> Regime:
         """The regime in force on ``t_days``."""
-        k = min(int(t_days / DAYS_PER_MONTH), self.regime_index.size - 1)
-        return REGIMES[int(self.regime_index[k])]
+        k = min(int(t_days / DAYS_PER_MONTH), len(self._regime_by_month) - 1)
+        return self._regime_by_month[k]
 
     def growth_at(self, t_days: float) -> float:
         """Annual need growth under the regime on ``t_days``."""
-        k = min(int(t_days / DAYS_PER_MONTH), self.regime_index.size - 1)
-        return float(self.growth_annual[self.regime_index[k]])
+        k = min(int(t_days / DAYS_PER_MONTH), len(self._growth_by_month) - 1)
+        return self._growth_by_month[k]
 
     def start(self) -> None:
         """Log each change of regime when it happens."""

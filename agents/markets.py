@@ -72,6 +72,7 @@ class _Digest:
         self.a1, self.e1, self.m1, self.c1, self.s1 = step
         self.flat: Day = (self.a0 + self.a1, self.e0 + self.e1, self.m0 + self.m1,
                           self.c0 + self.c1, self.s0 + self.s1)
+        self.fa, self.fe, self.fm, self.fc, self.fs = self.flat  # unboxed, for a price
 
     def at(self, d: int) -> Day:
         """The fundamentals of day ``d`` (on or after ``from_day``)."""
@@ -129,13 +130,17 @@ class _Quote:
             i -= 1
         return self.news_levels[i]
 
-    def day(self, d: int) -> Day:
-        """The five fundamentals of day ``d`` (on or after the anchor)."""
+    def digest_on(self, d: int) -> _Digest:
+        """The month end in force on day ``d``: the last on or before it (or the anchor)."""
         digests = self.digests
         i = len(digests) - 1
         while i > 0 and digests[i].from_day > d:
             i -= 1
-        return digests[i].at(d)
+        return digests[i]
+
+    def day(self, d: int) -> Day:
+        """The five fundamentals of day ``d`` (on or after the anchor)."""
+        return self.digest_on(d).at(d)
 
 
 class Markets(Agent):
@@ -297,10 +302,30 @@ class Markets(Agent):
         if not q.anchored or d0 < q.anchor_day or d1 > today + 1:
             return False
         if q.settled_until < today:
-            q.settled[q.settled_until:today] = [self._price_on(q, d)
-                                                for d in range(q.settled_until, today)]
+            self._fill(q, q.settled_until, today)
             q.settled_until = today
         return True
+
+    def _fill(self, q: _Quote, d0: int, d1: int) -> None:
+        """Write the prices of days ``d0`` to ``d1`` (exclusive, anchored) into ``q.settled``.
+
+        :meth:`_price_on`'s numbers for each day, the month end and the news level that
+        hold there found by stepping forward with the days (both lists are in day order)
+        rather than searched for again each day.
+        """
+        digests, news_days, levels, settled = q.digests, q.news_days, q.news_levels, q.settled
+        g, n_digests = 0, len(digests)
+        while g + 1 < n_digests and digests[g + 1].from_day <= d0:
+            g += 1
+        k, n_news = 0, len(news_days)
+        while k + 1 < n_news and news_days[k + 1] <= d0:
+            k += 1
+        for d in range(d0, d1):
+            while g + 1 < n_digests and digests[g + 1].from_day <= d:
+                g += 1
+            while k + 1 < n_news and news_days[k + 1] <= d:
+                k += 1
+            settled[d] = self._equity_price(q, digests[g], d, q.noise_factor[d] * levels[k])
 
     def _price_on(self, q: _Quote, d: int) -> float:
         """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news.
@@ -311,7 +336,20 @@ class Markets(Agent):
         factor = q.noise_factor[d] * q.news_level(d)
         if not q.anchored or d < q.anchor_day:
             return q.price0_usd * factor
-        ai_ev, mining_ehs, mining_cost, claims, shares = q.day(d)
+        return self._equity_price(q, q.digest_on(d), d, factor)
+
+    def _equity_price(self, q: _Quote, g: _Digest, d: int, factor: float) -> float:
+        """Day ``d``'s price from month end ``g`` (the last on or before ``d``) and ``factor``.
+
+        The fundamentals are :meth:`_Digest.at`'s, computed here as unboxed floats.
+        """
+        k = d - g.from_day
+        if k < len(g.ramp):
+            r = g.ramp[k]
+            ai_ev, mining_ehs = r * g.a1 + g.a0, r * g.e1 + g.e0
+            mining_cost, claims, shares = r * g.m1 + g.m0, r * g.c1 + g.c0, r * g.s1 + g.s0
+        else:
+            ai_ev, mining_ehs, mining_cost, claims, shares = g.fa, g.fe, g.fm, g.fc, g.fs
         mining = q.mining_scale * max(self._btc_days[d] - mining_cost, 0.0)
         ev = ai_ev * self._sentiment_days[d] + mining * mining_ehs + q.other_ev_usd
         equity = max(ev - claims, self._floor_share * max(ev, 0.0))
