@@ -1,40 +1,94 @@
-"""SimPy's event loop for a run to a time, in one compiled function.
+"""SimPy's event queue and loop, compiled: the model's environment pops and orders here.
 
-``simpy.Environment.run(until=t)`` calls ``Environment.step`` once an event: an
-interpreted method and its frame for each of a base run's ~5,000 events. :func:`run_until`
-does what ``run`` and ``step`` do, in the same order and with the same effects, in one
-loop (compiled in the compiled build, :mod:`abm.build`):
+SimPy keys its event queue (a heap) with tuples ``(time, priority, event id, event)``;
+every comparison in a push or a pop goes through Python's generic tuple comparison, two
+float comparisons by way of object dispatch (~350 instructions). At a base run's ~140
+queued events a pop takes ~9 of them, and the heap was a tenth of the run. Here:
 
-* the stop is an event scheduled ``URGENT`` at ``until``, before every ordinary event of
-  that instant, as SimPy schedules it;
-* each event is popped, the clock set to its time, its callbacks taken (``callbacks`` set
-  to ``None``) and called in order; a failed event nobody defused stops the run with a
-  copy of its exception, its ``__cause__`` the original;
-* at the stop, the event goes back on the queue at priority -1 with the callbacks after
-  SimPy's stop callback (none), as ``step`` puts it back: the next run pops it first and
-  ``peek()`` shows it, so clock, event ids and queue are SimPy's to the last entry.
+* :class:`QueueEntry` holds the same key and compares it in C, in the same order;
+* :func:`step` is ``Environment.step`` on such entries: pop, set the clock, take the
+  event's callbacks (``callbacks`` set to ``None``) and call them in order; a stop met in
+  a callback puts the event back at priority -1 with the callbacks after it, and a failed
+  event nobody defused stops the run with a copy of its exception (``__cause__`` the
+  original);
+* :func:`run_until` is ``Environment.run(until=t)`` with that step inlined: the stop is
+  an event scheduled ``URGENT`` at ``t``, before every ordinary event of that instant,
+  and goes back on the queue the way ``step`` puts it back, so clock, event ids and
+  queue are SimPy's to the last entry.
 
-The processes, events and queue are SimPy's own; only the loop that pops the queue is
-this one. Runs to an event, or to the end of the queue, stay ``simpy.Environment.run``.
+The processes and events are SimPy's own; :class:`abm.simenv.SimEnvironment` puts these
+entries on its queue, and :class:`abm.wakeup.Wakeup` too.
 """
 
 from __future__ import annotations
 
 from heapq import heappop
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import simpy
-from simpy.core import StopSimulation
+from simpy.core import EmptySchedule, StopSimulation
 from simpy.events import URGENT, Event, EventPriority
+
+if TYPE_CHECKING:
+    from abm.simenv import SimEnvironment
 
 RESCHEDULED: Final = EventPriority(-1)
 """The priority SimPy's ``step`` gives an event it puts back after a stop."""
 
 
-def run_until(env: simpy.Environment, until: float) -> Any:
+class QueueEntry:
+    """An event on the queue with its key: time, priority, then event id (unique)."""
+
+    def __init__(self, t: float, priority: int, eid: int, event: Any) -> None:
+        self.t = t
+        self.priority = priority
+        self.eid = eid
+        self.event = event
+
+    def __lt__(self, other: QueueEntry) -> bool:
+        """The key's order, as SimPy's tuples compare: time, then priority, then id."""
+        if self.t != other.t:
+            return self.t < other.t
+        if self.priority != other.priority:
+            return self.priority < other.priority
+        return self.eid < other.eid
+
+    def __repr__(self) -> str:
+        return f"QueueEntry({self.t}, {self.priority}, {self.eid}, {self.event!r})"
+
+
+def step(env: SimEnvironment) -> None:
+    """Process the next event (``Environment.step``); ``EmptySchedule`` if there is none."""
+    queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
+    if not queue:
+        raise EmptySchedule
+    entry = heappop(queue)
+    env._now = entry.t
+    _fire(env, entry.event)
+
+
+def _fire(env: SimEnvironment, event: Any) -> None:
+    """Call ``event``'s callbacks, as ``Environment.step`` does once it popped it."""
+    callbacks = event.callbacks
+    event.callbacks = None
+    try:
+        for callback in callbacks:
+            callback(event)
+    except StopSimulation:
+        event.callbacks = callbacks[callbacks.index(callback) + 1:]
+        env.schedule(event, RESCHEDULED)
+        raise
+    if not event._ok and not hasattr(event, "_defused"):
+        failure = event._value
+        error = type(failure)(*failure.args)
+        error.__cause__ = failure
+        raise error
+
+
+def run_until(env: SimEnvironment, until: float) -> Any:
     """Process ``env``'s events up to time ``until``, as ``env.run(until=until)`` does.
 
-    Returns what SimPy's run returns there: ``None`` (the stop event's value).
+    Returns what SimPy's run returns: the stop event's value, ``None`` (or the value of
+    another run's stop met on the way, a run nested in a callback).
     """
     at = until if isinstance(until, int) else float(until)
     if at <= env.now:
@@ -43,25 +97,16 @@ def run_until(env: simpy.Environment, until: float) -> Any:
     stop._ok = True
     stop._value = None
     env.schedule(stop, URGENT, at - env.now)
-    queue: list[Any] = env._queue
+    queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
     while True:
-        t, _priority, _eid, event = heappop(queue)  # never empty: the stop is queued
-        env._now = t
-        callbacks = event.callbacks
-        event.callbacks = None
+        entry = heappop(queue)  # never empty: the stop is queued
+        env._now = entry.t
+        event = entry.event
         if event is stop:
-            stop.callbacks = []  # SimPy's stop callback was the only one
+            stop.callbacks = []  # SimPy's stop callback was its only one
             env.schedule(stop, RESCHEDULED)
             return None
         try:
-            for callback in callbacks:
-                callback(event)
-        except StopSimulation as exc:  # another run's stop (a run nested in a callback)
-            event.callbacks = callbacks[callbacks.index(callback) + 1:]
-            env.schedule(event, RESCHEDULED)
+            _fire(env, event)
+        except StopSimulation as exc:
             return exc.args[0]
-        if not event._ok and not hasattr(event, "_defused"):
-            failure = event._value
-            error = type(failure)(*failure.args)
-            error.__cause__ = failure
-            raise error

@@ -1,17 +1,18 @@
-"""A light timeout: what a process yields to sleep, put straight on SimPy's event queue.
+"""A light timeout: what a process yields to sleep, put straight on the event queue.
 
 Most of a run's SimPy events are processes sleeping (``yield env.timeout(days)``): about
 3,400 of a base run's 5,000. SimPy's ``Timeout`` is a Python class, built through its
 ``BoundClass`` descriptor and scheduled through ``Environment.schedule``; from compiled
-code that is ~7k instructions a sleep. :class:`Wakeup` is the same event for SimPy's loop
-and processes at ~3k, most of it the heap push:
+code that is ~7k instructions a sleep. :class:`Wakeup` is the same event for the loop and
+SimPy's processes at a fraction of that:
 
-* it is pushed on the queue exactly as ``Environment.schedule`` pushes a timeout: key
-  ``(now + delay, NORMAL, next event id)``, so the order of events, ties included, is
-  the one ``env.timeout`` would give (tested against it);
-* it has what SimPy's ``Environment.step`` and ``Process._resume`` read of an event:
-  ``callbacks`` (a list until processed, then ``None``), ``_ok`` (always true: a timeout
-  cannot fail) and ``_value`` (``None``), and ``env``.
+* it is pushed on the queue of the model's environment (:class:`abm.simenv.SimEnvironment`,
+  whose entries are :class:`abm.loop.QueueEntry`) exactly as its ``schedule`` pushes a
+  timeout: key ``(now + delay, NORMAL, next event id)``, so the order of events, ties
+  included, is the one ``env.timeout`` would give (tested against it);
+* it has what ``step`` and SimPy's ``Process._resume`` read of an event: ``callbacks``
+  (a list until processed, then ``None``), ``_ok`` (always true: a timeout cannot fail)
+  and ``_value`` (``None``), and ``env``.
 
 It is not a ``simpy.Event``: it cannot be combined into conditions (``a | b``); a process
 waiting on a condition uses ``env.timeout`` for that part.
@@ -26,11 +27,17 @@ from typing import Any, Final
 import simpy
 from simpy.events import NORMAL
 
+from abm.loop import QueueEntry
+
 _NORMAL: Final = int(NORMAL)
 
 
 class Wakeup:
-    """A timeout of ``delay_days`` from now, scheduled on creation (see the module)."""
+    """A timeout of ``delay_days`` from now, scheduled on creation (see the module).
+
+    ``env`` is a :class:`abm.simenv.SimEnvironment` (a plain SimPy environment's queue
+    holds tuples, which do not compare with its entries).
+    """
 
     def __init__(self, env: simpy.Environment, delay_days: float) -> None:
         if delay_days < 0:
@@ -40,8 +47,8 @@ class Wakeup:
         self._ok = True
         self._value: Any = None
         self.delay_days = delay_days
-        queue: list[tuple[float, int, int, Any]] = env._queue  # type: ignore[assignment]
-        heappush(queue, (env._now + float(delay_days), _NORMAL, next(env._eid), self))
+        queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
+        heappush(queue, QueueEntry(env._now + float(delay_days), _NORMAL, next(env._eid), self))
 
     @property
     def processed(self) -> bool:

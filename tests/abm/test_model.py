@@ -82,7 +82,7 @@ def test_event_times_are_python_floats_even_after_numpy_delays() -> None:
         for delay in (np.float64(1.5), np.float32(0.25), 2, np.float64(0.0)):
             yield model.env.timeout(delay)
             seen.append(model.env.now)
-            assert all(type(item[0]) is float for item in model.env._queue)
+            assert all(type(item.t) is float for item in model.env._queue)  # type: ignore[attr-defined]
 
     model.env.process(body())
     model.env.run(until=10.0)

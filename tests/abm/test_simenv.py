@@ -94,3 +94,19 @@ def test_run_until_an_event_stepping_and_failures_behave_as_simpys(
         env.run()
     assert env.now == 3.0
 
+
+
+@pytest.mark.parametrize("make_env", [SimEnvironment, simpy.Environment])
+def test_a_stop_met_on_the_way_to_a_time_ends_the_run_as_in_simpy(
+        make_env: Callable[[], simpy.Environment]) -> None:
+    """An event carrying SimPy's stop callback (a run to it that never got there) ends a
+    run to a later time with its value; it is put back first on the queue."""
+    env = make_env()
+    early = env.timeout(1.0, value="early")
+    early.callbacks.append(simpy.core.StopSimulation.callback)
+    after: list[float] = []
+    early.callbacks.append(lambda _ev: after.append(env.now))
+    assert env.run(until=5.0) == "early" and env.now == 1.0 and not after
+    assert env.peek() == 1.0
+    env.run(until=5.0)
+    assert after == [1.0] and env.now == 5.0 and env.peek() == 5.0

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
+from abm.simenv import SimEnvironment
 from abm.wakeup import Wakeup
 
 START = dt.date(2025, 11, 6)
@@ -59,7 +60,7 @@ def test_a_wakeup_keeps_the_clock_a_float_and_refuses_a_negative_delay() -> None
             yield wakeup
             assert wakeup.processed
             seen.append(model.env.now)
-            assert all(type(item[0]) is float for item in model.env._queue)
+            assert all(type(item.t) is float for item in model.env._queue)  # type: ignore[attr-defined]
 
     agent.process(body())
     model.env.run(until=10.0)
@@ -70,7 +71,7 @@ def test_a_wakeup_keeps_the_clock_a_float_and_refuses_a_negative_delay() -> None
 
 def test_a_process_waiting_on_a_wakeup_can_be_interrupted() -> None:
     """SimPy's interrupt takes the process off the event it waits on: a Wakeup too."""
-    env = simpy.Environment()
+    env = SimEnvironment()
     log: list[str] = []
 
     def sleeper() -> ProcessBody:
