@@ -36,7 +36,11 @@ RESCHEDULED: Final = EventPriority(-1)
 
 
 class QueueEntry:
-    """An event on the queue with its key: time, priority, then event id (unique)."""
+    """An event on the queue with its key: time, priority, then event id (unique).
+
+    Any heap keyed by a time and a unique tie-break can hold these (a utility's booked
+    queue exits: ``event`` is then the exit's payload).
+    """
 
     def __init__(self, t: float, priority: int, eid: int, event: Any) -> None:
         self.t = t

@@ -78,7 +78,11 @@ class Contract:
     @property
     def it_mw(self) -> float:
         """IT MW across tranches still to be (or being) served."""
-        return sum(t.it_mw for t in self.tranches if not t.cancelled)
+        total = 0.0  # a loop on floats, not sum() over a generator: same sum, unboxed
+        for t in self.tranches:
+            if not t.cancelled:
+                total += t.it_mw
+        return total
 
     @property
     def arr_usd(self) -> float:

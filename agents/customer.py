@@ -54,7 +54,10 @@ class Customer(Agent):
     @property
     def contracted_mw(self) -> float:
         """IT MW under live contracts (online or being delivered)."""
-        return sum(k.it_mw for k in self.contracts)
+        total = 0.0  # a loop on floats, not sum() over a generator: same sum, unboxed
+        for k in self.contracts:
+            total += k.it_mw
+        return total
 
     def start(self) -> None:
         """Start tendering (if this customer tenders at all)."""

@@ -309,23 +309,34 @@ class Markets(Agent):
     def _fill(self, q: _Quote, d0: int, d1: int) -> None:
         """Write the prices of days ``d0`` to ``d1`` (exclusive, anchored) into ``q.settled``.
 
-        :meth:`_price_on`'s numbers for each day, the month end and the news level that
-        hold there found by stepping forward with the days (both lists are in day order)
-        rather than searched for again each day.
+        :meth:`_price_on`'s numbers for each day, a stretch at a time: between two changes
+        (a month end, news) the month end and the news level are the same, and past the
+        month end's ramp so are the five fundamentals. Both lists are in day order.
         """
         digests, news_days, levels, settled = q.digests, q.news_days, q.news_levels, q.settled
+        noise = q.noise_factor
         g, n_digests = 0, len(digests)
-        while g + 1 < n_digests and digests[g + 1].from_day <= d0:
-            g += 1
         k, n_news = 0, len(news_days)
-        while k + 1 < n_news and news_days[k + 1] <= d0:
-            k += 1
-        for d in range(d0, d1):
+        d = d0
+        while d < d1:
             while g + 1 < n_digests and digests[g + 1].from_day <= d:
                 g += 1
             while k + 1 < n_news and news_days[k + 1] <= d:
                 k += 1
-            settled[d] = self._equity_price(q, digests[g], d, q.noise_factor[d] * levels[k])
+            end = d1
+            if g + 1 < n_digests:
+                end = min(end, digests[g + 1].from_day)
+            if k + 1 < n_news:
+                end = min(end, news_days[k + 1])
+            digest, level = digests[g], levels[k]
+            ramp_end = min(end, digest.from_day + len(digest.ramp))
+            while d < ramp_end:
+                settled[d] = self._equity_price(q, digest, d, noise[d] * level)
+                d += 1
+            a, e, m, c, sh = digest.fa, digest.fe, digest.fm, digest.fc, digest.fs
+            while d < end:
+                settled[d] = self._price_of(q, d, noise[d] * level, a, e, m, c, sh)
+                d += 1
 
     def _price_on(self, q: _Quote, d: int) -> float:
         """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news.
@@ -346,10 +357,13 @@ class Markets(Agent):
         k = d - g.from_day
         if k < len(g.ramp):
             r = g.ramp[k]
-            ai_ev, mining_ehs = r * g.a1 + g.a0, r * g.e1 + g.e0
-            mining_cost, claims, shares = r * g.m1 + g.m0, r * g.c1 + g.c0, r * g.s1 + g.s0
-        else:
-            ai_ev, mining_ehs, mining_cost, claims, shares = g.fa, g.fe, g.fm, g.fc, g.fs
+            return self._price_of(q, d, factor, r * g.a1 + g.a0, r * g.e1 + g.e0,
+                                  r * g.m1 + g.m0, r * g.c1 + g.c0, r * g.s1 + g.s0)
+        return self._price_of(q, d, factor, g.fa, g.fe, g.fm, g.fc, g.fs)
+
+    def _price_of(self, q: _Quote, d: int, factor: float, ai_ev: float, mining_ehs: float,
+                  mining_cost: float, claims: float, shares: float) -> float:
+        """Day ``d``'s price from its five fundamentals, sentiment, hashprice and ``factor``."""
         mining = q.mining_scale * max(self._btc_days[d] - mining_cost, 0.0)
         ev = ai_ev * self._sentiment_days[d] + mining * mining_ehs + q.other_ev_usd
         equity = max(ev - claims, self._floor_share * max(ev, 0.0))

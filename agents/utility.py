@@ -23,6 +23,7 @@ import simpy
 from mypy_extensions import mypyc_attr
 
 from abm.agent import Agent, ProcessBody
+from abm.loop import QueueEntry
 from abm.model import Model
 from abm.rng import lognormal
 from agents.background import BackgroundRequesters
@@ -86,7 +87,8 @@ class Utility(Agent):
         self.requests_count = 0
         self._queue_mw = sum(ic.mw for ic in spec.interconnects)
         self._energized_mw = 0.0
-        self._exits: list[tuple[float, int, float, float]] = []  # (t, seq, d_queue, d_energized)
+        # background exits keyed (t, 0, seq), compared in C: (d_queue_mw, d_energized_mw)
+        self._exits: list[QueueEntry] = []
         self._slots = [0.0] * spec.study_slots
         self._batches: dict[int, _Batch] = {}
         self._call_used_mw: dict[tuple[int, str], float] = {}
@@ -346,7 +348,8 @@ class Utility(Agent):
 
     def leave_queue(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
         """Book a background request leaving the queue later (settled when read)."""
-        heapq.heappush(self._exits, (t_days, self.next_seq(), queue_mw, energized_mw))
+        heapq.heappush(self._exits,
+                       QueueEntry(t_days, 0, self.next_seq(), (queue_mw, energized_mw)))
 
     def add_to_queue(self, mw: float) -> None:
         """``mw`` more (or less, if negative) in the queue now (background requests)."""
@@ -362,8 +365,9 @@ class Utility(Agent):
         return self._slots[0]
 
     def _settle(self) -> None:
-        while self._exits and self._exits[0][0] <= self.now:
-            _t, _s, queue_mw, energized_mw = heapq.heappop(self._exits)
+        exits, now = self._exits, self.now
+        while exits and exits[0].t <= now:
+            queue_mw, energized_mw = heapq.heappop(exits).event
             self._queue_mw -= queue_mw
             self._energized_mw += energized_mw
 
