@@ -13,6 +13,7 @@ shards, so a shard stays small and the statistics come from exactly the stored p
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -64,16 +65,34 @@ def path_stats(values: np.ndarray) -> np.ndarray:
 def milestone_dates(dates: np.ndarray, metrics: Sequence[str],
                     values: np.ndarray) -> dict[str, np.datetime64 | None]:
     """The first month end each company's milestones hold (None if never reached)."""
+    names, columns, thresholds = _milestone_columns(tuple(metrics))
+    if not names:
+        return {}
+    hits = values[:, columns] >= thresholds  # (month x milestone); NaN never holds
+    reached, first = hits.any(axis=0).tolist(), hits.argmax(axis=0).tolist()
+    return {name: (dates[i] if ok else None)
+            for name, ok, i in zip(names, reached, first, strict=True)}
+
+
+@functools.lru_cache(maxsize=16)
+def _milestone_columns(metrics: tuple[str, ...]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Each company's milestones with a metric in ``metrics``.
+
+    Their summary column, metric column and threshold; the shards of an experiment share
+    a few metric lists, so this is worked out once per list.
+    """
     index = {m: j for j, m in enumerate(metrics)}
-    out: dict[str, np.datetime64 | None] = {}
+    names: list[str] = []
+    columns: list[int] = []
+    thresholds: list[float] = []
     for company in companies_of(metrics):
         for ms in MILESTONES:
             j = index.get(f"{company}.{ms.metric}")
-            if j is None:
-                continue
-            hit = np.flatnonzero(values[:, j] >= ms.threshold)
-            out[milestone_column(company, ms)] = dates[hit[0]] if hit.size else None
-    return out
+            if j is not None:
+                names.append(milestone_column(company, ms))
+                columns.append(j)
+                thresholds.append(ms.threshold)
+    return names, np.array(columns, dtype=np.int64), np.array(thresholds)
 
 
 def identity(spec: Mapping[str, Any], status: str) -> dict[str, Any]:

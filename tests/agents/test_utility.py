@@ -279,3 +279,41 @@ def test_listed_interconnects_energize_in_tranches_after_their_slip() -> None:
     assert takers["x"].sites["x_site"].energized_mw == pytest.approx(300.0)
     assert utility.queue_mw == pytest.approx(0.0) and utility.energized_mw == pytest.approx(300.0)
     assert utility.grid is not None and utility.grid.committed_mw("x_site") == pytest.approx(300.0)
+
+
+def test_booked_queue_exits_settle_when_read_in_time_then_booking_order() -> None:
+    """Exits booked for later leave the queue only once their time has come, in (time,
+    booking) order: the running sums are those of the exits taken in that order."""
+    model = Model(START, seed=0)
+    utility = Utility(model, "grid_co", spec())
+    seen: list[tuple[float, float]] = []
+    exits = [(5.0, 0.1, 0.0), (2.0, 0.7, 0.7), (5.0, 1e16, 0.0), (2.0, 0.2, 0.0),
+             (5.0, -1e16, 0.0), (9.0, 3.0, 3.0)]  # ties at 2 and 5; order moves the sum
+
+    class Reader(Agent):
+        def start(self) -> None:
+            self.process(self.body())
+
+        def body(self) -> ProcessBody:
+            for mw in (0.1, 0.7, 1e16, 0.2, -1e16, 3.0):
+                utility.add_to_queue(mw)
+            for t, queue_mw, energized_mw in exits:
+                utility.leave_queue(t, queue_mw, energized_mw)
+            for t in (1.0, 2.0, 4.0, 5.0, 10.0):
+                yield self.sleep(t - self.now)
+                seen.append((utility.queue_mw, utility.energized_mw))
+
+    Reader(model, "reader")
+    model.run(START + dt.timedelta(days=20))
+    queue, energized = 0.1 + 0.7 + 1e16 + 0.2 - 1e16 + 3.0, 0.0
+    order = sorted(range(len(exits)), key=lambda i: (exits[i][0], i))
+    taken: set[int] = set()
+    expected = []
+    for t in (1.0, 2.0, 4.0, 5.0, 10.0):
+        for i in order:
+            if exits[i][0] <= t and i not in taken:
+                taken.add(i)
+                queue -= exits[i][1]
+                energized += exits[i][2]
+        expected.append((queue, energized))
+    assert seen == expected  # exact: the same subtractions in the same order
