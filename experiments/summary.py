@@ -68,8 +68,9 @@ def milestone_dates(dates: np.ndarray, metrics: Sequence[str],
     names, columns, thresholds = _milestone_columns(tuple(metrics))
     if not names:
         return {}
-    hits = values[:, columns] >= thresholds  # (month x milestone); NaN never holds
-    reached, first = hits.any(axis=0).tolist(), hits.argmax(axis=0).tolist()
+    hits: np.ndarray = values[:, columns] >= thresholds  # (month x milestone); NaN: never
+    reached: list[bool] = hits.any(axis=0).tolist()
+    first: list[int] = hits.argmax(axis=0).tolist()
     return {name: (dates[i] if ok else None)
             for name, ok, i in zip(names, reached, first, strict=True)}
 
