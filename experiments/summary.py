@@ -69,7 +69,7 @@ def milestone_dates(dates: np.ndarray, metrics: Sequence[str],
     if not names:
         return {}
     hits: np.ndarray = values[:, columns] >= thresholds  # (month x milestone); NaN: never
-    reached: list[bool] = hits.any(axis=0).tolist()
+    reached: list[bool] = np.asarray(hits.any(axis=0)).tolist()
     first: list[int] = hits.argmax(axis=0).tolist()
     return {name: (dates[i] if ok else None)
             for name, ok, i in zip(names, reached, first, strict=True)}
