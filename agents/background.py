@@ -12,8 +12,8 @@ competes with everyone else's. The queue at the start is seeded to the spec's
 
 from __future__ import annotations
 
-import heapq
 import math
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -87,7 +87,7 @@ class BackgroundRequesters:
                 return
             yield u.sleep(max(0.0, min(t_arrival, t_decide) - u.now))
             if t_decide <= t_arrival:
-                _t, _seq, node, mw = heapq.heappop(self._decisions)
+                _t, _seq, node, mw = heappop(self._decisions)
                 self.granted(mw, u.fit([(node, mw, "datacenter")])[0][0])
             elif i < len(rows):
                 u.requests_count += 1
@@ -110,7 +110,7 @@ class BackgroundRequesters:
             return
         t_decide = u.slot_decision(t, study_days, math.inf if connects else t_withdraw)
         if t_decide is not None and connects:
-            heapq.heappush(self._decisions, (t_decide, u.next_seq(), node, mw))
+            heappush(self._decisions, (t_decide, u.next_seq(), node, mw))
         else:
             u.leave_queue(t_withdraw if t_decide is None else t_decide, mw, 0.0)
 

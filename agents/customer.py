@@ -39,15 +39,18 @@ class Customer(Agent):
         self._i = 0
         self.tenders_opened = 0
 
-    def _draw_block(self) -> np.ndarray:
-        """Uniforms and normals for the next tenders, drawn together (one call per block)."""
-        draws: np.ndarray = self.stream("tenders").random((DRAW_BLOCK, 4))
+    def _draw_block(self) -> list[list[float]]:
+        """Four uniforms for each of the next tenders, drawn together (one call per block).
+
+        As Python floats (the same values): a row is read as numbers, not as an array.
+        """
+        draws: list[list[float]] = self.stream("tenders").random((DRAW_BLOCK, 4)).tolist()
         return draws
 
-    def _next_draws(self) -> np.ndarray:
+    def _next_draws(self) -> list[float]:
         if self._i >= DRAW_BLOCK:
             self._draws, self._i = self._draw_block(), 0
-        row: np.ndarray = self._draws[self._i]
+        row = self._draws[self._i]
         self._i += 1
         return row
 
@@ -68,7 +71,7 @@ class Customer(Agent):
         dt_years = (self.now - self._t_need) / DAYS_PER_YEAR
         if dt_years <= 0:
             return
-        u = float(self._next_draws()[3])  # exact; a float's min, max and inv_cdf are cheaper
+        u = self._next_draws()[3]
         noise = self.demand.spec.growth_noise_annual * math.sqrt(dt_years) * _normal(u)
         growth = self.demand.growth_at(self.now) * self.spec.need_growth_share
         self.need_mw *= float(np.exp(growth * dt_years + noise))

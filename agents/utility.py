@@ -13,9 +13,9 @@ stretch every study and every energization delay (a power crunch).
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
+from heapq import heappop, heappush, heapreplace
 from typing import Final
 
 import numpy as np
@@ -270,13 +270,12 @@ class Utility(Agent):
     def slot_decision(self, t_filed: float, study_days: float,
                        t_withdraw: float) -> float | None:
         """Decision time on the first free study slot, in filing order (None: withdrew)."""
-        free = heapq.heappop(self._slots)
-        start = max(t_filed, free)
+        slots = self._slots
+        start = max(t_filed, slots[0])  # the first slot to come free
         if t_withdraw <= start:
-            heapq.heappush(self._slots, free)
-            return None
+            return None  # withdrew before a slot came free: the slots are as they were
         end = start + study_days
-        heapq.heappush(self._slots, min(end, t_withdraw))
+        heapreplace(slots, min(end, t_withdraw))
         return end if end < t_withdraw else None
 
     def batch_for(self, t_days: float) -> _Batch:
@@ -348,7 +347,7 @@ class Utility(Agent):
 
     def leave_queue(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
         """Book a background request leaving the queue later (settled when read)."""
-        heapq.heappush(self._exits,
+        heappush(self._exits,
                        QueueEntry(t_days, 0, self.next_seq(), (queue_mw, energized_mw)))
 
     def add_to_queue(self, mw: float) -> None:
@@ -367,7 +366,7 @@ class Utility(Agent):
     def _settle(self) -> None:
         exits, now = self._exits, self.now
         while exits and exits[0].t <= now:
-            queue_mw, energized_mw = heapq.heappop(exits).event
+            queue_mw, energized_mw = heappop(exits).event
             self._queue_mw -= queue_mw
             self._energized_mw += energized_mw
 
