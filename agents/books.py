@@ -4,7 +4,10 @@ Mining revenue, AI fees (contracts and cloud capacity), lease rent paid, power, 
 building capex, depreciation, interest and debt service for the month just ended are
 computed from time-weighted accruals and posted to the ledger; then the company's
 financing looks ahead (:mod:`agents.financing`): the market reads its books, and a gap in
-its cash plan starts a raise.
+its cash plan starts a raise. The month's cloud revenue (GPUs not under contract), loan
+interest, loan repayments and convertible coupons are one entry each, summed over the
+batches, loans and notes: an entry names no batch or loan, so one row per instrument
+would tell no more, and it was half of all the entries a run posts.
 
 Debt is reported by instrument (GPU-backed, construction, convertible principal); diluted
 shares count in-the-money notes net of their capped calls (:mod:`agents.valuation`);
@@ -93,6 +96,7 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
     m.opex_other_usd = c.spec.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
     _post(ledger, name, t1, "opex.other", -m.opex_other_usd)
 
+    cloud_usd = 0.0
     for batch in c.batches:
         if batch.contract is not None:
             continue
@@ -101,8 +105,9 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
             price = c.vendor.rental_usd_per_gpu_hour(batch.generation, t1)
         revenue = (batch.service_days(t0, t1) * HOURS_PER_DAY * batch.gpus * price
                    * batch.utilization)
-        _post(ledger, name, t1, "revenue.ai", revenue)
+        cloud_usd += revenue
         m.revenue_ai_usd += revenue
+    _post(ledger, name, t1, "revenue.ai", cloud_usd)
     for contract in c.contracts:
         for tranche in contract.tranches:
             line = contract.bill(tranche, t0, t1)
@@ -123,11 +128,14 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
                 payer.month.opex_other_usd += line.cash_usd
     loans: list[AmortizingLoan | ConstructionLoan] = [
         *c.loans, *(p.loan for p in c.builds if p.loan is not None)]
+    interest_usd = repaid_usd = 0.0
     for loan in loans:
         interest, principal = loan.accrue(t0, t1)
-        _post(ledger, name, t1, "interest.debt", -interest)
-        _post(ledger, name, t1, "financing.debt_repaid", -principal)
+        interest_usd += interest
+        repaid_usd += principal
         m.interest_usd += interest
+    _post(ledger, name, t1, "interest.debt", -interest_usd)
+    _post(ledger, name, t1, "financing.debt_repaid", -repaid_usd)
     for program in c.builds:
         spend = program.spend_usd(t0, t1)
         _post(ledger, name, t1, "capex.building", -spend, program.cause)
@@ -137,10 +145,12 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
             _post(ledger, name, t1, "financing.construction_debt",
                   spend * program.debt_share, program.cause)
     m.depreciation_usd = sum(b.depreciation_usd(t0, t1) for b in c.batches)
+    coupons_usd = 0.0
     for note in c.notes:
         coupon = note.coupon_usd(t0, t1)
-        _post(ledger, name, t1, "interest.convertible", -coupon)
+        coupons_usd += coupon
         m.interest_usd += coupon
+    _post(ledger, name, t1, "interest.convertible", -coupons_usd)
     c.t_closed = t1
     c.financing.after_close()
 

@@ -64,6 +64,22 @@ def test_ledger_identity_every_month(base_run: RunResult) -> None:
         assert m == 0 or (rows["t_days"] >= t_close[m - 1] - 1e-3).all()
 
 
+def test_interest_in_the_ledger_is_the_interest_reported(base_run: RunResult) -> None:
+    """Each company's loan interest and coupons, one entry per account and month, add up
+    to the month's reported interest; no month posts an account twice."""
+    ledger, path = base_run.ledger, base_run.path
+    interest = ledger[ledger["account"].isin(["interest.debt", "interest.convertible"])]
+    assert not interest.duplicated(["company", "account", "month"]).any()
+    by_month = interest.groupby(["company", "month"], observed=True)["amount_usd"].sum()
+    checked = 0
+    for company in ("iren", "nebius", "coreweave", "cipher"):
+        reported = path[f"{company}.interest_usd"].to_numpy()
+        posted = np.array([-by_month.get((company, m), 0.0) for m in range(len(path))])
+        np.testing.assert_allclose(posted, reported, rtol=1e-12, atol=1e-6)
+        checked += int((reported > 0).sum())
+    assert checked > 50
+
+
 def test_load_within_energized_within_secured(base_run: RunResult) -> None:
     p = base_run.path
     load = p["iren.ai_load_mw"] + p["iren.mining_load_mw"]
