@@ -347,8 +347,7 @@ class Utility(Agent):
 
     def leave_queue(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
         """Book a background request leaving the queue later (settled when read)."""
-        heappush(self._exits,
-                       QueueEntry(t_days, 0, self.next_seq(), (queue_mw, energized_mw)))
+        heappush(self._exits, QueueEntry(t_days, 0, self.next_seq(), (queue_mw, energized_mw)))
 
     def add_to_queue(self, mw: float) -> None:
         """``mw`` more (or less, if negative) in the queue now (background requests)."""
