@@ -42,11 +42,16 @@ def assert_same_results() -> Callable[[Path, Path], None]:
 
 @pytest.fixture(scope="session")
 def reps_for() -> Callable[[float], int]:
-    """Runs enough for ``seconds`` of work on two workers, whatever a run costs here."""
+    """Runs enough for ``seconds`` of work on two workers, whatever a run costs here.
+
+    A run is timed warm (the first in a process pays for imports and caches): timed cold,
+    it made too few runs, and an experiment meant to be stopped mid-run could end first.
+    """
     from worlds.run import run_world
 
-    started = time.perf_counter()
     run_world("iren", 0, UNTIL)
+    started = time.perf_counter()
+    run_world("iren", 1, UNTIL)
     per_run = time.perf_counter() - started
 
     def reps(seconds: float = 2.0) -> int:
@@ -72,13 +77,23 @@ def shard_count(folder: Path) -> int:
     return len(list((folder / "shards").glob("*.parquet")))
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C's default action, as in a terminal.
+
+    A shell starting a command in the background without job control (``cmd &`` in a
+    script) makes it ignore SIGINT, its children too; Python then leaves SIGINT ignored,
+    and a test of Ctrl-C would see the experiment finish instead.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_and_stop(command: list[str], folder: Path, sig: int, at_least: int = 3) -> Stopped:
     """Start an experiment ``command`` writing ``folder``; send ``sig`` once ``at_least``
     shards exist (to the parent only for SIGKILL, to its whole group otherwise, as Ctrl-C
     does); wait until none of its processes is left. Its status and output.
     """
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
