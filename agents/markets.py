@@ -24,6 +24,8 @@ A share price is fundamentals x sentiment x noise, with jumps on news:
   on: a contract up (elasticity x ARR signed / forward ARR, capped), dilution and
   hedge-fund short selling down (elasticity x shares / shares outstanding).
 
+A company's quote and the price of a day from it live in :mod:`agents.quotes`.
+
 Credit: the risk-free rate plus a spread by rating, widened by the regime and during a
 rate shock. Markets can close: each raise attempt meets a closed market with a probability
 set by the regime (and the shock window).
@@ -32,7 +34,6 @@ set by the regime (and the shock window).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -45,104 +46,11 @@ from agents.capital_specs import CapitalMarketsSpec, Rating
 from agents.demand import Demand
 from agents.market_specs import REGIMES, Regime
 from agents.market_state import MarketState
+from agents.quotes import Digest, Quote
 from agents.valuation import Fundamentals
 
 DAYS_PER_YEAR: Final = 365.0
 NEWS_KINDS: Final = ("contract", "dilution", "short_selling")
-FUNDAMENTALS: Final = ("ai_ev_usd", "mining_ehs", "mining_cost_usd_per_eh_day", "claims_usd",
-                       "shares")
-"""The fundamentals a price is made of, in the order of a quote's day (:data:`Day`)."""
-Day = tuple[float, float, float, float, float]
-"""One day's :data:`FUNDAMENTALS`."""
-
-
-class _Digest:
-    """One month end's move of the five fundamentals, read day by day.
-
-    Day ``from_day + k`` holds ``start + step x ramp[k]`` of each while ``k`` is within
-    the ramp, then ``start + step``: a market reading the books over ``digest_days``. An
-    anchor is a digest with no ramp and no step. Kept as numbers, not written into daily
-    paths: a month end is one object, and a day is ten operations when read.
-    """
-
-    def __init__(self, from_day: int, ramp: list[float], start: Day, step: Day) -> None:
-        self.from_day = from_day
-        self.ramp = ramp
-        self.a0, self.e0, self.m0, self.c0, self.s0 = start
-        self.a1, self.e1, self.m1, self.c1, self.s1 = step
-        self.flat: Day = (self.a0 + self.a1, self.e0 + self.e1, self.m0 + self.m1,
-                          self.c0 + self.c1, self.s0 + self.s1)
-        self.fa, self.fe, self.fm, self.fc, self.fs = self.flat  # unboxed, for a price
-
-    def at(self, d: int) -> Day:
-        """The fundamentals of day ``d`` (on or after ``from_day``)."""
-        k = d - self.from_day
-        if k >= len(self.ramp):
-            return self.flat
-        r = self.ramp[k]
-        return (r * self.a1 + self.a0, r * self.e1 + self.e0, r * self.m1 + self.m0,
-                r * self.c1 + self.c0, r * self.s1 + self.s0)
-
-
-@dataclass
-class _Quote:
-    """One listed company's price state: drawn noise, news, and fundamentals by day.
-
-    ``claims_usd`` is what comes ahead of equity: net debt plus committed capex. The five
-    fundamentals (:data:`FUNDAMENTALS`) of a day come from the last month end before it
-    (``digests``, in day order, the anchor first). A day's price is multiplied by its
-    noise, ``noise_factor[d]`` (``exp`` of the drawn log deviation), and by the product
-    of the news up to that day (:meth:`news_level`: ``news_levels[i]`` from day
-    ``news_days[i]`` on). ``settled``
-    holds the prices of days ``anchor_day`` to ``settled_until`` (exclusive), the days
-    before today whose prices were asked (:meth:`Markets._settle`). Prices are computed
-    in compiled scalars (a dozen operations on a day's numbers), cheaper than numpy calls
-    on windows this short.
-    """
-
-    price0_usd: float
-    vol_annual: float
-    noise_factor: list[float]
-    digests: list[_Digest] = field(default_factory=list)
-    news_days: list[int] = field(default_factory=lambda: [0])
-    news_levels: list[float] = field(default_factory=lambda: [1.0])
-    ai_scale: float = 0.0
-    mining_scale: float = 0.0
-    other_ev_usd: float = 0.0
-    min_equity_usd: float = 0.0
-    anchored: bool = False
-    price_day: int = -1
-    price_usd: float = 0.0
-    anchor_day: int = 0
-    settled: list[float] = field(default_factory=list)
-    settled_until: int = 0
-
-    def changed(self, from_day: int) -> None:
-        """The path moved from day ``from_day`` on: forget the prices known from there."""
-        self.price_day = -1
-        self.settled_until = min(self.settled_until, from_day)
-
-    def news_level(self, d: int) -> float:
-        """The product of ``1 + move`` of the news on or before day ``d``."""
-        days = self.news_days
-        i = len(days) - 1
-        while days[i] > d:
-            i -= 1
-        return self.news_levels[i]
-
-    def digest_on(self, d: int) -> _Digest:
-        """The month end in force on day ``d``: the last on or before it (or the anchor)."""
-        digests = self.digests
-        i = len(digests) - 1
-        while i > 0 and digests[i].from_day > d:
-            i -= 1
-        return digests[i]
-
-    def day(self, d: int) -> Day:
-        """The five fundamentals of day ``d`` (on or after the anchor)."""
-        return self.digest_on(d).at(d)
-
-
 class Markets(Agent):
     """Prices listed companies' shares and quotes credit spreads and market state."""
 
@@ -162,7 +70,7 @@ class Markets(Agent):
         ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
         self._ramp: list[float] = ramp[:int(np.searchsorted(ramp, 1.0))].tolist()
         """The month end's ramp: a factor per day after it, while short of 1."""
-        self._quotes: dict[str, _Quote] = {}
+        self._quotes: dict[str, Quote] = {}
         self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
         self.state: Final = MarketState.of(self.spec, model.clock)
 
@@ -197,7 +105,8 @@ class Markets(Agent):
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
         noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
                                     v.noise_half_life_days, v.noise_tail_df)
-        self._quotes[company] = _Quote(price_usd, vol_annual, np.exp(noise).tolist())
+        self._quotes[company] = Quote(price_usd, vol_annual, np.exp(noise).tolist(),
+                                      self._btc_days, self._sentiment_days, self._floor_share)
 
     # --- fundamentals --------------------------------------------------------------------
     def anchor(self, company: str, f: Fundamentals) -> None:
@@ -215,7 +124,7 @@ class Markets(Agent):
         q.min_equity_usd = 1e-3 * q.price0_usd * f.diluted_shares
         values = (q.ai_scale * f.forward_arr_usd, f.mining_ehs, f.mining_cost_usd_per_eh_day,
                   f.net_debt_usd + f.commitments_usd, f.diluted_shares)
-        q.digests = [_Digest(d, [], values, (0.0, 0.0, 0.0, 0.0, 0.0))]
+        q.digests = [Digest(d, [], values, (0.0, 0.0, 0.0, 0.0, 0.0))]
         q.anchored = True
         q.anchor_day = q.settled_until = d
         q.settled = [0.0] * len(q.noise_factor)
@@ -237,7 +146,7 @@ class Markets(Agent):
         step = (q.ai_scale * f.forward_arr_usd - a0, f.mining_ehs - e0,
                 f.mining_cost_usd_per_eh_day - m0, f.net_debt_usd + f.commitments_usd - c0,
                 f.diluted_shares - s0)
-        q.digests.append(_Digest(d + 1, self._ramp, start, step))
+        q.digests.append(Digest(d + 1, self._ramp, start, step))
         q.changed(d + 1)
 
     # --- prices --------------------------------------------------------------------------
@@ -251,7 +160,7 @@ class Markets(Agent):
         d, q = self._day(t_days), self._quotes[company]
         if q.price_day != d:
             known = q.anchor_day <= d < q.settled_until
-            q.price_usd = q.settled[d] if known else self._price_on(q, d)
+            q.price_usd = q.settled[d] if known else q.price_on(d)
             q.price_day = d
         return q.price_usd
 
@@ -286,13 +195,13 @@ class Markets(Agent):
         """
         q, today = self._quotes[company], self._day(self.now)
         if not self._settle(q, d0, d1, today):
-            return [self._price_on(q, d) for d in range(d0, d1)]
+            return [q.price_on(d) for d in range(d0, d1)]
         past = q.settled[d0:min(d1, today)]
         if d1 > today:
             past.append(self.share_price_usd(company, self.now))
         return past
 
-    def _settle(self, q: _Quote, d0: int, d1: int, today: int) -> bool:
+    def _settle(self, q: Quote, d0: int, d1: int, today: int) -> bool:
         """Record the days before today in ``q.settled``; False if the window can't use it.
 
         It can when the price was anchored by ``d0`` and the window ends by today. Only
@@ -302,73 +211,9 @@ class Markets(Agent):
         if not q.anchored or d0 < q.anchor_day or d1 > today + 1:
             return False
         if q.settled_until < today:
-            self._fill(q, q.settled_until, today)
+            q.fill(q.settled_until, today)
             q.settled_until = today
         return True
-
-    def _fill(self, q: _Quote, d0: int, d1: int) -> None:
-        """Write the prices of days ``d0`` to ``d1`` (exclusive, anchored) into ``q.settled``.
-
-        :meth:`_price_on`'s numbers for each day, a stretch at a time: between two changes
-        (a month end, news) the month end and the news level are the same, and past the
-        month end's ramp so are the five fundamentals. Both lists are in day order.
-        """
-        digests, news_days, levels, settled = q.digests, q.news_days, q.news_levels, q.settled
-        noise = q.noise_factor
-        g, n_digests = 0, len(digests)
-        k, n_news = 0, len(news_days)
-        d = d0
-        while d < d1:
-            while g + 1 < n_digests and digests[g + 1].from_day <= d:
-                g += 1
-            while k + 1 < n_news and news_days[k + 1] <= d:
-                k += 1
-            end = d1
-            if g + 1 < n_digests:
-                end = min(end, digests[g + 1].from_day)
-            if k + 1 < n_news:
-                end = min(end, news_days[k + 1])
-            digest, level = digests[g], levels[k]
-            ramp_end = min(end, digest.from_day + len(digest.ramp))
-            while d < ramp_end:
-                settled[d] = self._equity_price(q, digest, d, noise[d] * level)
-                d += 1
-            a, e, m, c, sh = digest.fa, digest.fe, digest.fm, digest.fc, digest.fs
-            while d < end:
-                settled[d] = self._price_of(q, d, noise[d] * level, a, e, m, c, sh)
-                d += 1
-
-    def _price_on(self, q: _Quote, d: int) -> float:
-        """The price of day ``d``: fundamentals, sentiment and hashprice, times noise and news.
-
-        Before the company is anchored (and for days before its anchor), its world price
-        times noise and news.
-        """
-        factor = q.noise_factor[d] * q.news_level(d)
-        if not q.anchored or d < q.anchor_day:
-            return q.price0_usd * factor
-        return self._equity_price(q, q.digest_on(d), d, factor)
-
-    def _equity_price(self, q: _Quote, g: _Digest, d: int, factor: float) -> float:
-        """Day ``d``'s price from month end ``g`` (the last on or before ``d``) and ``factor``.
-
-        The fundamentals are :meth:`_Digest.at`'s, computed here as unboxed floats.
-        """
-        k = d - g.from_day
-        if k < len(g.ramp):
-            r = g.ramp[k]
-            return self._price_of(q, d, factor, r * g.a1 + g.a0, r * g.e1 + g.e0,
-                                  r * g.m1 + g.m0, r * g.c1 + g.c0, r * g.s1 + g.s0)
-        return self._price_of(q, d, factor, g.fa, g.fe, g.fm, g.fc, g.fs)
-
-    def _price_of(self, q: _Quote, d: int, factor: float, ai_ev: float, mining_ehs: float,
-                  mining_cost: float, claims: float, shares: float) -> float:
-        """Day ``d``'s price from its five fundamentals, sentiment, hashprice and ``factor``."""
-        mining = q.mining_scale * max(self._btc_days[d] - mining_cost, 0.0)
-        ev = ai_ev * self._sentiment_days[d] + mining * mining_ehs + q.other_ev_usd
-        equity = max(ev - claims, self._floor_share * max(ev, 0.0))
-        equity = max(equity, q.min_equity_usd)
-        return equity / shares * factor
 
     def _mining_ebitda(self, ehs: float, cost_usd_per_eh_day: float, d: int) -> float:
         margin = max(self._btc_days[d] - cost_usd_per_eh_day, 0.0)
