@@ -25,6 +25,8 @@ IntArray = NDArray[np.int64]
 
 REDEMPTION_PER_100: Final = 100.0
 """Redemption amount per 100 of notional (QuantLib's convertibles force notional 100)."""
+_NARROW_NOTES = 64
+"""Batches narrower than this get per-node tables of their per-note constants."""
 _PAST_YEARS = 1e-9
 """Coupon times at or below this (rounding noise around t = 0) count as already paid."""
 
@@ -124,6 +126,33 @@ class _Lattice:
         self.may_convert = (self.soft | self.american, self.soft | self.convertible_at_end)
         self.always_convertible = (bool(np.all(self.may_convert[0])),
                                    bool(np.all(self.may_convert[1])))
+        self.cap_tables = self._cap_tables() if self.all_called_from < n else None
+
+    def _cap_tables(self) -> tuple[FloatArray, FloatArray]:
+        """Per parity, the cap where every note's call is live before maturity, else +inf.
+
+        ``np.minimum(values, cap_or_inf)`` is then the capped level (``min(v, inf)`` is
+        ``v``), the same numbers as ``np.minimum(values, cap, where=hit)`` at a fraction of
+        its cost on a narrow batch (~2.4 against ~19 us a level at a dozen notes).
+        """
+        price, may_convert = self.call_price, self.may_convert[0]
+        tables = []
+        for spots, payoff in zip(self.spot_tables, self.payoff_tables, strict=True):
+            cap = np.maximum(price, payoff)
+            if not self.always_convertible[0]:
+                cap = np.where(may_convert, cap, price)
+            tables.append(np.where(spots >= self.trigger_spot, cap, np.inf))
+        return tables[0], tables[1]
+
+    def cap_or_inf(self, i: int) -> FloatArray | None:
+        """The level's cap where a call caps it and +inf elsewhere; ``None`` if none can."""
+        if self.cap_tables is not None and self.all_called_from <= i < self.n:
+            return self.level(self.cap_tables, i)
+        capped = self.call_cap(i)
+        if capped is None:
+            return None
+        hit, cap, _ = capped
+        return np.where(hit, cap, np.inf)
 
     def _coupon_table(self, notes: NoteBatch) -> FloatArray:
         """Coupon amount per 100 paid at each (step, note), coupons on one step summed."""
@@ -201,13 +230,26 @@ def _convert_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | 
 
 def _adjust_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | None:
     """QuantLib's ``postAdjustValuesImpl``: calls, then coupons, then conversion."""
-    capped = lat.call_cap(i)
-    if capped is not None:
-        hit, cap, _ = capped
-        np.minimum(values, cap, out=values, where=hit)
+    cap = lat.cap_or_inf(i)
+    if cap is not None:
+        np.minimum(values, cap, out=values)
     if i in lat.coupon_steps:
         values += lat.coupons[i]
     return _convert_quantlib(lat, i, values)
+
+
+def _per_node(per_note: FloatArray, steps: int) -> FloatArray:
+    """A per-note constant as a ``(steps + 1, notes)`` array, one row per node.
+
+    On a wide batch a broadcast view (numpy's inner loop runs along the notes); on a
+    narrow one (a convert's sizing prices a dozen notes) a real table: broadcasting a dozen
+    values over a hundred rows costs numpy a short inner loop per row (~4.4 against ~2.4
+    us a multiply at 11 notes). The same numbers either way.
+    """
+    shape = (steps + 1, per_note.size)
+    if per_note.size >= _NARROW_NOTES:
+        return np.broadcast_to(per_note, shape)
+    return np.tile(per_note, (steps + 1, 1))
 
 
 def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatArray]:
@@ -224,9 +266,9 @@ def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatAr
     """
     lat = _Lattice(notes, steps, quantlib_maturity_rule=True)
     n, b = steps, notes.spot.size
-    pd, rho = lat.pd, lat.rho
+    pd, rho = _per_node(lat.pd, n), _per_node(lat.rho, n)
     growth_converted = 1.0 + notes.rate * lat.dt  # 1 + R dt when p = 1
-    floor_scaled = growth_converted / pd
+    floor_scaled = _per_node(growth_converted / lat.pd, n)
     values = np.full((n + 1, b), REDEMPTION_PER_100)
     kept = _adjust_quantlib(lat, n, values)
     excess = np.empty((n + 1, b))
@@ -243,14 +285,14 @@ def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatAr
         level = values[:w]
         # values: pd V0 / (1 + R0 dt) + pu V1 / (1 + R1 dt) = (V0/s0 + rho V1/s1)
         np.divide(values[: w + 1], scaled[: w + 1], out=spare[: w + 1])
-        np.multiply(spare[1 : w + 1], rho, out=scaled[:w])
+        np.multiply(spare[1 : w + 1], rho[:w], out=scaled[:w])
         np.add(spare[:w], scaled[:w], out=level)
         # excess of the new level before conversion, divided by pd
-        np.multiply(excess[1 : w + 1], rho, out=spare[:w])
+        np.multiply(excess[1 : w + 1], rho[:w], out=spare[:w])
         np.add(excess[:w], spare[:w], out=excess[:w])
-        np.add(floor_scaled, excess[:w], out=scaled[:w])
+        np.add(floor_scaled[:w], excess[:w], out=scaled[:w])
         kept = _adjust_quantlib(lat, i, level)
-        excess[:w] *= pd
+        excess[:w] *= pd[:w]
         if kept is not None:
             excess[:w] *= kept
         if i == 1:

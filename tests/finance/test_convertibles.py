@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from abm.finance import convertible_tree
 from abm.finance.convertibles import (
     convertible_delta,
     price_convertible,
@@ -263,6 +264,37 @@ def test_arrays_match_scalar_calls() -> None:
             assert one.shape == ()
             assert float(one) == pytest.approx(batch[i], rel=1e-14)
             assert float(one_delta) == pytest.approx(deltas[i], rel=1e-12)
+
+
+def test_wide_and_narrow_batches_price_bit_for_bit_alike() -> None:
+    # A wide batch broadcasts its per-note constants and, with calls starting at different
+    # steps, caps the steps before the last start note by note; one note alone or a narrow
+    # batch uses per-node tables and its precomputed caps. Every note's price and delta
+    # must be the same floats either way.
+    rng = np.random.default_rng(11)
+    k = 80
+    assert k >= convertible_tree._NARROW_NOTES
+    callable_ = rng.random(k) < 0.85
+    soft = rng.random(k) < 0.7
+    args = (rng.uniform(60, 160, k), rng.uniform(0.25, 0.9, k), 0.035,
+            rng.uniform(0.0, 0.09, k), 100.0, 4.0)
+    kwargs: dict[str, Any] = {
+        "steps": 60, "american": rng.random(k) < 0.8, "coupon_rate": rng.uniform(0, 0.05, k),
+        "call_start_years": np.where(callable_, rng.uniform(0.0, 3.5, k), np.nan),
+        "call_trigger": np.where(soft, rng.uniform(1.0, 1.5, k), np.nan)}
+    wide = price_convertible(*args, **kwargs), convertible_delta(*args, **kwargs)
+
+    def part(index: Any) -> tuple[np.ndarray, np.ndarray]:
+        sub = [a[index] if isinstance(a, np.ndarray) else a for a in args]
+        sub_kwargs = {key: v[index] if isinstance(v, np.ndarray) else v
+                      for key, v in kwargs.items()}
+        return price_convertible(*sub, **sub_kwargs), convertible_delta(*sub, **sub_kwargs)
+
+    for i in range(0, k, 7):
+        price, delta = part(slice(i, i + 1))
+        assert price[0] == wide[0][i] and delta[0] == wide[1][i]
+    narrow = part(slice(0, 11))
+    assert np.array_equal(narrow[0], wide[0][:11]) and np.array_equal(narrow[1], wide[1][:11])
 
 
 def test_shapes_broadcast() -> None:
