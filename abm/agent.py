@@ -78,7 +78,8 @@ class Agent:
 
     def sleep(self, delay_days: float) -> Wakeup:
         """What a process yields to wait ``delay_days``: a light ``env.timeout`` (same order)."""
-        return Wakeup(self.model.env, delay_days)
+        model = self.model
+        return Wakeup(model.env, delay_days, model.queue, model.event_ids)
 
     def call_in(self, delay_days: float, callback: Callback) -> simpy.Timeout:
         """Call ``callback(event)`` after ``delay_days``; returns the timeout event.

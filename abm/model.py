@@ -9,7 +9,7 @@ accruals, the ledger checks its identity, then the recorder samples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Final, TypeVar
 
 import simpy
@@ -18,6 +18,7 @@ from abm.agent import Agent
 from abm.clock import Clock
 from abm.events import EventLog, LogEvents
 from abm.finance.ledger import Ledger
+from abm.loop import QueueEntry
 from abm.recorder import Recorder
 from abm.rng import RngTree
 from abm.simenv import SimEnvironment
@@ -33,7 +34,12 @@ class Model:
     def __init__(self, start: dt.date, seed: int, *, log_events: LogEvents = True) -> None:
         self.clock = Clock(start)
         self.seed = seed
-        self.env: simpy.Environment = SimEnvironment()
+        env = SimEnvironment()
+        self.env: simpy.Environment = env
+        # the environment's queue and event counter, for sleeps (abm.wakeup): SimPy never
+        # replaces either
+        self.queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
+        self.event_ids: Iterator[int] = env._eid
         self.log = EventLog(self.clock, enabled=log_events)
         self.recorder = Recorder()
         self.ledger = Ledger()

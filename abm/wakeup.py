@@ -20,7 +20,7 @@ waiting on a condition uses ``env.timeout`` for that part.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from heapq import heappush
 from typing import Any, Final
 
@@ -30,16 +30,21 @@ from simpy.events import NORMAL
 from abm.loop import QueueEntry
 
 _NORMAL: Final = int(NORMAL)
+_PUSH: Final = heappush  # compiled, a Final is a C static, an imported name a dict lookup
 
 
 class Wakeup:
     """A timeout of ``delay_days`` from now, scheduled on creation (see the module).
 
     ``env`` is a :class:`abm.simenv.SimEnvironment` (a plain SimPy environment's queue
-    holds tuples, which do not compare with its entries).
+    holds tuples, which do not compare with its entries). ``queue`` and ``event_ids`` are
+    its ``_queue`` and ``_eid``, if the caller keeps them (:class:`abm.model.Model` does:
+    compiled, reading them from the environment is two attribute lookups a sleep).
     """
 
-    def __init__(self, env: simpy.Environment, delay_days: float) -> None:
+    def __init__(self, env: simpy.Environment, delay_days: float,
+                 queue: list[QueueEntry] | None = None,
+                 event_ids: Iterator[int] | None = None) -> None:
         if delay_days < 0:
             raise ValueError(f"Negative delay {delay_days}")
         self.env = env
@@ -47,8 +52,10 @@ class Wakeup:
         self._ok = True
         self._value: Any = None
         self.delay_days = delay_days
-        queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
-        heappush(queue, QueueEntry(env._now + float(delay_days), _NORMAL, next(env._eid), self))
+        entries: list[QueueEntry] = (
+            env._queue if queue is None else queue)  # type: ignore[assignment]
+        ids = env._eid if event_ids is None else event_ids
+        _PUSH(entries, QueueEntry(env._now + float(delay_days), _NORMAL, next(ids), self))
 
     @property
     def processed(self) -> bool:
