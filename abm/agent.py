@@ -81,6 +81,27 @@ class Agent:
         model = self.model
         return Wakeup(model.env, delay_days, model.queue, model.event_ids)
 
+    def advance(self, delay_days: float) -> bool:
+        """Move the clock ``delay_days`` ahead at once if no event is due by then.
+
+        A process about to sleep that would be the next to wake anyway (its time strictly
+        before every queued event's) may go on at once, its clock moved as the queue would
+        have moved it: the same time to the last bit (``now + delay``), the same order of
+        everything else, without an event through the queue. Returns False, and does
+        nothing, otherwise (or with nothing queued): the process then yields
+        :meth:`sleep` as usual. For loops of sleeps that wake often and alone (background
+        arrivals, a note's monthly looks).
+        """
+        if delay_days < 0:
+            raise ValueError(f"Negative delay {delay_days}")
+        model = self.model
+        queue, env = model.queue, model.env
+        t = env._now + float(delay_days)
+        if queue and t < queue[0].t:
+            env._now = t
+            return True
+        return False
+
     def call_in(self, delay_days: float, callback: Callback) -> simpy.Timeout:
         """Call ``callback(event)`` after ``delay_days``; returns the timeout event.
 

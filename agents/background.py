@@ -71,7 +71,11 @@ class BackgroundRequesters:
             self.arrive((t, mw * scale, node, connects, t_w, study * part))
 
     def run(self) -> ProcessBody:
-        """One process walks the pre-drawn arrivals (a year per block) and the decisions."""
+        """One process walks the pre-drawn arrivals (a year per block) and the decisions.
+
+        The next one due before every queued event is taken at once (``Agent.advance``:
+        the same clock and order without a trip through the queue; ~60% of them).
+        """
         bg, u = self.spec, self.u
         rows: list[Row] = []
         t_block, i = 0.0, 0
@@ -85,7 +89,9 @@ class BackgroundRequesters:
             t_decide = self._decisions[0][0] if self._decisions else math.inf
             if math.isinf(t_arrival) and math.isinf(t_decide):
                 return
-            yield u.sleep(max(0.0, min(t_arrival, t_decide) - u.now))
+            delay = max(0.0, min(t_arrival, t_decide) - u.now)
+            if not u.advance(delay):
+                yield u.sleep(delay)
             if t_decide <= t_arrival:
                 _t, _seq, node, mw = heappop(self._decisions)
                 self.granted(mw, u.fit([(node, mw, "datacenter")])[0][0])

@@ -19,16 +19,19 @@ START = dt.date(2025, 11, 6)
 DELAYS = st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 1 / 3])  # many ties, on purpose
 
 
-def _order(delays: list[list[float]], light: list[bool]) -> list[tuple[int, int, float]]:
+def _order(delays: list[list[float]], light: list[bool],
+           inline: list[bool] | None = None) -> list[tuple[int, int, float]]:
     """Who woke when, for sleepers that wait ``delays[i]`` in turn, each with ``Wakeup``
-    where ``light[i]`` and with ``env.timeout`` otherwise."""
+    where ``light[i]`` and with ``env.timeout`` otherwise; where ``inline[i]``, a sleeper
+    first tries to go on at once (``Agent.advance``)."""
     model = Model(START, seed=0)
     agent = Agent(model, "a")
     woke: list[tuple[int, int, float]] = []
 
     def sleeper(i: int) -> ProcessBody:
         for k, delay in enumerate(delays[i]):
-            yield agent.sleep(delay) if light[i] else model.env.timeout(delay)
+            if not (inline and inline[i] and agent.advance(delay)):
+                yield agent.sleep(delay) if light[i] else model.env.timeout(delay)
             woke.append((i, k, model.now))
 
     for i in range(len(delays)):
@@ -46,6 +49,22 @@ def test_sleepers_wake_in_the_order_of_simpys_timeouts(delays: list[list[float]]
     reference = _order(delays, [False] * len(delays))
     assert _order(delays, light) == reference
     assert _order(delays, [True] * len(delays)) == reference
+    inline = data.draw(st.lists(st.booleans(), min_size=len(delays), max_size=len(delays)))
+    assert _order(delays, light, inline) == reference
+
+
+def test_advance_goes_on_only_strictly_before_every_queued_event() -> None:
+    model = Model(START, seed=0)
+    agent = Agent(model, "a")
+    assert not agent.advance(1.0)  # nothing queued: no bound, the process must sleep
+    model.env.timeout(2.0)
+    assert not agent.advance(2.0)  # a tie: the queued event goes first
+    assert model.now == 0.0
+    assert agent.advance(1.5) and model.now == 1.5
+    assert agent.advance(0.0) and model.now == 1.5
+    assert not agent.advance(0.5) and model.now == 1.5
+    with pytest.raises(ValueError, match="Negative delay"):
+        agent.advance(-0.1)
 
 
 def test_a_wakeup_keeps_the_clock_a_float_and_refuses_a_negative_delay() -> None:
