@@ -100,6 +100,9 @@ def run_until(env: SimEnvironment, until: float) -> Any:
     stop = Event(env)
     stop._ok = True
     stop._value = None
+    # SimPy's stop callback, though the loop below meets this stop by identity: if the run
+    # ends in an exception, the stop stays queued and ends a later run as SimPy's would
+    stop.callbacks.append(StopSimulation.callback)
     env.schedule(stop, URGENT, at - env.now)
     queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
     while True:

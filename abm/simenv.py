@@ -9,14 +9,31 @@ in :mod:`abm.loop`: the queue's entries, the step and the run to a time.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from heapq import heappush
 from typing import Any
 
 from simpy.core import Environment, Infinity, SimTime
-from simpy.events import NORMAL, Event, EventPriority
+from simpy.events import NORMAL, Event, EventPriority, Process
 
 from abm import loop
 from abm.loop import QueueEntry
+from abm.resume import Resumer
+
+
+class SimProcess(Process):
+    """SimPy's process, resumed by compiled code (:class:`abm.resume.Resumer`).
+
+    The resumer takes the place of the ``_resume`` method before SimPy's ``__init__``
+    schedules the process's start with it; SimPy's code calls and removes it as it would
+    the method.
+    """
+
+    __slots__ = ("_resume", "_target", "callbacks")
+
+    def __init__(self, env: Environment, generator: Generator[Any, Any, Any]) -> None:
+        self._resume = Resumer(self, generator, env)  # type: ignore[method-assign]
+        super().__init__(env, generator)
 
 
 class SimEnvironment(Environment):
@@ -33,10 +50,14 @@ class SimEnvironment(Environment):
     through its descriptor, without the dict lookup.
     """
 
-    __slots__ = ("_eid", "_now", "_queue")
+    __slots__ = ("_active_proc", "_eid", "_now", "_queue")
 
     def __init__(self) -> None:
         super().__init__(initial_time=0.0)
+
+    def process(self, generator: Generator[Any, Any, Any]) -> Process:
+        """Start a process of ``generator`` (resumed by compiled code: :class:`SimProcess`)."""
+        return SimProcess(self, generator)
 
     def run(self, until: SimTime | Event | None = None) -> Any | None:
         """SimPy's ``run``; to a time, in one compiled loop (:func:`abm.loop.run_until`)."""

@@ -14,45 +14,79 @@ from abm.simenv import SimEnvironment
 from abm.wakeup import Wakeup
 
 Step = tuple[str, float]
-STEPS = st.tuples(st.sampled_from(["sleep", "light", "spawn", "signal", "wait"]),
+STEPS = st.tuples(st.sampled_from(["sleep", "light", "spawn", "signal", "wait", "fail",
+                                   "past", "interrupt"]),
                   st.sampled_from([0.0, 0.5, 1.0, 2.5, 1 / 3]))  # ties on purpose
 
 
 def _story(make_env: Callable[[], simpy.Environment], plan: list[list[Step]],
            stops: list[float]) -> list[Any]:
     """What happens, in order, when workers follow ``plan`` and the run stops at ``stops``
-    then goes on to the end ("light" sleeps on a Wakeup where the environment is ours)."""
+    then goes on to the end ("light" sleeps on a Wakeup where the environment is ours).
+
+    Workers also join children that fail, wait on an event long processed, and interrupt
+    the next worker (which logs it and goes on)."""
     env = make_env()
     log: list[Any] = []
     shared = env.event()
+    past = env.timeout(0.0, value="past")
+    workers: list[simpy.Process] = []
 
-    def child(tag: int, delay: float) -> Generator[Any, Any, int]:
+    def child(tag: int, delay: float, fail: bool = False) -> Generator[Any, Any, int]:
         yield env.timeout(delay)
         log.append(("child", tag, env.now))
+        if fail:
+            raise KeyError(tag)
         return tag
+
+    def step(i: int, k: int, kind: str, delay: float) -> Generator[Any, Any, None]:
+        if kind == "sleep" or (kind == "light" and not isinstance(env, SimEnvironment)):
+            yield env.timeout(delay)
+        elif kind == "light":
+            yield Wakeup(env, delay)
+        elif kind in ("spawn", "fail"):
+            try:
+                joined = yield env.process(child(10 * i + k, delay, kind == "fail"))
+                log.append(("joined", i, joined, env.now))
+            except KeyError as error:
+                log.append(("failed", i, error.args, type(error.__cause__), env.now))
+        elif kind == "signal" and not shared.triggered:
+            shared.succeed(i)
+        elif kind == "wait":
+            value = yield shared
+            log.append(("woke", i, value, env.now))
+        elif kind == "past" and past.processed:
+            value = yield past
+            log.append(("past", i, value, env.now))
+        elif kind == "interrupt":
+            target = workers[(i + 1) % len(workers)]
+            if target.is_alive and target is not env.active_process:
+                target.interrupt(i)
+                log.append(("interrupts", i, env.now))
 
     def worker(i: int, steps: list[Step]) -> Generator[Any, Any, None]:
         for k, (kind, delay) in enumerate(steps):
-            if kind == "sleep" or (kind == "light" and not isinstance(env, SimEnvironment)):
-                yield env.timeout(delay)
-            elif kind == "light":
-                yield Wakeup(env, delay)
-            elif kind == "spawn":
-                joined = yield env.process(child(10 * i + k, delay))
-                log.append(("joined", i, joined, env.now))
-            elif kind == "signal" and not shared.triggered:
-                shared.succeed(i)
-            elif kind == "wait":
-                value = yield shared
-                log.append(("woke", i, value, env.now))
+            try:
+                yield from step(i, k, kind, delay)
+            except simpy.Interrupt as interrupt:
+                log.append(("interrupted", i, k, interrupt.cause, env.now))
             log.append((i, k, kind, env.now))
 
     for i, steps in enumerate(plan):
-        env.process(worker(i, steps))
+        workers.append(env.process(worker(i, steps)))
+    def run(until: float | None) -> Any:
+        """Run to ``until``; a child failing with no one to catch it (its joiner was
+        interrupted) crashes the run, which is logged and resumed."""
+        while True:
+            try:
+                return env.run(until=until)
+            except KeyError as crash:
+                log.append(("crashed", crash.args, type(crash.__cause__), env.now))
+
     for stop in stops:
         if stop > env.now:
-            log.append(("stopped", env.run(until=stop), env.now))
-    log.append(("end", env.run(), env.now, env.peek()))
+            log.append(("stopped", run(stop), env.now))
+    log.append(("end", run(None), env.now, env.peek()))
     return log
 
 
@@ -64,6 +98,21 @@ def test_events_happen_in_simpys_order(plan: list[list[Step]], stops: list[float
     stopped and resumed: the same story, step for step and time for time."""
     assert _story(SimEnvironment, plan, sorted(stops)) == _story(simpy.Environment, plan,
                                                                 sorted(stops))
+
+
+@pytest.mark.parametrize("make_env", [SimEnvironment, simpy.Environment])
+def test_a_process_yielding_a_non_event_fails_as_in_simpy(
+        make_env: Callable[[], simpy.Environment]) -> None:
+    env = make_env()
+
+    def odd() -> Generator[Any, Any, None]:
+        yield env.timeout(1.0)
+        yield 42
+
+    env.process(odd())
+    with pytest.raises(RuntimeError, match='Invalid yield value "42"'):
+        env.run()
+    assert env.now == 1.0
 
 
 @pytest.mark.parametrize("make_env", [SimEnvironment, simpy.Environment])

@@ -1,0 +1,74 @@
+"""A SimPy process resumed by compiled code: ``Process._resume`` as a native callable.
+
+Every wake-up of a process (~3,500 in a base run) goes through SimPy's ``_resume``, an
+interpreted method: it marks the process active, sends the event's value into the
+generator, and hangs itself on the callbacks of the event the generator yields next (a
+fresh bound method each time). :class:`Resumer` does the same from compiled code, and
+reads a :class:`abm.wakeup.Wakeup` (most of what processes yield) by its native fields.
+:class:`abm.simenv.SimProcess` puts one in place of the method, so that SimPy's own code
+(``Initialize``, ``Interruption``) calls and removes it as it would the method.
+
+What SimPy does, in the same order: a failed event is defused and a copy of its
+exception (``__cause__`` the original) is thrown in; a generator that returns triggers
+the process with its value, one that raises fails it with the exception; an event
+already processed is not waited for (its value is sent at once); a yield of something
+that is not an event is a ``RuntimeError``. One difference: SimPy strips its own frame
+from a failing process's traceback; here the traceback is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from abm.wakeup import Wakeup
+
+
+class Resumer:
+    """``process``'s resume callback: drives ``generator`` from one event to the next."""
+
+    def __init__(self, process: Any, generator: Generator[Any, Any, Any], env: Any) -> None:
+        self.process = process
+        self.generator = generator
+        self.env = env
+
+    def __call__(self, event: Any) -> None:
+        """Resume the generator with ``event``'s outcome (SimPy's ``Process._resume``)."""
+        env, process, generator = self.env, self.process, self.generator
+        env._active_proc = process
+        while True:
+            try:
+                if isinstance(event, Wakeup):  # a timeout: always ok, no value
+                    event = generator.send(None)
+                elif event._ok:
+                    event = generator.send(event._value)
+                else:
+                    event._defused = True
+                    failure = event._value
+                    error = type(failure)(*failure.args)
+                    error.__cause__ = failure
+                    event = generator.throw(error)
+            except StopIteration as stop:
+                event = None
+                process._ok = True
+                process._value = stop.args[0] if len(stop.args) else None
+                env.schedule(process)
+                break
+            except BaseException as error:  # SimPy fails the process on anything
+                event = None
+                process._ok = False
+                process._value = error
+                env.schedule(process)
+                break
+            if isinstance(event, Wakeup):
+                callbacks = event.callbacks
+            else:
+                try:
+                    callbacks = event.callbacks
+                except AttributeError:
+                    raise RuntimeError(f'Invalid yield value "{event}"') from None
+            if callbacks is not None:  # not processed yet: wait for it
+                callbacks.append(self)
+                break
+        process._target = event
+        env._active_proc = None
