@@ -144,7 +144,10 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
             program.loan.draw(spend * program.debt_share)
             _post(ledger, name, t1, "financing.construction_debt",
                   spend * program.debt_share, program.cause)
-    m.depreciation_usd = sum(b.depreciation_usd(t0, t1) for b in c.batches)
+    depreciation_usd = 0.0
+    for batch in c.batches:
+        depreciation_usd += batch.depreciation_usd(t0, t1)
+    m.depreciation_usd = depreciation_usd
     coupons_usd = 0.0
     for note in c.notes:
         coupon = note.coupon_usd(t0, t1)

@@ -143,7 +143,9 @@ class _Blame:
 def pending_equity_usd(c: Neocloud, commitments: Iterable[Commitment]) -> float:
     """Equity still to put into what is already committed: GPUs and halls, all of it."""
     items = list(commitments)
-    gpu = sum(k.equity_usd - k.prepayment_usd for k in items)
-    builds = sum(p.remaining_usd(c.now) * (1.0 - (p.debt_share if p.loan is not None else 0.0))
-                 for p in c.builds)
+    gpu = builds = 0.0  # loops on floats, not sum() over generators: same sums, unboxed
+    for k in items:
+        gpu += k.equity_usd - k.prepayment_usd
+    for p in c.builds:
+        builds += p.remaining_usd(c.now) * (1.0 - (p.debt_share if p.loan is not None else 0.0))
     return gpu + builds

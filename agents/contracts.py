@@ -87,8 +87,11 @@ class Contract:
     @property
     def arr_usd(self) -> float:
         """Annual revenue at full ramp of the tranches not cancelled."""
-        return sum(self.fee_usd_per_day(t) for t in self.tranches
-                   if not t.cancelled) * DAYS_PER_YEAR
+        total = 0.0  # loops on floats here, not sum() over a generator: same sums, unboxed
+        for t in self.tranches:
+            if not t.cancelled:
+                total += self.fee_usd_per_day(t)
+        return total * DAYS_PER_YEAR
 
     @property
     def term_days(self) -> float:
@@ -133,12 +136,12 @@ class Contract:
 
     def run_rate_arr_usd(self, t_days: float) -> float:
         """Annualized fee of the tranches in service at ``t_days``."""
-        return sum(
-            self.fee_usd_per_day(tr) * DAYS_PER_YEAR
-            for tr in self.tranches
-            if not tr.cancelled and tr.t_online_days is not None
-            and tr.t_online_days <= t_days < tr.t_online_days + self.term_days
-        )
+        total = 0.0
+        for tr in self.tranches:
+            if (not tr.cancelled and tr.t_online_days is not None
+                    and tr.t_online_days <= t_days < tr.t_online_days + self.term_days):
+                total += self.fee_usd_per_day(tr) * DAYS_PER_YEAR
+        return total
 
     def in_term(self, t_days: float) -> bool:
         """Whether any live tranche still has service to deliver after ``t_days``."""
@@ -149,9 +152,12 @@ class Contract:
 
     def contracted_arr_usd(self, t_days: float) -> float:
         """Annual value of live tranches still in term (signed, whether online or not)."""
-        return sum(self.fee_usd_per_day(tr) * DAYS_PER_YEAR for tr in self.tranches
-                   if not tr.cancelled and (tr.t_online_days is None
-                                            or t_days < tr.t_online_days + self.term_days))
+        total = 0.0
+        for tr in self.tranches:
+            if not tr.cancelled and (tr.t_online_days is None
+                                     or t_days < tr.t_online_days + self.term_days):
+                total += self.fee_usd_per_day(tr) * DAYS_PER_YEAR
+        return total
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:

@@ -39,6 +39,7 @@ from agents.valuation import (
     Fundamentals,
     book_figures,
     contracted_arr_usd,
+    convertible_principal_usd,
     fundamentals_of,
 )
 
@@ -174,7 +175,7 @@ class Financing:
         """
         c, cv = self.c, self.markets.spec.converts
         market_cap = c.share_price_usd() * c.shares_outstanding * scale
-        outstanding = sum(n.principal_usd for n in c.notes if n.outstanding)
+        outstanding = convertible_principal_usd(c)
         return max(0.0, cv.max_outstanding_share_of_market_cap * market_cap - outstanding)
 
     def atm_monthly_cap_usd(self, scale: float = 1.0) -> float:

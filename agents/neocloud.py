@@ -98,12 +98,18 @@ class Neocloud(Agent):
     @property
     def hashrate_ehs(self) -> float:
         """Mining hashrate running (paused ASICs excluded)."""
-        return sum(s.mining_ehs - s.mining_paused_ehs for s in self.sites.values())
+        total = 0.0  # a loop on floats, not sum() over a generator: same sum, unboxed
+        for s in self.sites.values():
+            total += s.mining_ehs - s.mining_paused_ehs
+        return total
 
     @property
     def own_load_mw(self) -> float:
         """Power the company pays for, across sites."""
-        return sum(s.own_load_mw for s in self.sites.values())
+        total = 0.0
+        for s in self.sites.values():
+            total += s.own_load_mw
+        return total
 
     @property
     def gpus(self) -> int:

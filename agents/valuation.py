@@ -51,11 +51,13 @@ class Fundamentals:
 
 def cloud_arr_usd(c: Neocloud, t_days: float) -> float:
     """Annual revenue of uncontracted GPUs in service at their price and utilization."""
-    return sum(
-        b.gpus * b.utilization * HOURS_PER_DAY * DAYS_PER_YEAR
-        * (b.price_usd_per_gpu_hour if b.price_usd_per_gpu_hour is not None
-           else c.vendor.rental_usd_per_gpu_hour(b.generation, t_days))
-        for b in c.batches if b.contract is None and b.in_service)
+    total = 0.0  # loops on floats in this module, not sum() over generators: same sums
+    for b in c.batches:
+        if b.contract is None and b.in_service:
+            total += (b.gpus * b.utilization * HOURS_PER_DAY * DAYS_PER_YEAR
+                      * (b.price_usd_per_gpu_hour if b.price_usd_per_gpu_hour is not None
+                         else c.vendor.rental_usd_per_gpu_hour(b.generation, t_days)))
+    return total
 
 
 def contracted_arr_usd(c: Neocloud, t_days: float, cloud_usd: float | None = None) -> float:
@@ -64,7 +66,10 @@ def contracted_arr_usd(c: Neocloud, t_days: float, cloud_usd: float | None = Non
     ``cloud_usd`` is the cloud ARR if already taken at ``t_days``.
     """
     cloud = cloud_arr_usd(c, t_days) if cloud_usd is None else cloud_usd
-    return cloud + sum(k.contracted_arr_usd(t_days) for k in c.contracts)
+    total = 0.0
+    for k in c.contracts:
+        total += k.contracted_arr_usd(t_days)
+    return cloud + total
 
 
 def run_rate_arr_usd(c: Neocloud, t_days: float, cloud_usd: float | None = None) -> float:
@@ -73,22 +78,36 @@ def run_rate_arr_usd(c: Neocloud, t_days: float, cloud_usd: float | None = None)
     ``cloud_usd`` is the cloud ARR if already taken at ``t_days``.
     """
     cloud = cloud_arr_usd(c, t_days) if cloud_usd is None else cloud_usd
-    return cloud + sum(k.run_rate_arr_usd(t_days) for k in c.contracts)
+    total = 0.0
+    for k in c.contracts:
+        total += k.run_rate_arr_usd(t_days)
+    return cloud + total
 
 
 def gpu_debt_usd(c: Neocloud) -> float:
     """GPU-backed loans outstanding."""
-    return sum(loan.balance_usd for loan in c.loans)
+    total = 0.0
+    for loan in c.loans:
+        total += loan.balance_usd
+    return total
 
 
 def construction_debt_usd(c: Neocloud) -> float:
     """Construction (project) loans outstanding."""
-    return sum(p.loan.balance_usd for p in c.builds if p.loan is not None)
+    total = 0.0
+    for p in c.builds:
+        if p.loan is not None:
+            total += p.loan.balance_usd
+    return total
 
 
 def convertible_principal_usd(c: Neocloud) -> float:
     """Principal of the convertible notes outstanding."""
-    return sum(n.principal_usd for n in c.notes if n.outstanding)
+    total = 0.0
+    for n in c.notes:
+        if n.outstanding:
+            total += n.principal_usd
+    return total
 
 
 def note_dilution(note: ConvertibleNote, price_usd: float) -> tuple[float, float]:
@@ -126,8 +145,12 @@ def net_debt_usd(c: Neocloud, notes_debt_usd: float) -> float:
 
 def commitments_usd(c: Neocloud) -> float:
     """Capex promised and not yet spent: GPUs ordered and unpaid, hall spend to come."""
-    gpus: float = sum((k.cost_usd for k in c.financing.commitments.values()), 0.0)
-    return gpus + sum(p.remaining_usd(c.now) for p in c.builds)
+    gpus = builds = 0.0
+    for k in c.financing.commitments.values():
+        gpus += k.cost_usd
+    for p in c.builds:
+        builds += p.remaining_usd(c.now)
+    return gpus + builds
 
 
 class BookFigures:
