@@ -183,9 +183,8 @@ class Markets(Agent):
         prices = self._window(company, max(0, d - window_days), d + 1)
         if len(prices) < 10:
             return self._quotes[company].vol_annual
-        logs: list[float] = np.log(np.fromiter(prices, np.float64, len(prices))).tolist()
-        returns = [logs[i + 1] - logs[i] for i in range(len(logs) - 1)]
-        return std_of(returns) * math.sqrt(DAYS_PER_YEAR)
+        log_prices = np.log(np.fromiter(prices, np.float64, len(prices)))
+        return std_of(log_prices[1:] - log_prices[:-1]) * math.sqrt(DAYS_PER_YEAR)
 
     def _window(self, company: str, d0: int, d1: int) -> list[float]:
         """The prices of days ``d0`` to ``d1`` (exclusive), past days from the record.

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from abm.accrual import Accrual
 from abm.finance.ledger import Ledger, LedgerImbalanceError
-from abm.paths import DailyPath, pairwise_sum, std_of
+from abm.paths import DailyPath, std_of
 from abm.recorder import Recorder
 
 
@@ -121,16 +121,4 @@ def test_daily_path_integral_and_mean() -> None:
                 max_size=300), st.floats(min_value=1e-9, max_value=1e3))
 def test_std_of_is_numpys_std_bit_for_bit(values: list[float], scale: float) -> None:
     x = np.asarray(values) * scale
-    assert std_of(x.tolist()) == float(np.std(x))
-
-
-@settings(max_examples=200)
-@given(st.integers(min_value=0, max_value=1200), st.integers(min_value=0, max_value=20),
-       st.floats(min_value=-6, max_value=6), st.integers(min_value=0, max_value=2**32 - 1))
-def test_pairwise_sum_is_numpys_sum_bit_for_bit(n: int, start: int, exponent: float,
-                                                seed: int) -> None:
-    # every regime: a running sum (< 8), eight running sums (<= 128), halves beyond
-    x = np.random.default_rng(seed).standard_normal(start + n) * 10.0 ** exponent
-    values = x.tolist()
-    assert pairwise_sum(values, start, n) == float(np.add.reduce(x[start:]))
-    assert pairwise_sum(values[start:]) == float(np.add.reduce(x[start:]))
+    assert std_of(x) == float(np.std(x))
