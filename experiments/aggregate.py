@@ -55,6 +55,8 @@ class _Arm:
     name: str
     shards: list[Path] = field(default_factory=list)
     metrics: dict[str, int] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
+    """The metrics in order; the last shard's, until the footer pass has seen them all."""
     dates: set[int] = field(default_factory=set)
     grid: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="int64"))
     per_block: int = 1
@@ -114,9 +116,13 @@ def _footers(ordered: Sequence[RunSpec], shards: Mapping[str, Path]) -> dict[str
             continue
         head = read_head(path)
         arm.shards.append(path)
-        for name in head.metrics:
-            arm.metrics.setdefault(name, len(arm.metrics))
+        if head.metrics != arm.names:  # shards of an arm mostly name the same metrics
+            for name in head.metrics:
+                arm.metrics.setdefault(name, len(arm.metrics))
+            arm.names = head.metrics
         arm.dates.update(head.dates.astype("int64").tolist())
+    for arm in arms.values():
+        arm.names = tuple(arm.metrics)
     return arms
 
 
@@ -131,7 +137,8 @@ def _layout(arms: Mapping[str, _Arm], budget_bytes: int, spill_dir: Path) -> boo
             continue
         if not spill:
             arm.per_block = len(arm.metrics)
-            arm.memory = [np.full((len(arm.shards), len(arm.metrics), len(arm.grid)), np.nan)]
+            # no fill: the values pass writes every shard's whole row (NaN where it has none)
+            arm.memory = [np.empty((len(arm.shards), len(arm.metrics), len(arm.grid)))]
             continue
         per_metric = 8 * len(arm.shards) * len(arm.grid)
         arm.per_block = max(1, budget_bytes // per_metric)
@@ -146,9 +153,8 @@ def _layout(arms: Mapping[str, _Arm], budget_bytes: int, spill_dir: Path) -> boo
 def _aligned(arm: _Arm, metrics: tuple[str, ...], dates: np.ndarray,
              values: np.ndarray) -> np.ndarray:
     """The shard's values as (arm metric x arm month), NaN where the shard has none."""
-    if len(metrics) == len(arm.metrics) and len(dates) == len(arm.grid) \
-            and np.array_equal(dates.astype("int64"), arm.grid) \
-            and all(arm.metrics[m] == j for j, m in enumerate(metrics)):
+    if metrics == arm.names and len(dates) == len(arm.grid) \
+            and np.array_equal(dates.astype("int64"), arm.grid):
         return values.T
     out = np.full((len(arm.metrics), len(arm.grid)), np.nan)
     rows = np.searchsorted(arm.grid, dates.astype("int64"))
@@ -265,6 +271,8 @@ def _values_pass(ordered: Sequence[RunSpec], shards: Mapping[str, Path],
     milestones: list[dict[str, Any]] = []
     events: list[dict[str, int]] = []
     bar = _Bar(progress, len(ordered), "reading shards")
+    names: tuple[str, ...] = ()
+    cols: list[int] = []
     for i, spec in enumerate(ordered):
         path = shards.get(spec.run_id)
         if path is None:
@@ -279,7 +287,8 @@ def _values_pass(ordered: Sequence[RunSpec], shards: Mapping[str, Path],
         row = identity(head.spec, "ok")
         row["months"] = len(head.dates)
         ids.append(row)
-        cols = [all_metrics[m] for m in head.metrics]
+        if head.metrics != names:  # most shards name the metrics of the one before
+            names, cols = head.metrics, [all_metrics[m] for m in head.metrics]
         stats[i][:, cols] = path_stats(values)
         milestones.append(milestone_dates(head.dates, head.metrics, values))
         events.append(head.events)
@@ -289,6 +298,9 @@ def _values_pass(ordered: Sequence[RunSpec], shards: Mapping[str, Path],
         bar.tick()
     bar.close()
     for arm in arms.values():
+        if arm.cells and arm.filled != len(arm.shards):  # memory was not NaN-filled before
+            raise RuntimeError(f"aggregate: arm {arm.name!r} stored {arm.filled} of "
+                               f"{len(arm.shards)} shards")
         for handle in arm.files:
             handle.flush()
     return ids, stats, milestones, events
