@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from abm.simenv import SimEnvironment
 
 RESCHEDULED: Final = EventPriority(-1)
+_POP: Final = heappop  # compiled, a Final is a C static; an imported name, a globals lookup
 """The priority SimPy's ``step`` gives an event it puts back after a stop."""
 
 
@@ -65,7 +66,7 @@ def step(env: SimEnvironment) -> None:
     queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
     if not queue:
         raise EmptySchedule
-    entry = heappop(queue)
+    entry = _POP(queue)
     env._now = entry.t
     _fire(env, entry.event)
 
@@ -106,7 +107,7 @@ def run_until(env: SimEnvironment, until: float) -> Any:
     env.schedule(stop, URGENT, at - env.now)
     queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
     while True:
-        entry = heappop(queue)  # never empty: the stop is queued
+        entry = _POP(queue)  # never empty: the stop is queued
         env._now = entry.t
         event = entry.event
         if event is stop:
