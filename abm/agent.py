@@ -89,8 +89,8 @@ class Agent:
         have moved it: the same time to the last bit (``now + delay``), the same order of
         everything else, without an event through the queue. Returns False, and does
         nothing, otherwise (or with nothing queued): the process then yields
-        :meth:`sleep` as usual. For loops of sleeps that wake often and alone (background
-        arrivals, a note's monthly looks).
+        :meth:`sleep` as usual. For loops of sleeps that often wake alone (background
+        arrivals: ~60% of them).
         """
         if delay_days < 0:
             raise ValueError(f"Negative delay {delay_days}")

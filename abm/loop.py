@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from abm.simenv import SimEnvironment
 
 RESCHEDULED: Final = EventPriority(-1)
-_POP: Final = heappop  # compiled, a Final is a C static; an imported name, a globals lookup
 """The priority SimPy's ``step`` gives an event it puts back after a stop."""
+_POP: Final = heappop  # compiled, a Final is a C static; an imported name, a globals lookup
 
 
 class QueueEntry:
