@@ -56,7 +56,7 @@ class _Arm:
     shards: list[Path] = field(default_factory=list)
     metrics: dict[str, int] = field(default_factory=dict)
     names: tuple[str, ...] = ()
-    """The metrics in order; the last shard's, until the footer pass has seen them all."""
+    """The metrics in order (set by the footer pass)."""
     dates: set[int] = field(default_factory=set)
     grid: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="int64"))
     per_block: int = 1
@@ -109,6 +109,7 @@ class _Bar:
 
 def _footers(ordered: Sequence[RunSpec], shards: Mapping[str, Path]) -> dict[str, _Arm]:
     arms: dict[str, _Arm] = {}
+    last: dict[str, tuple[str, ...]] = {}  # the metrics of each arm's last shard
     for spec in ordered:
         arm = arms.setdefault(spec.arm, _Arm(spec.arm))
         path = shards.get(spec.run_id)
@@ -116,10 +117,10 @@ def _footers(ordered: Sequence[RunSpec], shards: Mapping[str, Path]) -> dict[str
             continue
         head = read_head(path)
         arm.shards.append(path)
-        if head.metrics != arm.names:  # shards of an arm mostly name the same metrics
+        if head.metrics != last.get(spec.arm):  # an arm's shards mostly name the same
             for name in head.metrics:
                 arm.metrics.setdefault(name, len(arm.metrics))
-            arm.names = head.metrics
+            last[spec.arm] = head.metrics
         arm.dates.update(head.dates.astype("int64").tolist())
     for arm in arms.values():
         arm.names = tuple(arm.metrics)
