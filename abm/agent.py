@@ -10,6 +10,8 @@ import simpy
 from mypy_extensions import mypyc_attr
 
 from abm.events import Scalar
+from abm.resume import start
+from abm.simenv import SimProcess
 from abm.wakeup import Wakeup
 
 if TYPE_CHECKING:
@@ -72,9 +74,11 @@ class Agent:
 
     def process(self, body: ProcessBody) -> simpy.Process:
         """Start a SimPy process owned by this agent."""
-        # SimPy types the body's events as its own; its processes wait on anything with
-        # ``callbacks``, a Wakeup too (not a cast: compiled, that is an isinstance check)
-        return self.model.env.process(body)  # type: ignore[arg-type]
+        # ``env.process(body)`` without its two interpreted calls (the method, ``__init__``)
+        model = self.model
+        process = SimProcess.__new__(SimProcess)
+        start(process, body, model.env, model.queue, model.event_ids)
+        return process
 
     def sleep(self, delay_days: float) -> Wakeup:
         """What a process yields to wait ``delay_days``: a light ``env.timeout`` (same order)."""

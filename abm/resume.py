@@ -18,10 +18,29 @@ from a failing process's traceback; here the traceback is left as it is.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from typing import Any
 
-from abm.wakeup import Wakeup
+from abm.loop import QueueEntry
+from abm.wakeup import Start, Wakeup
+
+
+def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
+          queue: list[QueueEntry], event_ids: Iterator[int]) -> None:
+    """Set up a new ``process`` of ``generator`` as SimPy's ``Process.__init__`` does.
+
+    Its resume callback is a :class:`Resumer`; its start (SimPy's ``Initialize``) is a
+    :class:`abm.wakeup.Start`, queued ``URGENT`` now with the next event id, as SimPy
+    queues it. ``queue`` and ``event_ids`` are ``env``'s.
+    """
+    if not hasattr(generator, "throw"):
+        raise ValueError(f"{generator} is not a generator.")
+    resume = Resumer(process, generator, env)
+    process._resume = resume
+    process.env = env
+    process.callbacks = []
+    process._generator = generator
+    process._target = Start(env, resume, queue, event_ids)
 
 
 class Resumer:

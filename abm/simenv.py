@@ -18,22 +18,22 @@ from simpy.events import NORMAL, Event, EventPriority, Process
 
 from abm import loop
 from abm.loop import QueueEntry
-from abm.resume import Resumer
+from abm.resume import start
 
 
 class SimProcess(Process):
-    """SimPy's process, resumed by compiled code (:class:`abm.resume.Resumer`).
+    """SimPy's process, started and resumed by compiled code (:func:`abm.resume.start`).
 
-    The resumer takes the place of the ``_resume`` method before SimPy's ``__init__``
-    schedules the process's start with it; SimPy's code calls and removes it as it would
-    the method.
+    A :class:`abm.resume.Resumer` takes the place of the ``_resume`` method; SimPy's code
+    (``Interruption``) calls and removes it as it would the method. SimPy's ``__init__``
+    is not called: :func:`~abm.resume.start` does what it does, with a compiled start
+    event in place of ``Initialize``.
     """
 
     __slots__ = ("_resume", "_target", "callbacks")
 
-    def __init__(self, env: Environment, generator: Generator[Any, Any, Any]) -> None:
-        self._resume = Resumer(self, generator, env)  # type: ignore[method-assign]
-        super().__init__(env, generator)
+    def __init__(self, env: SimEnvironment, generator: Generator[Any, Any, Any]) -> None:
+        start(self, generator, env, env._queue, env._eid)  # type: ignore[arg-type]
 
 
 class SimEnvironment(Environment):

@@ -25,11 +25,12 @@ from heapq import heappush
 from typing import Any, Final
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, URGENT
 
 from abm.loop import QueueEntry
 
 _NORMAL: Final = int(NORMAL)
+_URGENT: Final = int(URGENT)
 _PUSH: Final = heappush  # compiled, a Final is a C static, an imported name a dict lookup
 
 
@@ -64,3 +65,24 @@ class Wakeup:
 
     def __repr__(self) -> str:
         return f"Wakeup({self.delay_days})"
+
+
+class Start(Wakeup):
+    """A process's start: SimPy's ``Initialize``, queued ``URGENT`` now, as it queues it.
+
+    Its one callback is the process's resume callback (:class:`abm.resume.Resumer`), which
+    reads it as it reads a wakeup (ok, no value): the generator gets ``None`` first, as
+    SimPy's ``Initialize`` sends it. ``queue`` and ``event_ids`` as for :class:`Wakeup`.
+    """
+
+    def __init__(self, env: simpy.Environment, resume: Callable[[Any], None],
+                 queue: list[QueueEntry], event_ids: Iterator[int]) -> None:
+        self.env = env
+        self.callbacks = [resume]
+        self._ok = True
+        self._value = None
+        self.delay_days = 0.0
+        _PUSH(queue, QueueEntry(env._now, _URGENT, next(event_ids), self))
+
+    def __repr__(self) -> str:
+        return "Start()"
