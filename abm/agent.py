@@ -55,10 +55,11 @@ class Agent:
     def now(self) -> float:
         """Sim time in days.
 
-        Read from SimPy's ``Environment._now``, the attribute its ``now`` property returns:
-        the property is a Python call, and this is read tens of thousands of times a run.
+        Read from the environment's clock (:class:`abm.loop.Instant`), what SimPy's ``now``
+        property returns: the property is a Python call, and this is read tens of
+        thousands of times a run.
         """
-        return self.model.env._now  # always a float (abm.simenv)
+        return self.model.instant.t_days
 
     def stream(self, purpose: str) -> np.random.Generator:
         """A separate named stream of this agent (draws elsewhere don't shift it)."""
@@ -70,7 +71,7 @@ class Agent:
         log = model.log
         if not log.enabled:  # only the id (and the cause check) matter: skip the clock read
             return log.append(0.0, self.name, kind, cause)
-        return log.append(model.env._now, self.name, kind, cause, data)
+        return log.append(model.instant.t_days, self.name, kind, cause, data)
 
     def process(self, body: ProcessBody) -> simpy.Process:
         """Start a SimPy process owned by this agent."""
@@ -99,10 +100,10 @@ class Agent:
         if delay_days < 0:
             raise ValueError(f"Negative delay {delay_days}")
         model = self.model
-        queue, env = model.queue, model.env
-        t = env._now + float(delay_days)
+        queue, instant = model.queue, model.instant
+        t = instant.t_days + float(delay_days)
         if queue and t < queue[0].t:
-            env._now = t
+            instant.t_days = t
             return True
         return False
 

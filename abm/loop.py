@@ -36,6 +36,19 @@ RESCHEDULED: Final = EventPriority(-1)
 _POP: Final = heappop  # compiled, a Final is a C static; an imported name, a globals lookup
 
 
+class Instant:
+    """The simulation's clock, in days: what SimPy keeps as ``Environment._now``.
+
+    :class:`abm.simenv.SimEnvironment` keeps its time here (its ``_now`` reads and writes
+    ``t_days``), so that compiled code reads and sets the time as a native field: agents
+    read it tens of thousands of times a run, and through the environment (a Python
+    object) each read was a generic attribute lookup.
+    """
+
+    def __init__(self, t_days: float) -> None:
+        self.t_days = t_days
+
+
 class QueueEntry:
     """An event on the queue with its key: time, priority, then event id (unique).
 
@@ -67,7 +80,7 @@ def step(env: SimEnvironment) -> None:
     if not queue:
         raise EmptySchedule
     entry = _POP(queue)
-    env._now = entry.t
+    env.instant.t_days = entry.t
     _fire(env, entry.event)
 
 
@@ -106,9 +119,10 @@ def run_until(env: SimEnvironment, until: float) -> Any:
     stop.callbacks.append(StopSimulation.callback)
     env.schedule(stop, URGENT, at - env.now)
     queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
+    instant = env.instant
     while True:
         entry = _POP(queue)  # never empty: the stop is queued
-        env._now = entry.t
+        instant.t_days = entry.t
         event = entry.event
         if event is stop:
             stop.callbacks = []  # SimPy's stop callback was its only one

@@ -18,7 +18,7 @@ from abm.agent import Agent
 from abm.clock import Clock
 from abm.events import EventLog, LogEvents
 from abm.finance.ledger import Ledger
-from abm.loop import QueueEntry
+from abm.loop import Instant, QueueEntry
 from abm.recorder import Recorder
 from abm.rng import RngTree
 from abm.simenv import SimEnvironment
@@ -40,6 +40,7 @@ class Model:
         # replaces either
         self.queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
         self.event_ids: Iterator[int] = env._eid
+        self.instant: Instant = env.instant  # the clock, read natively (Agent.now)
         self.log = EventLog(self.clock, enabled=log_events)
         self.recorder = Recorder()
         self.ledger = Ledger()
@@ -76,7 +77,7 @@ class Model:
     @property
     def now(self) -> float:
         """Sim time in days since the start date (SimPy's ``_now``, as in ``Agent.now``)."""
-        return self.env._now  # always a float (abm.simenv)
+        return self.instant.t_days
 
     @property
     def today(self) -> dt.date:

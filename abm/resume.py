@@ -19,10 +19,16 @@ from a failing process's traceback; here the traceback is left as it is.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from typing import Any
+from heapq import heappush
+from typing import Any, Final
+
+from simpy.events import NORMAL
 
 from abm.loop import QueueEntry
 from abm.wakeup import Start, Wakeup
+
+_NORMAL: Final = int(NORMAL)
+_PUSH: Final = heappush
 
 
 def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
@@ -71,13 +77,13 @@ class Resumer:
                 event = None
                 process._ok = True
                 process._value = stop.args[0] if len(stop.args) else None
-                env.schedule(process)
+                _schedule(env, process)
                 break
             except BaseException as error:  # SimPy fails the process on anything
                 event = None
                 process._ok = False
                 process._value = error
-                env.schedule(process)
+                _schedule(env, process)
                 break
             if isinstance(event, Wakeup):
                 callbacks = event.callbacks
@@ -91,3 +97,8 @@ class Resumer:
                 break
         process._target = event
         env._active_proc = None
+
+
+def _schedule(env: Any, process: Any) -> None:
+    """``env.schedule(process)`` (now, ``NORMAL``), without the interpreted call."""
+    _PUSH(env._queue, QueueEntry(env.instant.t_days, _NORMAL, next(env._eid), process))

@@ -17,7 +17,7 @@ from simpy.core import Environment, Infinity, SimTime
 from simpy.events import NORMAL, Event, EventPriority, Process
 
 from abm import loop
-from abm.loop import QueueEntry
+from abm.loop import Instant, QueueEntry
 from abm.resume import start
 
 
@@ -44,16 +44,27 @@ class SimEnvironment(Environment):
     event queue's heap goes through numpy's scalar code, several times slower than a
     float's. ``float()`` of a ``float64`` is exact, so times and order are unchanged.
 
-    The clock, the queue and the event counter are slots, not entries of the instance's
-    dict: agents read the clock tens of thousands of times a run (``Agent.now``) and
-    every sleep reads all three (``abm.wakeup``); from compiled code a slot is read
-    through its descriptor, without the dict lookup.
+    The clock is a native :class:`abm.loop.Instant` (``instant.t_days``), which SimPy's
+    ``_now`` reads and writes: agents read the time tens of thousands of times a run
+    (``Agent.now``), compiled, as a native field. The queue and the event counter are
+    slots, not entries of the instance's dict: from compiled code a slot is read through
+    its descriptor, without the dict lookup.
     """
 
-    __slots__ = ("_active_proc", "_eid", "_now", "_queue")
+    __slots__ = ("_active_proc", "_eid", "_queue", "instant")
 
     def __init__(self) -> None:
+        self.instant = Instant(0.0)
         super().__init__(initial_time=0.0)
+
+    @property
+    def _now(self) -> float:
+        """SimPy's clock: :attr:`instant`'s time."""
+        return self.instant.t_days
+
+    @_now.setter
+    def _now(self, t_days: SimTime) -> None:
+        self.instant.t_days = float(t_days)
 
     def process(self, generator: Generator[Any, Any, Any]) -> Process:
         """Start a process of ``generator`` (resumed by compiled code: :class:`SimProcess`)."""
@@ -78,4 +89,5 @@ class SimEnvironment(Environment):
                  delay: float = 0.0) -> None:
         """Schedule ``event`` with ``priority`` after ``delay`` days (as SimPy does)."""
         heappush(self._queue,  # type: ignore[misc]
-                 QueueEntry(self._now + float(delay), priority, next(self._eid), event))
+                 QueueEntry(self.instant.t_days + float(delay), priority, next(self._eid),
+                            event))

@@ -56,7 +56,8 @@ class Wakeup:
         entries: list[QueueEntry] = (
             env._queue if queue is None else queue)  # type: ignore[assignment]
         ids = env._eid if event_ids is None else event_ids
-        _PUSH(entries, QueueEntry(env._now + float(delay_days), _NORMAL, next(ids), self))
+        now = env.instant.t_days  # type: ignore[attr-defined]
+        _PUSH(entries, QueueEntry(now + float(delay_days), _NORMAL, next(ids), self))
 
     @property
     def processed(self) -> bool:
@@ -82,7 +83,8 @@ class Start(Wakeup):
         self._ok = True
         self._value = None
         self.delay_days = 0.0
-        _PUSH(queue, QueueEntry(env._now, _URGENT, next(event_ids), self))
+        now = env.instant.t_days  # type: ignore[attr-defined]
+        _PUSH(queue, QueueEntry(now, _URGENT, next(event_ids), self))
 
     def __repr__(self) -> str:
         return "Start()"

@@ -144,7 +144,6 @@ def test_run_until_an_event_stepping_and_failures_behave_as_simpys(
     assert env.now == 3.0
 
 
-
 @pytest.mark.parametrize("make_env", [SimEnvironment, simpy.Environment])
 def test_a_stop_met_on_the_way_to_a_time_ends_the_run_as_in_simpy(
         make_env: Callable[[], simpy.Environment]) -> None:
@@ -159,3 +158,35 @@ def test_a_stop_met_on_the_way_to_a_time_ends_the_run_as_in_simpy(
     assert env.peek() == 1.0
     env.run(until=5.0)
     assert after == [1.0] and env.now == 5.0 and env.peek() == 5.0
+
+
+def _started_then_interrupted(env: simpy.Environment) -> list[Any]:
+    """A process interrupted before its start is processed: SimPy's ``Initialize`` comes
+    first (both are urgent, the start queued earlier), then the interrupt."""
+    log: list[Any] = []
+
+    def body(tag: str) -> Generator[Any, Any, str]:
+        log.append(("started", tag, env.now, env.active_process is not None))
+        try:
+            yield env.timeout(2.0)
+        except simpy.Interrupt as interrupt:
+            log.append(("interrupted", tag, interrupt.cause, env.now))
+        return tag
+
+    def later() -> Generator[Any, Any, None]:
+        yield env.timeout(0.5)
+        first = env.process(body("a"))
+        first.interrupt("at once")  # queued after its start: it starts, then is interrupted
+        assert not first.triggered and first.target is not None
+        log.append(("joined", (yield first), env.now))
+
+    env.process(later())
+    env.run(until=10.0)
+    log.append(("end", env.now, type(env.now).__name__, env.active_process))
+    return log
+
+
+def test_a_process_interrupted_before_its_start_starts_first_as_in_simpy() -> None:
+    ours = _started_then_interrupted(SimEnvironment())
+    assert ours == _started_then_interrupted(simpy.Environment())
+    assert ("interrupted", "a", "at once", 0.5) in ours and ours[-1][2] == "float"
