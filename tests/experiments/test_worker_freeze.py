@@ -37,7 +37,7 @@ def _collections_and_garbage(folder: str) -> list[tuple[int, int, tuple[int, int
     for seed in (0, 1, 2):
         starts: list[int] = []
 
-        def count(phase: str, info: dict[str, int]) -> None:
+        def count(phase: str, info: dict[str, int], starts: list[int] = starts) -> None:
             if phase == "start":
                 starts.append(info["generation"])
 
