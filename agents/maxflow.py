@@ -28,13 +28,15 @@ class UnboundedFlowError(ValueError):
 
 
 class _Arc:
-    """One direction of an edge: its capacity and flow (minus the other direction's)."""
+    """One direction of an edge: its head, capacity and flow (minus the other direction's)."""
 
-    __slots__ = ("capacity", "flow")
+    __slots__ = ("back", "capacity", "flow", "head")
 
-    def __init__(self, capacity: float) -> None:
+    def __init__(self, head: int, capacity: float) -> None:
+        self.head = head
         self.capacity = capacity
         self.flow = 0.0
+        self.back: _Arc = self
 
 
 class FlowNetwork:
@@ -42,14 +44,20 @@ class FlowNetwork:
 
     Each edge ``(u, v)`` is a pair of arcs, ``u -> v`` with the edge's capacity and
     ``v -> u`` with capacity 0 (or that of a real edge ``v -> u``); the flow on one is
-    minus the flow on the other. ``math.inf`` is a capacity like any other.
+    minus the flow on the other. ``math.inf`` is a capacity like any other. Nodes are
+    numbered as they come; each keeps its out-arcs in the order they were made, which is
+    the order the breadth-first search tries them.
     """
 
     def __init__(self, source: str, sink: str) -> None:
         if source == sink:
             raise ValueError("flow network: source and sink are the same node")
         self.source, self.sink = source, sink
-        self._succ: dict[str, dict[str, _Arc]] = {source: {}, sink: {}}
+        self._index: dict[str, int] = {}
+        self._out: list[list[_Arc]] = []
+        self._to: list[dict[int, _Arc]] = []
+        self._source = self._node(source)
+        self._sink = self._node(sink)
         self._arcs: list[_Arc] = []
         self._value = 0.0
         self._touched: list[tuple[_Arc, float]] | None = None
@@ -57,11 +65,12 @@ class FlowNetwork:
 
     def has_node(self, node: str) -> bool:
         """Whether ``node`` is in the network."""
-        return node in self._succ
+        return node in self._index
 
     def capacity(self, u: str, v: str) -> float:
         """The capacity of edge ``(u, v)`` (0 if there is none)."""
-        arc = self._succ.get(u, {}).get(v)
+        i, j = self._index.get(u), self._index.get(v)
+        arc = None if i is None or j is None else self._to[i].get(j)
         return 0.0 if arc is None else arc.capacity
 
     def set_capacity(self, u: str, v: str, capacity: float) -> None:
@@ -104,14 +113,27 @@ class FlowNetwork:
                 arc.capacity = arc.flow = 0.0
 
     # --- inside --------------------------------------------------------------------------
+    def _node(self, name: str) -> int:
+        """The number of node ``name``, made if missing."""
+        i = self._index.get(name)
+        if i is None:
+            i = len(self._out)
+            self._index[name] = i
+            self._out.append([])
+            self._to.append({})
+        return i
+
     def _arc(self, u: str, v: str) -> _Arc:
         """Arc ``u -> v``, made (with its reverse, at capacity 0) if missing."""
-        out = self._succ.setdefault(u, {})
-        arc = out.get(v)
+        i, j = self._node(u), self._node(v)
+        arc = self._to[i].get(j)
         if arc is None:
-            arc, back = _Arc(0.0), _Arc(0.0)
-            out[v] = arc
-            self._succ.setdefault(v, {})[u] = back
+            arc, back = _Arc(j, 0.0), _Arc(i, 0.0)
+            arc.back, back.back = back, arc
+            self._to[i][j] = arc
+            self._out[i].append(arc)
+            self._to[j][i] = back
+            self._out[j].append(back)
             self._arcs.extend((arc, back))
         return arc
 
@@ -129,18 +151,16 @@ class FlowNetwork:
                 return added
             added += self._push(path)
 
-    def _push(self, path: list[str]) -> float:
-        succ = self._succ
+    def _push(self, path: list[_Arc]) -> float:
+        """Push the most the arcs of ``path`` (source to sink) take; returns it."""
         flow = math.inf
-        for i in range(len(path) - 1):
-            arc = succ[path[i]][path[i + 1]]
+        for arc in path:
             flow = min(flow, arc.capacity - arc.flow)
         if flow == math.inf:
             raise UnboundedFlowError("max flow: infinite capacity path, flow unbounded above")
         touched = self._touched
-        for i in range(len(path) - 1):
-            u, v = path[i], path[i + 1]
-            forward, back = succ[u][v], succ[v][u]
+        for forward in path:
+            back = forward.back
             if touched is not None:
                 touched.append((forward, forward.flow))
                 touched.append((back, back.flow))
@@ -148,24 +168,36 @@ class FlowNetwork:
             back.flow -= flow
         return flow
 
-    def _shortest_path(self) -> list[str] | None:
-        """A fewest-edges path with room on every arc, by breadth-first search, or None."""
-        succ, sink = self._succ, self.sink
-        parent: dict[str, str] = {self.source: self.source}
-        frontier = [self.source]
+    def _shortest_path(self) -> list[_Arc] | None:
+        """The arcs of a fewest-edges path with room on every arc (breadth-first), or None."""
+        out, source, sink = self._out, self._source, self._sink
+        via: list[_Arc | None] = [None] * len(out)  # the arc a node was reached by
+        seen = [False] * len(out)
+        seen[source] = True
+        frontier = [source]
         while frontier:
-            nxt: list[str] = []
+            nxt: list[int] = []
             for u in frontier:
-                for v, arc in succ[u].items():
-                    if v not in parent and arc.flow < arc.capacity:
-                        parent[v] = u
+                for arc in out[u]:
+                    v = arc.head
+                    if not seen[v] and arc.flow < arc.capacity:
+                        seen[v] = True
+                        via[v] = arc
                         if v == sink:
-                            path = [v]
-                            while v != self.source:
-                                v = parent[v]
-                                path.append(v)
-                            path.reverse()
-                            return path
+                            return _path_to(via, source, sink)
                         nxt.append(v)
             frontier = nxt
         return None
+
+
+def _path_to(via: list[_Arc | None], source: int, sink: int) -> list[_Arc]:
+    """The arcs from ``source`` to ``sink`` along ``via`` (each node's arc in)."""
+    path: list[_Arc] = []
+    v = sink
+    while v != source:
+        arc = via[v]
+        assert arc is not None  # every node on the way was reached by an arc
+        path.append(arc)
+        v = arc.back.head
+    path.reverse()
+    return path
