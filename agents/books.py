@@ -91,9 +91,9 @@ def close_books(c: Neocloud, month_end: dt.date) -> None:
     m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
     m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
     _post(ledger, name, t1, "revenue.mining", m.revenue_mining_usd)
-    m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
+    m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.power_price_usd_per_mwh
     _post(ledger, name, t1, "opex.power", -m.opex_power_usd)
-    m.opex_other_usd = c.spec.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
+    m.opex_other_usd = c.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
     _post(ledger, name, t1, "opex.other", -m.opex_other_usd)
 
     cloud_usd = 0.0

@@ -123,7 +123,7 @@ def project(c: Neocloud, commitments: Iterable[Commitment], horizon_days: float,
                     refunds += tr.prepaid_usd
                     blame.weigh(tr.prepaid_usd, contract.signed_event)
     operating = monthly_ebitda_usd * horizon_days / DAYS_PER_MONTH
-    return CashPlan(horizon_days, c.cash_usd, c.spec.cash_buffer_usd, gpu, building, service,
+    return CashPlan(horizon_days, c.cash_usd, c.cash_buffer_usd, gpu, building, service,
                     due, refunds, prepay, operating, blame.cause)
 
 

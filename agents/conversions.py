@@ -74,7 +74,7 @@ def _delay_to_next_look(c: Neocloud, note: ConvertibleNote) -> float:
     can land on, looks in vain there, and goes on from that exact reading.
     """
     now = t_days = c.now
-    induce = c.financing.spec.induce_conversions and c.listed
+    induce = c.financing.induce_conversions and c.listed
     call_from = (note.t_call_start_days if c.listed and note.t_call_start_days is not None
                  else math.inf)
     chain: list[float] = []
@@ -117,7 +117,7 @@ def soft_call_met(c: Neocloud, note: ConvertibleNote) -> bool:
 
 def _should_induce(c: Neocloud, note: ConvertibleNote) -> bool:
     spec, plan = c.financing.spec, c.financing.last_plan
-    if not (spec.induce_conversions and c.listed) or plan is None or plan.gap_usd <= 0:
+    if not (c.financing.induce_conversions and c.listed) or plan is None or plan.gap_usd <= 0:
         return False
     sweetener = spec.induce_premium_share * note.principal_usd
     deep = c.share_price_usd() >= spec.induce_moneyness * note.conversion_price_usd

@@ -34,6 +34,9 @@ class Customer(Agent):
         self.spec, self.demand, self.rules = spec, demand, rules
         self.contracts: list[Contract] = []
         self.need_mw = spec.need_mw
+        # frozen spec figures read at every month end (``_grow_need``): read once
+        self._need_growth_share: Final = spec.need_growth_share
+        self._growth_noise_annual: Final = demand.spec.growth_noise_annual
         self._t_need = 0.0
         self._draws = self._draw_block()
         self._i = 0
@@ -72,8 +75,8 @@ class Customer(Agent):
         if dt_years <= 0:
             return
         u = self._next_draws()[3]
-        noise = self.demand.spec.growth_noise_annual * math.sqrt(dt_years) * _normal(u)
-        growth = self.demand.growth_at(self.now) * self.spec.need_growth_share
+        noise = self._growth_noise_annual * math.sqrt(dt_years) * _normal(u)
+        growth = self.demand.growth_at(self.now) * self._need_growth_share
         self.need_mw *= float(np.exp(growth * dt_years + noise))
         self._t_need = self.now
 

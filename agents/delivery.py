@@ -69,7 +69,7 @@ def _already_online(c: Neocloud, contract: Contract, tranche: Tranche) -> None:
 
 def deliver(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
     """Bring one tranche from signature to service."""
-    site, policy = c.sites[contract.site], c.spec.policy
+    site, policy = c.sites[contract.site], c.policy_spec
     own_capacity = contract.customer == c.name
     hall = c.process(_build_hall(c, contract, tranche))
     ready_cause = contract.signed_event
@@ -137,7 +137,7 @@ def deliver(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
 
 
 def _build_hall(c: Neocloud, contract: Contract, tranche: Tranche) -> ProcessBody:
-    site, policy = c.sites[contract.site], c.spec.policy
+    site, policy = c.sites[contract.site], c.policy_spec
     if site.free_halls_mw >= tranche.it_mw - 1e-9:
         site.hall_claims_mw += tranche.it_mw
         return

@@ -70,6 +70,9 @@ class Financing:
         self._uniforms = c.stream("financing").random(DRAW_BLOCK)
         self._i = 0
         self._atm_max_usd: Final = c.spec.atm_max_usd_per_month  # read once: specs are frozen
+        self._gap_horizon_months: Final = self.spec.gap_horizon_months
+        self.induce_conversions: Final = self.spec.induce_conversions
+        self._contracted_arr_weight: Final = markets.spec.valuation.contracted_arr_weight
 
     # --- the month -----------------------------------------------------------------------
     def start(self) -> None:
@@ -100,8 +103,7 @@ class Financing:
     def fundamentals(self) -> Fundamentals:
         """The snapshot the market values the company from (its figures kept for the path)."""
         self._figures = book_figures(self.c, self.c.share_price_usd())
-        return fundamentals_of(self.c, self._figures,
-                               self.markets.spec.valuation.contracted_arr_weight)
+        return fundamentals_of(self.c, self._figures, self._contracted_arr_weight)
 
     def month_figures(self, price_usd: float) -> BookFigures:
         """The figures the month end showed the market, or fresh ones if there were none.
@@ -118,7 +120,7 @@ class Financing:
     def plan(self) -> CashPlan:
         """The cash plan over the company's horizon, now."""
         return project(self.c, self.commitments.values(),
-                       self.spec.gap_horizon_months * DAYS_PER_MONTH,
+                       self._gap_horizon_months * DAYS_PER_MONTH,
                        self.c.share_price_usd(), self.last_ebitda_usd)
 
     # --- what the policy asks ------------------------------------------------------------
@@ -137,7 +139,7 @@ class Financing:
         c, m = self.c, self.markets
         if self.distressed():
             return 0.0
-        months = self.spec.gap_horizon_months
+        months = self._gap_horizon_months
         p_open = 1.0 - m.closed_probability(c.now)
         if not c.listed:
             if "private_round" not in self.spec.instruments:
@@ -148,7 +150,7 @@ class Financing:
         convert = (self.convert_room_usd(scale) if "convert" in self.spec.instruments else 0.0)
         atm = (self.atm_monthly_cap_usd(scale) * months if "atm" in self.spec.instruments
                else 0.0)
-        atm = min(atm, c.spec.policy.max_new_equity_share * market_cap)
+        atm = min(atm, c.policy_spec.max_new_equity_share * market_cap)
         return p_open * (convert + atm)
 
     def headroom_usd(self) -> float:
@@ -163,7 +165,7 @@ class Financing:
         servicing = max(0.0, plan.debt_service_usd + plan.notes_due_usd
                         + plan.refunds_at_risk_usd - plan.operating_usd)
         capacity = self.raise_capacity_usd(self.spec.capacity_haircut)
-        headroom = (c.cash_usd - c.spec.cash_buffer_usd + capacity - servicing
+        headroom = (c.cash_usd - c.cash_buffer_usd + capacity - servicing
                     - pending_equity_usd(c, self.commitments.values()))
         return min(headroom, 0.0) if self.distressed() else headroom
 
@@ -306,7 +308,7 @@ class Financing:
             if c.now >= deadline:
                 return False
             if self.raising is None and not self.distressed():
-                need = amount_usd - c.cash_usd + c.spec.cash_buffer_usd
+                need = amount_usd - c.cash_usd + c.cash_buffer_usd
                 self.raising = c.process(self._raise(need, self.plan(), cause))
             step = c.env.timeout(min(WAIT_STEP_DAYS, max(deadline - c.now, 1e-6)))
             yield (step | self.raising) if self.raising is not None else step

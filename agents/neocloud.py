@@ -47,6 +47,14 @@ class Neocloud(Agent):
         super().__init__(model, name)
         self.spec, self.btc, self.markets, self.vendor = spec, btc, markets, vendor
         self.listed: Final = spec.listed  # read at every price and month end
+        # frozen spec figures read at every plan and month end: native fields, read once
+        self.policy_spec: Final = spec.policy
+        self.power_price_usd_per_mwh: Final = spec.power_price_usd_per_mwh
+        self.mining_cost_usd_per_eh_day: Final = (
+            spec.mining_j_per_th * HOURS_PER_DAY * spec.power_price_usd_per_mwh)
+        """What an EH/s of ASICs costs a day in power (J/TH x hours x USD/MWh)."""
+        self.cash_buffer_usd: Final = spec.cash_buffer_usd
+        self.other_opex_usd_per_month: Final = spec.other_opex_usd_per_month
         self._bids_on: Final = {"integrated_cloud": "gpu_cloud", "lease_host": "lease"}.get(
             spec.business_model)
         self.sites = {

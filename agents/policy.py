@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 BID_PREP_DAYS: Final = 7.0
 MIN_BID_MW: Final = 25.0
-HOURS_PER_DAY: Final = 24.0
 SPECULATIVE_QUARTER_DAYS: Final = 365.0 / 4.0
 
 
@@ -49,7 +48,7 @@ class DefaultPolicy:
     # --- monthly ---------------------------------------------------------------------
     def plan(self, c: Neocloud) -> None:
         """Pause or resume ASICs by margin; place speculative GPU orders; seek power."""
-        if c.spec.policy.pause_unprofitable_mining:
+        if c.policy_spec.pause_unprofitable_mining:
             self._steer_mining(c)
         self._order_speculative(c)
         if c.bids_on is not None:
@@ -57,7 +56,7 @@ class DefaultPolicy:
 
     def _steer_mining(self, c: Neocloud) -> None:
         usd_per_eh_day = c.btc.usd_per_eh_day.at(c.now)
-        cost_per_eh_day = c.spec.mining_j_per_th * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
+        cost_per_eh_day = c.mining_cost_usd_per_eh_day
         profitable = usd_per_eh_day > cost_per_eh_day
         for site in c.sites.values():
             if site.mining_ehs <= 0:
@@ -74,7 +73,7 @@ class DefaultPolicy:
                       hashprice_usd_per_ph_day=usd_per_eh_day / 1000.0)
 
     def _order_speculative(self, c: Neocloud) -> None:
-        policy = c.spec.policy
+        policy = c.policy_spec
         if not policy.speculative_gpus_per_quarter or policy.speculative_site is None:
             return
         if policy.speculative_until is not None and c.model.today > policy.speculative_until:
@@ -113,7 +112,7 @@ class DefaultPolicy:
 
     def quote(self, c: Neocloud, tender: Tender) -> Bid | None:
         """Price and date a bid from the best site; None if no site can host it."""
-        policy = c.spec.policy
+        policy = c.policy_spec
         mw = min(tender.it_mw, policy.max_bid_mw)
         site = _best_site(c, mw)
         if site is None:
@@ -162,7 +161,7 @@ def funding_headroom_usd(c: Neocloud) -> float:
 
 def equity_need_per_it_mw(c: Neocloud, kind: str, needs_hall: bool) -> float:
     """Equity a new IT MW takes: the unborrowed part of its GPUs (cloud) and its hall."""
-    spec, policy = c.spec, c.spec.policy
+    spec, policy = c.spec, c.policy_spec
     hall_per_mw = policy.hall_capex_usd_per_mw if kind == "gpu_cloud" else (
         policy.shell_capex_usd_per_mw)
     need = hall_per_mw * (1.0 - spec.building_debt_share) if needs_hall else 0.0
@@ -182,7 +181,7 @@ def _best_site(c: Neocloud, mw: float) -> Site | None:
 
 
 def _mining_that_stays_mw(c: Neocloud, site: Site) -> float:
-    return 0.0 if c.spec.policy.mining_to_ai else site.mining_load_mw
+    return 0.0 if c.policy_spec.mining_to_ai else site.mining_load_mw
 
 
 def _energized_room_it_mw(c: Neocloud, site: Site) -> float:
@@ -202,4 +201,4 @@ def _power_ready_day(c: Neocloud, site: Site, mw: float) -> float | None:
         return None
     if day <= c.now:
         return c.now
-    return day + c.spec.policy.power_slip_allowance_days
+    return day + c.policy_spec.power_slip_allowance_days

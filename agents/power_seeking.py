@@ -30,7 +30,7 @@ def seek_power(c: Neocloud, headroom_usd: Callable[[], float]) -> None:
     ``headroom_usd`` tells what the company can spend; it is asked only when a search
     starts (a company with power to spare does not work out its funding every month).
     """
-    threshold = c.spec.policy.power_request_free_mw
+    threshold = c.policy_spec.power_request_free_mw
     pipeline = c.model.agents.get("pipeline")
     if (threshold <= 0 or c.seeking_power or not isinstance(pipeline, PowerPipeline)
             or unpromised_mw(c) >= threshold):

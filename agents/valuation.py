@@ -185,7 +185,7 @@ def fundamentals_of(c: Neocloud, figures: BookFigures, contracted_weight: float)
     """The snapshot the market values ``c`` from (``figures`` taken now)."""
     arr = (contracted_weight * figures.contracted_arr_usd
            + (1.0 - contracted_weight) * figures.run_rate_arr_usd)
-    cost = c.spec.mining_j_per_th * HOURS_PER_DAY * c.spec.power_price_usd_per_mwh
+    cost = c.mining_cost_usd_per_eh_day
     return Fundamentals(arr, c.hashrate_ehs, cost,
                         net_debt_usd(c, figures.notes_debt_usd),
                         commitments_usd(c), c.shares_outstanding + figures.note_shares)

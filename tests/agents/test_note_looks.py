@@ -16,8 +16,7 @@ from agents.conversions import _delay_landing_on, _delay_to_next_look
 
 def company(now: float, *, listed: bool = True, induce: bool = False) -> Any:
     return SimpleNamespace(now=now, listed=listed,
-                           financing=SimpleNamespace(spec=SimpleNamespace(
-                               induce_conversions=induce)))
+                           financing=SimpleNamespace(induce_conversions=induce))
 
 
 def monthly_chain(t0: float, maturity: float, call_from: float) -> tuple[list[float], float]:
