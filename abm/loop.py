@@ -37,16 +37,19 @@ _POP: Final = heappop  # compiled, a Final is a C static; an imported name, a gl
 
 
 class Instant:
-    """The simulation's clock, in days: what SimPy keeps as ``Environment._now``.
+    """Now: the simulation's time in days, and the process running, if any.
 
-    :class:`abm.simenv.SimEnvironment` keeps its time here (its ``_now`` reads and writes
-    ``t_days``), so that compiled code reads and sets the time as a native field: agents
-    read it tens of thousands of times a run, and through the environment (a Python
-    object) each read was a generic attribute lookup.
+    What SimPy keeps as ``Environment._now`` and ``_active_proc``:
+    :class:`abm.simenv.SimEnvironment` keeps them here (its two attributes read and write
+    ``t_days`` and ``process``), so that compiled code reads and sets them as native
+    fields: agents read the time tens of thousands of times a run, every resume of a
+    process sets the running process twice, and through the environment (a Python
+    object) each was a generic attribute lookup.
     """
 
     def __init__(self, t_days: float) -> None:
         self.t_days = t_days
+        self.process: Any = None
 
 
 class QueueEntry:

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from simpy.events import NORMAL
 
-from abm.loop import QueueEntry
+from abm.loop import Instant, QueueEntry
 from abm.wakeup import Start, Wakeup
 
 _NORMAL: Final = int(NORMAL)
@@ -41,7 +41,7 @@ def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
     """
     if not hasattr(generator, "throw"):
         raise ValueError(f"{generator} is not a generator.")
-    resume = Resumer(process, generator, env)
+    resume = Resumer(process, generator, env, env.instant)
     process._resume = resume
     process.env = env
     process.callbacks = []
@@ -52,15 +52,17 @@ def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
 class Resumer:
     """``process``'s resume callback: drives ``generator`` from one event to the next."""
 
-    def __init__(self, process: Any, generator: Generator[Any, Any, Any], env: Any) -> None:
+    def __init__(self, process: Any, generator: Generator[Any, Any, Any], env: Any,
+                 instant: Instant) -> None:
         self.process = process
         self.generator = generator
         self.env = env
+        self.instant = instant  # ``env``'s time and running process
 
     def __call__(self, event: Any) -> None:
         """Resume the generator with ``event``'s outcome (SimPy's ``Process._resume``)."""
-        env, process, generator = self.env, self.process, self.generator
-        env._active_proc = process
+        instant, process, generator = self.instant, self.process, self.generator
+        instant.process = process
         while True:
             try:
                 if isinstance(event, Wakeup):  # a timeout: always ok, no value
@@ -77,13 +79,13 @@ class Resumer:
                 event = None
                 process._ok = True
                 process._value = stop.args[0] if len(stop.args) else None
-                _schedule(env, process)
+                self._end()
                 break
             except BaseException as error:  # SimPy fails the process on anything
                 event = None
                 process._ok = False
                 process._value = error
-                _schedule(env, process)
+                self._end()
                 break
             if isinstance(event, Wakeup):
                 callbacks = event.callbacks
@@ -96,9 +98,10 @@ class Resumer:
                 callbacks.append(self)
                 break
         process._target = event
-        env._active_proc = None
+        instant.process = None
 
-
-def _schedule(env: Any, process: Any) -> None:
-    """``env.schedule(process)`` (now, ``NORMAL``), without the interpreted call."""
-    _PUSH(env._queue, QueueEntry(env.instant.t_days, _NORMAL, next(env._eid), process))
+    def _end(self) -> None:
+        """Queue the ended process (``env.schedule(process)``: now, ``NORMAL``)."""
+        env = self.env
+        _PUSH(env._queue, QueueEntry(self.instant.t_days, _NORMAL, next(env._eid),
+                                     self.process))

@@ -44,14 +44,15 @@ class SimEnvironment(Environment):
     event queue's heap goes through numpy's scalar code, several times slower than a
     float's. ``float()`` of a ``float64`` is exact, so times and order are unchanged.
 
-    The clock is a native :class:`abm.loop.Instant` (``instant.t_days``), which SimPy's
-    ``_now`` reads and writes: agents read the time tens of thousands of times a run
+    The clock and the running process are a native :class:`abm.loop.Instant`
+    (``instant.t_days``, ``instant.process``), which SimPy's ``_now`` and ``_active_proc``
+    read and write: agents read the time tens of thousands of times a run
     (``Agent.now``), compiled, as a native field. The queue and the event counter are
     slots, not entries of the instance's dict: from compiled code a slot is read through
     its descriptor, without the dict lookup.
     """
 
-    __slots__ = ("_active_proc", "_eid", "_queue", "instant")
+    __slots__ = ("_eid", "_queue", "instant")
 
     def __init__(self) -> None:
         self.instant = Instant(0.0)
@@ -65,6 +66,16 @@ class SimEnvironment(Environment):
     @_now.setter
     def _now(self, t_days: SimTime) -> None:
         self.instant.t_days = float(t_days)
+
+    @property
+    def _active_proc(self) -> Process | None:
+        """SimPy's running process: :attr:`instant`'s."""
+        process: Process | None = self.instant.process
+        return process
+
+    @_active_proc.setter
+    def _active_proc(self, process: Process | None) -> None:
+        self.instant.process = process
 
     def process(self, generator: Generator[Any, Any, Any]) -> Process:
         """Start a process of ``generator`` (resumed by compiled code: :class:`SimProcess`)."""
