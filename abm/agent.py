@@ -84,7 +84,7 @@ class Agent:
     def sleep(self, delay_days: float) -> Wakeup:
         """What a process yields to wait ``delay_days``: a light ``env.timeout`` (same order)."""
         model = self.model
-        return Wakeup(model.env, delay_days, model.queue, model.event_ids)
+        return Wakeup(model.env, delay_days, model.queue, model.event_ids, model.instant)
 
     def advance(self, delay_days: float) -> bool:
         """Move the clock ``delay_days`` ahead at once if no event is due by then.

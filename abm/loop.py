@@ -22,6 +22,7 @@ entries on its queue, and :class:`abm.wakeup.Wakeup` too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from heapq import heappop
 from typing import TYPE_CHECKING, Any, Final
 
@@ -87,10 +88,40 @@ def step(env: SimEnvironment) -> None:
     _fire(env, entry.event)
 
 
+class LightEvent:
+    """What the loop and a process read of an event, as native fields.
+
+    :class:`abm.wakeup.Wakeup` (a sleep) and :class:`abm.wakeup.Start` (a process's
+    start) are such events, most of a run's: ``env``, ``callbacks`` (a list until
+    processed, then ``None``), ``_ok`` (always true: they cannot fail) and ``_value``.
+    Read as fields of a native class, not by name as on any other event.
+    """
+
+    env: Any
+    callbacks: list[Callable[[Any], None]] | None
+    _ok: bool
+    _value: Any
+
+
 def _fire(env: SimEnvironment, event: Any) -> None:
     """Call ``event``'s callbacks, as ``Environment.step`` does once it popped it."""
+    if isinstance(event, LightEvent):  # never failed: nothing to check after
+        light_callbacks = event.callbacks
+        event.callbacks = None
+        _call(env, event, light_callbacks)
+        return
     callbacks = event.callbacks
     event.callbacks = None
+    _call(env, event, callbacks)
+    if not event._ok and not hasattr(event, "_defused"):
+        failure = event._value
+        error = type(failure)(*failure.args)
+        error.__cause__ = failure
+        raise error
+
+
+def _call(env: SimEnvironment, event: Any, callbacks: Any) -> None:
+    """Call ``callbacks`` in order; a stop met puts ``event`` back with those left."""
     try:
         for callback in callbacks:
             callback(event)
@@ -98,11 +129,6 @@ def _fire(env: SimEnvironment, event: Any) -> None:
         event.callbacks = callbacks[callbacks.index(callback) + 1:]
         env.schedule(event, RESCHEDULED)
         raise
-    if not event._ok and not hasattr(event, "_defused"):
-        failure = event._value
-        error = type(failure)(*failure.args)
-        error.__cause__ = failure
-        raise error
 
 
 def run_until(env: SimEnvironment, until: float) -> Any:

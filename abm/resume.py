@@ -24,8 +24,8 @@ from typing import Any, Final
 
 from simpy.events import NORMAL
 
-from abm.loop import Instant, QueueEntry
-from abm.wakeup import Start, Wakeup
+from abm.loop import Instant, LightEvent, QueueEntry
+from abm.wakeup import Start
 
 _NORMAL: Final = int(NORMAL)
 _PUSH: Final = heappush
@@ -41,23 +41,25 @@ def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
     """
     if not hasattr(generator, "throw"):
         raise ValueError(f"{generator} is not a generator.")
-    resume = Resumer(process, generator, env, env.instant)
+    resume = Resumer(process, generator, env, queue, event_ids)
     process._resume = resume
     process.env = env
     process.callbacks = []
     process._generator = generator
-    process._target = Start(env, resume, queue, event_ids)
+    process._target = Start(env, resume, queue, event_ids, resume.instant)
 
 
 class Resumer:
     """``process``'s resume callback: drives ``generator`` from one event to the next."""
 
     def __init__(self, process: Any, generator: Generator[Any, Any, Any], env: Any,
-                 instant: Instant) -> None:
+                 queue: list[QueueEntry], event_ids: Iterator[int]) -> None:
         self.process = process
         self.generator = generator
         self.env = env
-        self.instant = instant  # ``env``'s time and running process
+        self.instant: Instant = env.instant  # ``env``'s time and running process
+        self.queue = queue  # ``env``'s queue and event counter
+        self.event_ids = event_ids
 
     def __call__(self, event: Any) -> None:
         """Resume the generator with ``event``'s outcome (SimPy's ``Process._resume``)."""
@@ -65,7 +67,7 @@ class Resumer:
         instant.process = process
         while True:
             try:
-                if isinstance(event, Wakeup):  # a timeout: always ok, no value
+                if isinstance(event, LightEvent):  # a sleep or a start: ok, no value
                     event = generator.send(None)
                 elif event._ok:
                     event = generator.send(event._value)
@@ -87,7 +89,7 @@ class Resumer:
                 process._value = error
                 self._end()
                 break
-            if isinstance(event, Wakeup):
+            if isinstance(event, LightEvent):
                 callbacks = event.callbacks
             else:
                 try:
@@ -102,6 +104,5 @@ class Resumer:
 
     def _end(self) -> None:
         """Queue the ended process (``env.schedule(process)``: now, ``NORMAL``)."""
-        env = self.env
-        _PUSH(env._queue, QueueEntry(self.instant.t_days, _NORMAL, next(env._eid),
+        _PUSH(self.queue, QueueEntry(self.instant.t_days, _NORMAL, next(self.event_ids),
                                      self.process))

@@ -27,37 +27,39 @@ from typing import Any, Final
 import simpy
 from simpy.events import NORMAL, URGENT
 
-from abm.loop import QueueEntry
+from abm.loop import Instant, LightEvent, QueueEntry
 
 _NORMAL: Final = int(NORMAL)
 _URGENT: Final = int(URGENT)
 _PUSH: Final = heappush  # compiled, a Final is a C static, an imported name a dict lookup
 
 
-class Wakeup:
+class Wakeup(LightEvent):
     """A timeout of ``delay_days`` from now, scheduled on creation (see the module).
 
     ``env`` is a :class:`abm.simenv.SimEnvironment` (a plain SimPy environment's queue
-    holds tuples, which do not compare with its entries). ``queue`` and ``event_ids`` are
-    its ``_queue`` and ``_eid``, if the caller keeps them (:class:`abm.model.Model` does:
-    compiled, reading them from the environment is two attribute lookups a sleep).
+    holds tuples, which do not compare with its entries). ``queue``, ``event_ids`` and
+    ``instant`` are its ``_queue``, ``_eid`` and ``instant``, if the caller keeps them
+    (:class:`abm.model.Model` does: compiled, reading them from the environment is three
+    attribute lookups a sleep).
     """
 
     def __init__(self, env: simpy.Environment, delay_days: float,
                  queue: list[QueueEntry] | None = None,
-                 event_ids: Iterator[int] | None = None) -> None:
+                 event_ids: Iterator[int] | None = None,
+                 instant: Instant | None = None) -> None:
         if delay_days < 0:
             raise ValueError(f"Negative delay {delay_days}")
         self.env = env
-        self.callbacks: list[Callable[[Any], None]] | None = []
+        self.callbacks = []
         self._ok = True
-        self._value: Any = None
+        self._value = None
         self.delay_days = delay_days
         entries: list[QueueEntry] = (
             env._queue if queue is None else queue)  # type: ignore[assignment]
         ids = env._eid if event_ids is None else event_ids
-        now = env.instant.t_days  # type: ignore[attr-defined]
-        _PUSH(entries, QueueEntry(now + float(delay_days), _NORMAL, next(ids), self))
+        clock: Instant = env.instant if instant is None else instant  # type: ignore[attr-defined]
+        _PUSH(entries, QueueEntry(clock.t_days + float(delay_days), _NORMAL, next(ids), self))
 
     @property
     def processed(self) -> bool:
@@ -73,18 +75,18 @@ class Start(Wakeup):
 
     Its one callback is the process's resume callback (:class:`abm.resume.Resumer`), which
     reads it as it reads a wakeup (ok, no value): the generator gets ``None`` first, as
-    SimPy's ``Initialize`` sends it. ``queue`` and ``event_ids`` as for :class:`Wakeup`.
+    SimPy's ``Initialize`` sends it. ``queue``, ``event_ids`` and ``instant`` as for
+    :class:`Wakeup`.
     """
 
     def __init__(self, env: simpy.Environment, resume: Callable[[Any], None],
-                 queue: list[QueueEntry], event_ids: Iterator[int]) -> None:
+                 queue: list[QueueEntry], event_ids: Iterator[int], instant: Instant) -> None:
         self.env = env
         self.callbacks = [resume]
         self._ok = True
         self._value = None
         self.delay_days = 0.0
-        now = env.instant.t_days  # type: ignore[attr-defined]
-        _PUSH(queue, QueueEntry(now, _URGENT, next(event_ids), self))
+        _PUSH(queue, QueueEntry(instant.t_days, _URGENT, next(event_ids), self))
 
     def __repr__(self) -> str:
         return "Start()"
