@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from abm.model import Model
 
 ProcessBody = Generator[simpy.Event | Wakeup, Any, Any]
-Callback = Callable[[simpy.Event], None]
+Callback = Callable[[Wakeup], None]
+"""What :meth:`Agent.call_in` calls: given the event that fired (a light timeout)."""
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # models and tests subclass it
@@ -107,23 +108,27 @@ class Agent:
             return True
         return False
 
-    def call_in(self, delay_days: float, callback: Callback) -> simpy.Timeout:
-        """Call ``callback(event)`` after ``delay_days``; returns the timeout event.
+    def call_in(self, delay_days: float, callback: Callback) -> Wakeup:
+        """Call ``callback(event)`` after ``delay_days``; returns the event.
 
-        For agents that wake often and do little: with no generator to resume, a wake-up
-        costs about a third less than a process's (``benchmarks/kernel.py``). The callback
-        may reschedule itself.
+        For agents that wake often and do little: no generator to resume. The event is a
+        light timeout (:class:`abm.wakeup.Wakeup`: queued as ``env.timeout`` would be, in
+        the same order, without SimPy's interpreted calls); it cannot be combined into
+        conditions. The callback may reschedule itself.
         """
-        timeout = simpy.Timeout(self.model.env, delay_days)
-        timeout.callbacks.append(callback)
-        return timeout
+        model = self.model
+        wakeup = Wakeup(model.env, delay_days, model.queue, model.event_ids, model.instant)
+        callbacks = wakeup.callbacks
+        assert callbacks is not None  # made just now: not processed
+        callbacks.append(callback)
+        return wakeup
 
-    def call_at(self, t_days: float, callback: Callback) -> simpy.Timeout:
+    def call_at(self, t_days: float, callback: Callback) -> Wakeup:
         """Call ``callback(event)`` at sim time ``t_days`` (not before now)."""
-        env = self.model.env
-        if t_days < env.now:
-            raise ValueError(f"{self.name}: call_at({t_days}) is before now ({env.now})")
-        return self.call_in(t_days - env.now, callback)
+        now = self.now
+        if t_days < now:
+            raise ValueError(f"{self.name}: call_at({t_days}) is before now ({now})")
+        return self.call_in(t_days - now, callback)
 
     def start(self) -> None:
         """Start the agent's processes; called once when the run begins."""

@@ -29,6 +29,7 @@ import simpy
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
+from abm.wakeup import Wakeup
 from benchmarks.common import Spread, header, interleaved, ratios, table, verdict
 
 START = dt.date(2025, 1, 1)
@@ -110,7 +111,7 @@ class _CallAgent(_ProcessAgent):
     def start(self) -> None:
         self.call_in(self.draw(), self._wake)
 
-    def _wake(self, _event: simpy.Event) -> None:
+    def _wake(self, _event: Wakeup) -> None:
         self.count += 1
         if self.logs:
             self.log("agent.woke")
