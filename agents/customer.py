@@ -171,9 +171,9 @@ class Customer(Agent):
             annual = bid.annual_value_usd(tender.kind) * share
             unit = ("price_usd_per_gpu_hour" if tender.kind == "gpu_cloud"
                     else "rent_usd_per_kw_month")
-            awarded = self.log("contract.awarded", cause=bid.event, tender=tender.id,
-                               provider=bid.company, it_mw=mw, value_usd=annual * tender.term_years,
-                               **{unit: bid.price})
+            awarded = self.log_dict("contract.awarded", bid.event, {
+                "tender": tender.id, "provider": bid.company, "it_mw": mw,
+                "value_usd": annual * tender.term_years, unit: bid.price})
             contract = Contract(f"{tender.id}.{bid.company}", bid.company, self.name, bid.site,
                                 tender.kind, annual * tender.term_years, tender.term_years,
                                 self.spec.prepayment_share, 24, self.spec.cure_days,

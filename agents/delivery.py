@@ -35,10 +35,11 @@ def start_contract(c: Neocloud, contract: Contract, cause: int | None = None,
                    **signed_data: str | float) -> None:
     """Log the signature (if not yet) and start every tranche's delivery and watchdog."""
     if contract.signed_event is None:
-        contract.signed_event = c.log(
-            "contract.signed", cause=cause, customer=contract.customer, contract=contract.id,
-            contract_kind=contract.kind, value_usd=contract.value_usd, it_mw=contract.it_mw,
-            arr_usd=contract.arr_usd, site=contract.site, **signed_data)
+        contract.signed_event = c.log_dict("contract.signed", cause, {
+            "customer": contract.customer, "contract": contract.id,
+            "contract_kind": contract.kind, "value_usd": contract.value_usd,
+            "it_mw": contract.it_mw, "arr_usd": contract.arr_usd, "site": contract.site,
+            **signed_data})
         if cause is not None:
             c.financing.on_contract_signed(contract, contract.signed_event)
     for tranche in contract.tranches:

@@ -248,8 +248,9 @@ class Financing:
         """Log a failed raise; the policy treats the company as distressed for a while."""
         self.t_failed_days = self.c.now
         self.failures += 1
-        self.c.log("capital.raise_failed", cause=cause, reason=reason, amount_usd=amount_usd,
-                   regime=self.markets.regime_at(self.c.now), **data)
+        self.c.log_dict("capital.raise_failed", cause, {
+            "reason": reason, "amount_usd": amount_usd,
+            "regime": self.markets.regime_at(self.c.now), **data})
 
     # --- GPU payments ------------------------------------------------------------------------
     def customer_rating(self, contract: Contract) -> Rating:

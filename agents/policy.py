@@ -141,9 +141,9 @@ class DefaultPolicy:
                      * (1 + policy.bid_markup))
         t_ready += policy.commissioning_days
         unit = "price_usd_per_gpu_hour" if tender.kind == "gpu_cloud" else "rent_usd_per_kw_month"
-        event = c.log("bid.submitted", cause=tender.opened_event, tender=tender.id,
-                      customer=tender.customer, site=site.name, it_mw=mw,
-                      ready_date=c.model.clock.date_of(t_ready).isoformat(), **{unit: price})
+        event = c.log_dict("bid.submitted", tender.opened_event, {
+            "tender": tender.id, "customer": tender.customer, "site": site.name, "it_mw": mw,
+            "ready_date": c.model.clock.date_of(t_ready).isoformat(), unit: price})
         return Bid(tender.id, c.name, site.name, mw, t_ready, price, gpus, generation,
                    c.spec.credit_rating, event)
 

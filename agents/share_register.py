@@ -32,5 +32,5 @@ class ShareRegister:
             raise ValueError(f"{self._owner.name}: cannot retire {-shares:,.0f} of "
                              f"{self._shares:,.0f} shares")
         self._shares += shares
-        return self._owner.log(kind, cause=cause, shares_issued=shares,
-                               shares_outstanding=self._shares, **data)
+        return self._owner.log_dict(kind, cause, {"shares_issued": shares,
+                                                  "shares_outstanding": self._shares, **data})

@@ -184,8 +184,9 @@ class Utility(Agent):
         event = cause
         for i, (t_days, mw) in enumerate(tranches):
             yield self.sleep(max(0.0, t_days - self.now))
-            event = self.log("interconnect.energized", cause=cause, company=company, site=site,
-                             mw=mw, tranche=i + 1, of=len(tranches), **data)
+            event = self.log_dict("interconnect.energized", cause, {
+                "company": company, "site": site, "mw": mw, "tranche": i + 1,
+                "of": len(tranches), **data})
             self._queue_mw -= mw
             self._energized_mw += mw
             self.model.agents[company].receive_power(site, mw, event)  # type: ignore[attr-defined]
