@@ -79,6 +79,11 @@ def run_one(spec: RunSpec, folder: str | Path) -> RunOutcome:
     return RunOutcome(spec.run_id, True, seconds)
 
 
+def _in_worker() -> bool:
+    """Whether this is a worker process (of a pool or Dask), not the caller's own."""
+    return multiprocessing.parent_process() is not None
+
+
 RUN_GC_THRESHOLD = 100_000
 """A worker's young-generation threshold during a run (Python's default is 700).
 
@@ -98,7 +103,7 @@ def _collected_after() -> Iterator[None]:
     Only in a worker process (pool or Dask): a full collection in the caller's own process
     would traverse its whole heap after every run, so there the collector is left alone.
     """
-    if multiprocessing.parent_process() is None:
+    if not _in_worker():
         yield
         return
     threshold = gc.get_threshold()
@@ -119,7 +124,7 @@ def _freeze_once() -> None:
     collected first, so nothing dead is kept. Only in a worker process (pool or Dask): a
     run made in the caller's own process leaves its collector alone.
     """
-    if gc.get_freeze_count() == 0 and multiprocessing.parent_process() is not None:
+    if gc.get_freeze_count() == 0 and _in_worker():
         gc.collect()
         gc.freeze()
 
