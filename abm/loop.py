@@ -105,7 +105,7 @@ class LightEvent:
 
 def _fire(env: SimEnvironment, event: Any) -> None:
     """Call ``event``'s callbacks, as ``Environment.step`` does once it popped it."""
-    if isinstance(event, LightEvent):  # never failed: nothing to check after
+    if isinstance(event, LightEvent):  # fields read natively; never failed: no check after
         light_callbacks = event.callbacks
         event.callbacks = None
         _call(env, event, light_callbacks)

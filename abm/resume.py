@@ -41,7 +41,7 @@ def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
     """
     if not hasattr(generator, "throw"):
         raise ValueError(f"{generator} is not a generator.")
-    resume = Resumer(process, generator, env, queue, event_ids)
+    resume = Resumer(process, generator, env.instant, queue, event_ids)
     process._resume = resume
     process.env = env
     process.callbacks = []
@@ -52,13 +52,12 @@ def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
 class Resumer:
     """``process``'s resume callback: drives ``generator`` from one event to the next."""
 
-    def __init__(self, process: Any, generator: Generator[Any, Any, Any], env: Any,
+    def __init__(self, process: Any, generator: Generator[Any, Any, Any], instant: Instant,
                  queue: list[QueueEntry], event_ids: Iterator[int]) -> None:
         self.process = process
         self.generator = generator
-        self.env = env
-        self.instant: Instant = env.instant  # ``env``'s time and running process
-        self.queue = queue  # ``env``'s queue and event counter
+        self.instant = instant  # the environment's time and running process
+        self.queue = queue  # the environment's queue and event counter
         self.event_ids = event_ids
 
     def __call__(self, event: Any) -> None:
