@@ -8,6 +8,7 @@ books close and the recorder samples.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ class Clock:
 
     def date_of(self, t_days: float) -> dt.date:
         """The calendar date in which instant ``t_days`` falls."""
-        return self.start + dt.timedelta(days=int(np.floor(t_days + 1e-9)))
+        return self.start + dt.timedelta(math.floor(t_days + 1e-9))
 
     def month_ends(self, until: dt.date) -> list[dt.date]:
         """Last days of every month from the start month through the month of ``until``."""

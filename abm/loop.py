@@ -22,8 +22,8 @@ entries on its queue, and :class:`abm.wakeup.Wakeup` too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from heapq import heappop
+from collections.abc import Callable, Iterator
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any, Final
 
 from simpy.core import EmptySchedule, StopSimulation
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 RESCHEDULED: Final = EventPriority(-1)
 """The priority SimPy's ``step`` gives an event it puts back after a stop."""
 _POP: Final = heappop  # compiled, a Final is a C static; an imported name, a globals lookup
+_PUSH: Final = heappush
+_NEXT: Final = next  # compiled, ``next(ids)`` looks the builtin up by name at every call
 
 
 class Instant:
@@ -76,6 +78,16 @@ class QueueEntry:
 
     def __repr__(self) -> str:
         return f"QueueEntry({self.t}, {self.priority}, {self.eid}, {self.event!r})"
+
+
+def push(queue: list[QueueEntry], t_days: float, priority: int, event_ids: Iterator[int],
+         event: Any) -> None:
+    """Queue ``event`` at ``t_days``, keyed as ``Environment.schedule`` keys it.
+
+    The key is (time, priority, next id of ``event_ids``); ``queue`` is an environment's
+    ``_queue`` and ``event_ids`` its ``_eid``.
+    """
+    _PUSH(queue, QueueEntry(t_days, priority, _NEXT(event_ids), event))
 
 
 def step(env: SimEnvironment) -> None:

@@ -19,16 +19,14 @@ from a failing process's traceback; here the traceback is left as it is.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from heapq import heappush
 from typing import Any, Final
 
 from simpy.events import NORMAL
 
-from abm.loop import Instant, LightEvent, QueueEntry
+from abm.loop import Instant, LightEvent, QueueEntry, push
 from abm.wakeup import Start
 
 _NORMAL: Final = int(NORMAL)
-_PUSH: Final = heappush
 
 
 def start(process: Any, generator: Generator[Any, Any, Any], env: Any,
@@ -103,5 +101,4 @@ class Resumer:
 
     def _end(self) -> None:
         """Queue the ended process (``env.schedule(process)``: now, ``NORMAL``)."""
-        _PUSH(self.queue, QueueEntry(self.instant.t_days, _NORMAL, next(self.event_ids),
-                                     self.process))
+        push(self.queue, self.instant.t_days, _NORMAL, self.event_ids, self.process)

@@ -21,17 +21,15 @@ waiting on a condition uses ``env.timeout`` for that part.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from heapq import heappush
 from typing import Any, Final
 
 import simpy
 from simpy.events import NORMAL, URGENT
 
-from abm.loop import Instant, LightEvent, QueueEntry
+from abm.loop import Instant, LightEvent, QueueEntry, push
 
 _NORMAL: Final = int(NORMAL)
 _URGENT: Final = int(URGENT)
-_PUSH: Final = heappush  # compiled, a Final is a C static, an imported name a dict lookup
 
 
 class Wakeup(LightEvent):
@@ -59,7 +57,7 @@ class Wakeup(LightEvent):
             env._queue if queue is None else queue)  # type: ignore[assignment]
         ids = env._eid if event_ids is None else event_ids
         clock: Instant = env.instant if instant is None else instant  # type: ignore[attr-defined]
-        _PUSH(entries, QueueEntry(clock.t_days + float(delay_days), _NORMAL, next(ids), self))
+        push(entries, clock.t_days + float(delay_days), _NORMAL, ids, self)
 
     @property
     def processed(self) -> bool:
@@ -86,7 +84,7 @@ class Start(Wakeup):
         self._ok = True
         self._value = None
         self.delay_days = 0.0
-        _PUSH(queue, QueueEntry(instant.t_days, _URGENT, next(event_ids), self))
+        push(queue, instant.t_days, _URGENT, event_ids, self)
 
     def __repr__(self) -> str:
         return "Start()"

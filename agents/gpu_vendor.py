@@ -34,6 +34,17 @@ class Shipment:
     kw_it_per_gpu: float
     useful_life_years: float
 
+    def __init__(self, order_event: int, ship_event: int, generation: str, gpus: int,
+                 cost_usd: float, kw_it_per_gpu: float, useful_life_years: float) -> None:
+        # written out, as Bid's (agents.tender): compiled, the generated one is interpreted
+        object.__setattr__(self, "order_event", order_event)
+        object.__setattr__(self, "ship_event", ship_event)
+        object.__setattr__(self, "generation", generation)
+        object.__setattr__(self, "gpus", gpus)
+        object.__setattr__(self, "cost_usd", cost_usd)
+        object.__setattr__(self, "kw_it_per_gpu", kw_it_per_gpu)
+        object.__setattr__(self, "useful_life_years", useful_life_years)
+
 
 class GpuVendor(Agent):
     """Sells GPUs by generation within quarterly allocations."""

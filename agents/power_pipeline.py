@@ -62,6 +62,7 @@ class PowerPipeline(Agent):
         self.spec = spec
         self._status: dict[str, Status] = dict.fromkeys(spec.candidates, "open")
         self._holder: dict[str, str] = {}
+        self._open_views: dict[str, Candidate] = {}
         self.secured_mw = 0.0
         self.acquired_mw = 0.0
 
@@ -76,7 +77,20 @@ class PowerPipeline(Agent):
 
     # --- queries -------------------------------------------------------------------------
     def candidate(self, name: str) -> Candidate:
-        """The candidate called ``name`` as it stands now."""
+        """The candidate called ``name`` as it stands now.
+
+        An open candidate's view is all its spec's (nobody holds it), so it is made once
+        and shared until the candidate is taken (companies look ~100 times a run).
+        """
+        view = self._open_views.get(name)
+        if view is not None and self._status[name] == "open":
+            return view
+        view = self._view(name)
+        if view.status == "open":
+            self._open_views[name] = view
+        return view
+
+    def _view(self, name: str) -> Candidate:
         c = self._spec(name)
         price = (c.asking_usd_per_mw * c.powered_mw
                  if c.asking_usd_per_mw is not None and c.powered_mw > 0 else None)
