@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -76,8 +77,7 @@ def measure(rounds: int, until: str) -> dict[str, Any]:
         run_world("iren", current[0], until=until, log_events=log_events)
 
     def bare_run() -> None:
-        draw = kernel.draws(BARE_AGENTS, BARE_DAYS)
-        bare["wakes"] = kernel.simpy_callback(BARE_AGENTS, BARE_DAYS, draw)
+        bare["wakes"] = bare_population()
 
     run_world("iren", 0, until=until)  # warm imports and caches
     variants: dict[str, Callable[[], object]] = {
@@ -89,6 +89,26 @@ def measure(rounds: int, until: str) -> dict[str, Any]:
     events = [events_processed(s, until) for s in range(min(rounds, 5))]
     return {"seconds": seconds, "events": Spread.of([float(e) for e in events]),
             "bare_wakes": bare["wakes"]}
+
+
+def bare_population() -> int:
+    """One run of section A's bare-SimPy callback population; returns its wake-ups."""
+    draw = kernel.draws(BARE_AGENTS, BARE_DAYS)
+    return kernel.simpy_callback(BARE_AGENTS, BARE_DAYS, draw)
+
+
+def host_gauge_us(repeats: int = 3) -> float:
+    """Bare SimPy's cost an event right now (median of ``repeats``): how fast the host runs.
+
+    This machine's speed drifts by up to 2x within minutes; taken just before and just
+    after a Monte Carlo, it says in which phase the Monte Carlo ran.
+    """
+    costs = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        wakes = bare_population()
+        costs.append(1e6 * (time.perf_counter() - start) / wakes)
+    return statistics.median(costs)
 
 
 @contextlib.contextmanager
@@ -107,10 +127,14 @@ def memo_in(folder: str) -> Iterator[None]:
         issuance.reopen_memo()
 
 
-def monte_carlo(runs: int, workers: int, until: str) -> tuple[float, Any]:
-    """Wall seconds of an ``experiments.monte_carlo`` of the base world, and its stats."""
+def monte_carlo(runs: int, workers: int, until: str) -> tuple[float, Any, tuple[float, float]]:
+    """Wall seconds of an ``experiments.monte_carlo`` of the base world, and its stats.
+
+    With them, the host's speed (:func:`host_gauge_us`) just before and just after it.
+    """
     from experiments import monte_carlo as mc
 
+    before = host_gauge_us()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         result = mc("iren", reps=runs, until=until, out=f"{tmp}/mc", workers=workers,
@@ -118,15 +142,17 @@ def monte_carlo(runs: int, workers: int, until: str) -> tuple[float, Any]:
         seconds = time.perf_counter() - start
     if not result.ok:
         raise RuntimeError(f"Monte Carlo failed: {result.stats}")
-    return seconds, result.stats
+    return seconds, result.stats, (before, host_gauge_us())
 
 
-def monte_carlo_line(runs: int, wall: float, stats: Any, memo_state: str) -> str:
-    """One line on a Monte Carlo's timing."""
+def monte_carlo_line(runs: int, wall: float, stats: Any, gauge: tuple[float, float],
+                     memo_state: str) -> str:
+    """One line on a Monte Carlo's timing, with the host's speed around it."""
     return (f"Monte Carlo, {memo_state}: {runs:,} runs of the base world on {stats.executor}: "
             f"{wall:.1f} s wall (executor start {stats.startup_seconds:.1f} s, runs "
             f"{stats.run_seconds:.1f} s, aggregate {stats.aggregate_seconds:.1f} s, parent "
-            f"peak RSS {stats.peak_rss_mb:.0f} MB); {runs / wall:.2f} runs/s")
+            f"peak RSS {stats.peak_rss_mb:.0f} MB); {runs / wall:.2f} runs/s; host: bare "
+            f"SimPy {gauge[0]:.2f} us an event just before, {gauge[1]:.2f} just after")
 
 
 def main(quick: bool) -> int:
@@ -176,19 +202,20 @@ def _monte_carlo(quick: bool, tmp: str) -> int:
     workers = 1 if quick else 2  # --quick: in process (section D smoke-tests the pool)
     runs = 2 if quick else MC_PILOT_RUNS
     with memo_in(f"{tmp}/pilot"):
-        wall, stats = monte_carlo(runs, workers, until)
+        wall, stats, gauge = monte_carlo(runs, workers, until)
     projected = wall / runs * MC_RUNS
     label = f"projected from {runs} runs, empty memo"
     if not quick and projected <= MC_FULL_IF_UNDER_SECONDS:
         runs = MC_RUNS
         with memo_in(f"{tmp}/mc"):  # empty: a machine's first experiment
-            wall, stats = monte_carlo(runs, workers, until)
-            print(monte_carlo_line(runs, wall, stats, "empty memo"))
+            wall, stats, gauge = monte_carlo(runs, workers, until)
+            print(monte_carlo_line(runs, wall, stats, gauge, "empty memo"))
             projected, label = wall, "measured, empty memo"
-            warm, warm_stats = monte_carlo(runs, workers, until)  # the same seeds again
-            print(monte_carlo_line(runs, warm, warm_stats, "memo warm from the run above"))
+            warm, warm_stats, warm_gauge = monte_carlo(runs, workers, until)  # same seeds
+            print(monte_carlo_line(runs, warm, warm_stats, warm_gauge,
+                                   "memo warm from the run above"))
     else:
-        print(monte_carlo_line(runs, wall, stats, "empty memo"))
+        print(monte_carlo_line(runs, wall, stats, gauge, "empty memo"))
     print(f"target: {MC_RUNS:,} runs in <= {MC_TARGET_SECONDS:.0f} s: {projected:.1f} s "
           f"({label}): {verdict(projected, MC_TARGET_SECONDS, at_least=False)}")
     return 0

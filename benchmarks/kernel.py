@@ -21,7 +21,7 @@ Targets: ours with the log off >= 0.7x bare SimPy callback style and >= 2.5x Mes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,7 @@ def simpy_process(n_agents: int, days: int, draw: Draw) -> int:
     env = simpy.Environment()
     counts = [0] * n_agents
 
-    def body(i: int) -> ProcessBody:
+    def body(i: int) -> Generator[simpy.Event, Any, None]:
         timeout = env.timeout
         while True:
             yield timeout(draw())
