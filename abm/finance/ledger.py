@@ -108,8 +108,13 @@ class Ledger:
         companies, amounts, accounts = self._cols.company, self._cols.amount_usd, self._accounts
         for books in accounts.values():
             books.entries_usd = 0.0
+        name: str | None = None  # no company yet
+        books = _Account()
         for i in range(self._closed_rows, len(amounts)):  # indexed: no copies of the month
-            accounts[companies[i]].entries_usd += amounts[i]  # in entry order, as posted
+            if companies[i] != name:  # entries come in runs of one company: look up less
+                name = companies[i]
+                books = accounts[name]
+            books.entries_usd += amounts[i]  # in entry order, as posted
         flows: dict[str, float] = {}
         for company, books in accounts.items():
             flow = flows[company] = books.entries_usd
