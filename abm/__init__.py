@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from abm.result import RunResult
+if TYPE_CHECKING:
+    from abm.result import RunResult
 
 __all__ = ["RunResult", "run"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``abm.RunResult``, imported on first use: it brings pandas, which workers never need."""
+    if name == "RunResult":
+        from abm.result import RunResult
+
+        return RunResult
+    raise AttributeError(f"module 'abm' has no attribute {name!r}")
 
 
 def run(

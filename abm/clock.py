@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas on first use: a worker's runs need none of it
+    import pandas as pd
 
 
 def first_of_next_month(day: dt.date) -> dt.date:
@@ -52,6 +55,8 @@ class Clock:
 
     def dates_of(self, t_days: np.ndarray) -> pd.DatetimeIndex:
         """Vectorized :meth:`date_of` for a column of event times."""
+        import pandas as pd
+
         days = np.floor(np.asarray(t_days, dtype=float) + 1e-9).astype("int64")
         base = np.datetime64(self.start, "D")
         return pd.DatetimeIndex(base + days.astype("timedelta64[D]")).as_unit("ns")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
-import pandas as pd
 
 from abm.clock import Clock
+
+if TYPE_CHECKING:  # pandas on first use: a worker's runs need none of it
+    import pandas as pd
 
 Scalar = int | float | str | bool | None
 NO_CAUSE: Final = -1
@@ -53,6 +55,8 @@ class _Interned:
         return self.names[self.codes[i]]
 
     def categorical(self) -> pd.Categorical[str]:
+        import pandas as pd
+
         codes = np.asarray(self.codes, dtype="int32")
         return pd.Categorical.from_codes(codes, categories=pd.Index(self.names))
 
@@ -164,6 +168,8 @@ class EventLog:
 
         Without a full log (disabled, or kinds only) the frame has the columns and no row.
         """
+        import pandas as pd
+
         n = len(self._t)
         t = np.asarray(self._t, dtype="float64")
         raw = np.asarray(self._cause, dtype="int64")
@@ -190,6 +196,8 @@ class EventLog:
 
 def _sparse_column(n: int, ids: list[int], values: list[Scalar]) -> Any:
     """Spread a sparse data column over ``n`` rows with a type every value fits."""
+    import pandas as pd
+
     idx = np.asarray(ids, dtype="int64")
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, bool) for v in present):

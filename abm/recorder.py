@@ -12,9 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas on first use: a worker's runs need none of it
+    import pandas as pd
 
 _NAME = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
@@ -91,6 +94,8 @@ class Recorder:
 
     def to_frame(self) -> pd.DataFrame:
         """The sampled months as a DataFrame indexed by month-end date."""
+        import pandas as pd
+
         dates, values = self.matrix()
         index = pd.DatetimeIndex(pd.to_datetime(dates), name="date").as_unit("ns")
         return pd.DataFrame(values, index=index, columns=self._names)

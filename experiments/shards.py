@@ -20,15 +20,17 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from abm.files import atomic_write
 from experiments.specs import RunSpec, parse_run_id
+
+if TYPE_CHECKING:  # pandas only where frames are read or written: workers write arrays
+    import pandas as pd
 
 RUN_KEY = b"abm.run"
 SUFFIX = ".parquet"
@@ -59,6 +61,8 @@ def atomic_write_frame(frame: pd.DataFrame, target: Path) -> None:
 def write_shard(folder: Path, spec: RunSpec, path: pd.DataFrame,
                 events: Mapping[str, int]) -> Path:
     """Write a run's shard from its path as a DataFrame (see :func:`write_shard_values`)."""
+    import pandas as pd
+
     dates = [ts.date() for ts in pd.DatetimeIndex(path.index)]
     return write_shard_values(folder, spec, dates, [str(c) for c in path.columns],
                               path.to_numpy(dtype="float64"), events)
@@ -74,16 +78,25 @@ def write_shard_values(folder: Path, spec: RunSpec, dates: Sequence[dt.date],
     """
     matrix = np.ascontiguousarray(values, dtype="float64")
     n_metrics = matrix.shape[1]
-    column = pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel(), type=pa.float64()),
-                                               n_metrics)
+    column = pa.FixedSizeListArray.from_arrays(_over(matrix.ravel(), pa.float64()), n_metrics)
     doc = {"spec": dataclasses.asdict(spec), "metrics": list(metrics),
            "dates": [d.isoformat() for d in dates], "events": dict(events)}
     days = np.array(dates, dtype="datetime64[D]").astype("datetime64[ns]")
-    table = pa.table({"date": pa.array(days, type=pa.timestamp("ns")), "values": column})
+    table = pa.table({"date": _over(days.view("int64"), pa.timestamp("ns")), "values": column})
     table = table.replace_schema_metadata({RUN_KEY: json.dumps(doc, default=str).encode()})
     target = shard_path(folder, spec.run_id)
     atomic_write_table(table, target, use_dictionary=False)
     return target
+
+
+def _over(values: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """An Arrow array of ``kind`` over the memory of ``values`` (8-byte items, no nulls).
+
+    The same array as ``pa.array(values, type=kind)``, without its first call importing
+    pandas to check the input: a worker writing shards never needs pandas otherwise.
+    """
+    data = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(kind, len(data), [None, pa.py_buffer(data)])
 
 
 def list_shards(folder: Path) -> dict[str, Path]:
@@ -138,6 +151,8 @@ def read_matrix(path: Path) -> tuple[ShardHead, np.ndarray]:
 
 def read_path(path: str | Path) -> pd.DataFrame:
     """A shard as the run's path: month-end DatetimeIndex ``date``, one column per metric."""
+    import pandas as pd
+
     head, values = read_matrix(Path(path))
     index = pd.DatetimeIndex(head.dates, name="date")
     return pd.DataFrame(values, index=index, columns=list(head.metrics))

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -15,12 +15,14 @@ from abm.config import ConfigError
 from abm.events import LogEvents
 from abm.files import package_versions
 from abm.model import Model
-from abm.result import RunResult
 from agents.customer import Customer
 from agents.neocloud import Neocloud
 from agents.specs import WorldSpec
 from worlds.build import build_model
 from worlds.catalog import load_world, scenario_path, world_path
+
+if TYPE_CHECKING:  # results are frames: pandas on first use (a worker's runs need none)
+    from abm.result import RunResult
 
 VERSIONED = ("neocloud-abm", "simpy", "numpy", "pandas", "networkx", "pyarrow", "pydantic")
 
@@ -110,6 +112,8 @@ def _until(spec: WorldSpec, until: str | dt.date | None) -> dt.date:
 
 def package(model: Model, spec: WorldSpec, meta: dict[str, Any]) -> RunResult:
     """Collect a finished model's path, events, ledger and contract graph."""
+    from abm.result import RunResult
+
     config_hash = hashlib.sha256(spec.model_dump_json().encode()).hexdigest()[:16]
     return RunResult(
         path=model.recorder.to_frame(),

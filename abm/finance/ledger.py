@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from mypy_extensions import mypyc_attr
+
+if TYPE_CHECKING:  # pandas on first use: a worker's runs need none of it
+    import pandas as pd
 
 
 @mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively
@@ -132,6 +135,8 @@ class Ledger:
 
     def to_frame(self) -> pd.DataFrame:
         """Every entry as a DataFrame (cause -1 where none)."""
+        import pandas as pd
+
         cols = self._cols
         return pd.DataFrame(
             {
@@ -147,6 +152,8 @@ class Ledger:
 
 def _categorical(values: list[str]) -> pd.Categorical[str]:
     """``pd.Categorical(values)`` (sorted categories), coded with a dict: several times faster."""
+    import pandas as pd
+
     if not values:
         return pd.Categorical(values)
     names = sorted(set(values))
