@@ -10,7 +10,6 @@ in :mod:`abm.loop`: the queue's entries, the step and the run to a time.
 from __future__ import annotations
 
 from collections.abc import Generator
-from heapq import heappush
 from typing import Any
 
 from simpy.core import Environment, Infinity, SimTime
@@ -99,6 +98,5 @@ class SimEnvironment(Environment):
     def schedule(self, event: Event, priority: EventPriority = NORMAL,
                  delay: float = 0.0) -> None:
         """Schedule ``event`` with ``priority`` after ``delay`` days (as SimPy does)."""
-        heappush(self._queue,  # type: ignore[misc]
-                 QueueEntry(self.instant.t_days + float(delay), priority, next(self._eid),
-                            event))
+        queue: list[QueueEntry] = self._queue  # type: ignore[assignment]
+        loop.push(queue, self.instant.t_days + float(delay), priority, self._eid, event)
