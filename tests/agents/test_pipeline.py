@@ -154,6 +154,21 @@ def test_open_candidates_by_region() -> None:
     assert [c.name for c in pipeline.open_candidates() if c.buyable] == ["east_powered"]
 
 
+def test_an_open_candidates_view_is_shared_until_it_is_taken() -> None:
+    model = Model(START, 0)
+    Utility(model, "texas", utility_spec())
+    pipeline = PowerPipeline(model, "pipeline", pipeline_spec())
+    Company(model, "iren", [])
+    first = pipeline.candidate("west_a")
+    assert pipeline.candidate("west_a") is first  # nothing changed: the same view
+    assert [c for c in pipeline.open_candidates() if c.name == "west_a"] == [first]
+    pipeline.file_request("iren", "west_a", None)
+    taken = pipeline.candidate("west_a")
+    assert (taken.status, taken.holder) == ("filed", "iren")
+    assert (first.status, first.holder) == ("open", None)  # a view is a snapshot
+    assert "west_a" not in [c.name for c in pipeline.open_candidates()]
+
+
 def test_pipeline_runs_in_the_base_world() -> None:
     world, _ = load_world("iren")
     assert world.pipeline.reference_problem(dict(world.utilities)) is None
