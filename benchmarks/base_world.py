@@ -8,7 +8,9 @@ queued when the run ends, is the number processed. Our cost per event is almost 
 model's own work (month-end books, max flows, tenders), not the kernel: the ratio says
 how much work an event carries. Then the real thing: ``experiments.monte_carlo`` of
 1,000 runs on the local pool of 2 workers (target <= 60 s); a 20-run pilot first, and
-the full 1,000 only if the pilot projects at most ten minutes (else the projection).
+the full 1,000 only if the pilot projects at most ten minutes (else the projection). Each
+Monte Carlo's line carries the host's speed (bare SimPy's cost an event) just before and
+just after it: this machine's speed moves by up to 2x from one minute to the next.
 """
 
 from __future__ import annotations
@@ -100,8 +102,8 @@ def bare_population() -> int:
 def host_gauge_us(repeats: int = 3) -> float:
     """Bare SimPy's cost an event right now (median of ``repeats``): how fast the host runs.
 
-    This machine's speed drifts by up to 2x within minutes; taken just before and just
-    after a Monte Carlo, it says in which phase the Monte Carlo ran.
+    This machine's speed moves by up to 2x from one measurement to the next; taken just
+    before and just after a Monte Carlo, it says in which phase the Monte Carlo ran.
     """
     costs = []
     for _ in range(repeats):
