@@ -23,7 +23,7 @@ PLAIN_AGENTS = ("__init__", "capital_specs", "grid_specs", "market_specs", "sect
 """Modules of ``agents`` that stay Python: pydantic specs and runtime-checkable protocols."""
 _ENGINE = ("accrual", "agent", "clock", "events", "loop", "model", "paths", "recorder",
            "resume", "rng", "seeding", "wakeup")
-_FINANCE = ("convertible_tree", "convertibles", "debt", "dilution", "ledger")
+_FINANCE = ("convertible_one", "convertible_tree", "convertibles", "debt", "dilution", "ledger")
 _ROOT = Path(__file__).resolve().parent.parent
 
 COMPILED: tuple[str, ...] = (

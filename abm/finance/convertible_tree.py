@@ -252,18 +252,25 @@ def _per_node(per_note: FloatArray, steps: int) -> FloatArray:
     return np.tile(per_note, (steps + 1, 1))
 
 
-def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatArray]:
-    """Price per 100 and delta per 100 exactly as QuantLib's ``BinomialConvertibleEngine``.
+@dataclass(frozen=True)
+class QuantlibStart:
+    """:func:`rollback_quantlib`'s tree at maturity, before it steps back.
 
-    A conversion probability ``p`` is rolled back with the values; each child is
-    discounted at its own blended rate ``R = r + (1 - p) cs`` with simple compounding
-    over one step, where ``p`` is the child's probability *before* its own conversion
-    check (QuantLib computes the rate in the step-back and only then converts), except
-    at maturity where it is computed after the conversion check.
-
-    Internally ``excess = (1 - p) cs dt`` is rolled back instead of ``p`` (it is linear in
-    ``p``, so the expectation commutes) and zeroed where a node converts.
+    ``values``, ``excess`` and ``scaled`` are the ``(steps + 1, notes)`` levels; ``pd``,
+    ``rho`` and ``floor_scaled`` the per-node constants of every step.
     """
+
+    lat: _Lattice
+    values: FloatArray
+    excess: FloatArray
+    scaled: FloatArray
+    pd: FloatArray
+    rho: FloatArray
+    floor_scaled: FloatArray
+
+
+def quantlib_start(notes: NoteBatch, steps: int) -> QuantlibStart:
+    """The lattice and the maturity level of :func:`rollback_quantlib` (its first step)."""
     lat = _Lattice(notes, steps, quantlib_maturity_rule=True)
     n, b = steps, notes.spot.size
     pd, rho = _per_node(lat.pd, n), _per_node(lat.rho, n)
@@ -278,6 +285,25 @@ def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatAr
     # scaled = (1 + R dt) / pd of the nodes of the level below the current one
     scaled = np.add(growth_converted, excess, out=np.empty((n + 1, b)))
     scaled /= pd
+    return QuantlibStart(lat, values, excess, scaled, pd, rho, floor_scaled)
+
+
+def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatArray]:
+    """Price per 100 and delta per 100 exactly as QuantLib's ``BinomialConvertibleEngine``.
+
+    A conversion probability ``p`` is rolled back with the values; each child is
+    discounted at its own blended rate ``R = r + (1 - p) cs`` with simple compounding
+    over one step, where ``p`` is the child's probability *before* its own conversion
+    check (QuantLib computes the rate in the step-back and only then converts), except
+    at maturity where it is computed after the conversion check.
+
+    Internally ``excess = (1 - p) cs dt`` is rolled back instead of ``p`` (it is linear in
+    ``p``, so the expectation commutes) and zeroed where a node converts.
+    """
+    start = quantlib_start(notes, steps)
+    lat, values, excess, scaled = start.lat, start.values, start.excess, start.scaled
+    pd, rho, floor_scaled = start.pd, start.rho, start.floor_scaled
+    n, b = steps, notes.spot.size
     spare = np.empty((n + 1, b))
     delta = lat.delta(values) if n == 1 else np.full(b, np.nan)
     for i in range(n - 1, -1, -1):

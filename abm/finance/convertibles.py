@@ -48,6 +48,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from abm.finance.convertible_one import rollback_quantlib_one
 from abm.finance.convertible_tree import (
     REDEMPTION_PER_100,
     FloatArray,
@@ -322,7 +323,8 @@ def _evaluate(
         chunk = max(1, _CHUNK_NODES // (int(n) + 1))
         for start in range(0, members.size, chunk):
             index = members[start : start + chunk]
-            p, d = rollback(notes.take(index), int(n))
+            one = index.size == 1 and n >= 2 and scheme == "quantlib"
+            p, d = (rollback_quantlib_one if one else rollback)(notes.take(index), int(n))
             price[index] = p / scale[index]
             delta[index] = d / scale[index]
     return price.reshape(shape), delta.reshape(shape)
