@@ -150,3 +150,28 @@ def test_remembered_terms_are_the_solved_terms(tmp_path: Path,
         assert db.execute("SELECT COUNT(*) FROM size_convertible_run").fetchone()[0] > 3
     pd.testing.assert_frame_equal(paths[0], paths[1])
     pd.testing.assert_frame_equal(paths[0], paths[2])
+
+
+def test_the_memo_keys_every_pricer_file_the_terms_depend_on() -> None:
+    """Each ``abm.finance`` module the sizing imports, directly or not, is in the key.
+
+    An edit to any of them must not read back terms its old code computed.
+    """
+    import ast
+
+    import abm.finance.issuance as issuance
+    from abm.finance.issuance import PRICER_SOURCES
+
+    folder = Path(issuance.__file__).parent
+    needed: set[str] = set()
+    todo = ["issuance.py"]
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        for node in ast.walk(ast.parse((folder / name).read_text())):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if module is not None and module.startswith("abm.finance."):
+                todo.append(module.rsplit(".", 1)[1] + ".py")
+    assert needed == set(PRICER_SOURCES)
