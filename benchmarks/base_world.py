@@ -15,19 +15,24 @@ just after it: this machine's speed moves by up to 2x from one minute to the nex
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from abm import memo
-from abm.finance import issuance
 from benchmarks import kernel
-from benchmarks.common import Spread, header, interleaved, ratios, table, verdict
+from benchmarks.common import (
+    Spread,
+    events_processed,
+    header,
+    interleaved,
+    memo_in,
+    ratios,
+    table,
+    verdict,
+)
 from worlds.build import build_model
 from worlds.catalog import load_world
 from worlds.run import package, run_world
@@ -42,14 +47,13 @@ MC_FULL_IF_UNDER_SECONDS = 600.0  # all 1,000 only if the pilot says <= 10 min (
 BARE_AGENTS, BARE_DAYS = 1_000, 100
 
 
-def events_processed(seed: int, until: str = UNTIL) -> int:
-    """SimPy events one run processes (scheduled less still queued at the end)."""
+def events_of_run(seed: int, until: str = UNTIL) -> int:
+    """SimPy events one run of the base world processes."""
     spec, _ = load_world("iren")
     end = dt.date.fromisoformat(until)
     model = build_model(spec, seed, end, log_events=False)
     model.run(end)
-    env: Any = model.env
-    return int(next(env._eid)) - len(env._queue)
+    return events_processed(model)
 
 
 def phases(seed: int, log_events: bool, until: str) -> dict[str, float]:
@@ -88,7 +92,7 @@ def measure(rounds: int, until: str) -> dict[str, Any]:
         "bare simpy": bare_run,
     }
     seconds = interleaved(variants, rounds)
-    events = [events_processed(s, until) for s in range(min(rounds, 5))]
+    events = [events_of_run(s, until) for s in range(min(rounds, 5))]
     return {"seconds": seconds, "events": Spread.of([float(e) for e in events]),
             "bare_wakes": bare["wakes"]}
 
@@ -111,22 +115,6 @@ def host_gauge_us(repeats: int = 3) -> float:
         wakes = bare_population()
         costs.append(1e6 * (time.perf_counter() - start) / wakes)
     return statistics.median(costs)
-
-
-@contextlib.contextmanager
-def memo_in(folder: str) -> Iterator[None]:
-    """Point the convert-terms memo (:mod:`abm.memo`) at ``folder``, workers included."""
-    before = os.environ.get(memo.ENV)
-    os.environ[memo.ENV] = folder
-    issuance.reopen_memo()
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(memo.ENV, None)
-        else:
-            os.environ[memo.ENV] = before
-        issuance.reopen_memo()
 
 
 def monte_carlo(runs: int, workers: int, until: str) -> tuple[float, Any, tuple[float, float]]:

@@ -7,18 +7,23 @@ the same process, round by round, and the ratio is computed per round.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
 import platform
 import statistics
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from abm import memo
 from abm.build import build_kind
 from abm.files import package_versions
+from abm.finance import issuance
+from abm.model import Model
 
 VERSIONED = ("numpy", "simpy", "mesa", "pandas", "networkx", "QuantLib", "dask", "distributed")
 
@@ -112,3 +117,25 @@ def table(rows: Sequence[Sequence[str]], header_row: Sequence[str]) -> None:
     print("-" * len(line))
     for row in rows:
         print(" | ".join(f"{c:<{w}}" for c, w in zip(row, widths, strict=True)), flush=True)
+
+
+@contextlib.contextmanager
+def memo_in(folder: str) -> Iterator[None]:
+    """Point the convert-terms memo (:mod:`abm.memo`) at ``folder``, workers included."""
+    before = os.environ.get(memo.ENV)
+    os.environ[memo.ENV] = folder
+    issuance.reopen_memo()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(memo.ENV, None)
+        else:
+            os.environ[memo.ENV] = before
+        issuance.reopen_memo()
+
+
+def events_processed(model: Model) -> int:
+    """SimPy events a finished run processed: every event numbered, less those still queued."""
+    env: Any = model.env
+    return int(next(env._eid)) - len(env._queue)
