@@ -5,7 +5,10 @@ finishes (in completion order; nothing downstream depends on that order, since r
 are read back from shards in run-id order). The local pool uses ``spawn`` processes via
 ``concurrent.futures`` and is the default; ``--workers 1`` runs in the parent itself;
 ``--dask tcp://host:port`` uses a running scheduler and ``--dask local`` starts a
-``LocalCluster`` of single-threaded worker processes for the duration of the experiment.
+``LocalCluster`` of single-threaded worker processes for the duration of the experiment
+(without a dashboard, and so without the workers' statistical profiler, whose samples
+only a dashboard shows: it interrupts the runs every 10 ms, ~15-25% of a tiny run's time
+measured interleaved; a scheduler of the user's own keeps its own settings).
 With Dask, workers write shards themselves, so the experiment folder must be reachable
 at the same path from every worker (a shared file system for a remote cluster), and the
 workers need this package installed (they import ``experiments.worker``).
@@ -87,6 +90,11 @@ class PoolExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+LOCAL_WORKER_CONFIG: dict[str, object] = {"distributed.worker.profile.enabled": False}
+"""Dask settings of the workers of a ``LocalCluster`` we start (no dashboard to show a
+profile)."""
+
+
 class DaskExecutor:
     """Batches as tasks on a Dask cluster: a running scheduler, or a LocalCluster we start."""
 
@@ -95,9 +103,10 @@ class DaskExecutor:
         Client, LocalCluster = distributed.Client, distributed.LocalCluster  # noqa: N806
         self._cluster: Any = None
         if address == "local":
-            self._cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR)
+            with importlib.import_module("dask").config.set(LOCAL_WORKER_CONFIG):
+                self._cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR)
             self._client: Any = Client(self._cluster)
             self.description = f"Dask LocalCluster of {workers} worker processes"
         else:

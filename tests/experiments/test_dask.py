@@ -38,3 +38,19 @@ def test_a_bad_dask_address_is_a_user_mistake(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="scheduler address"):
         monte_carlo("iren", reps=2, until=UNTIL, out=tmp_path / "x", dask="localhost:8786")
     assert not (tmp_path / "x").exists()
+
+
+def test_the_local_cluster_we_start_runs_its_workers_without_the_profiler() -> None:
+    import dask
+
+    from experiments.executors import DaskExecutor
+
+    executor = DaskExecutor("local", 1)
+    try:
+        client = executor._client
+        key = "distributed.worker.profile.enabled"
+        on_workers = client.run(lambda: dask.config.get(key))
+        assert list(on_workers.values()) == [False]
+        assert dask.config.get(key) is True  # the caller's own settings are left as they were
+    finally:
+        executor.close()
