@@ -140,9 +140,9 @@ def monte_carlo_line(runs: int, wall: float, stats: Any, gauge: tuple[float, flo
     """One line on a Monte Carlo's timing, with the host's speed around it."""
     return (f"Monte Carlo, {memo_state}: {runs:,} runs of the base world on {stats.executor}: "
             f"{wall:.1f} s wall (executor start {stats.startup_seconds:.1f} s, runs "
-            f"{stats.run_seconds:.1f} s, aggregate {stats.aggregate_seconds:.1f} s, parent "
-            f"peak RSS {stats.peak_rss_mb:.0f} MB); {runs / wall:.2f} runs/s; host: bare "
-            f"SimPy {gauge[0]:.2f} us an event just before, {gauge[1]:.2f} just after")
+            f"{stats.run_seconds:.1f} s, aggregate {stats.aggregate_seconds:.1f} s, this "
+            f"process's peak RSS so far {stats.peak_rss_mb:.0f} MB); {runs / wall:.2f} runs/s; "
+            f"host: bare SimPy {gauge[0]:.2f} us an event just before, {gauge[1]:.2f} just after")
 
 
 def main(quick: bool) -> int:
