@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 from pathlib import Path
+from types import ModuleType
 
 COMPILE_ENV = "NEOCLOUD_ABM_COMPILE"
 """Set to ``1`` at install time for the compiled build."""
@@ -45,10 +46,15 @@ def compiled_modules() -> list[str]:
     names = []
     for source in COMPILED:
         name = module_name(source)
-        module = importlib.import_module(name)
-        if isinstance(module.__loader__, importlib.machinery.ExtensionFileLoader):
+        if is_compiled(importlib.import_module(name)):
             names.append(name)
     return names
+
+
+def is_compiled(module: ModuleType) -> bool:
+    """Whether ``module`` was loaded from a compiled extension rather than its source."""
+    return isinstance(getattr(module, "__loader__", None),
+                      importlib.machinery.ExtensionFileLoader)
 
 
 def build_kind() -> str:

@@ -72,3 +72,13 @@ def test_the_compiled_list_names_existing_modules() -> None:
         assert module_name(source).count(".") >= 1
     agents = {p.stem for p in (ROOT / "agents").glob("*.py")}
     assert set(PLAIN_AGENTS) <= agents  # a renamed plain module would be compiled
+
+
+def test_is_compiled_tells_an_extension_from_a_source_module() -> None:
+    import numpy._core._multiarray_umath as extension
+
+    from abm.build import is_compiled
+    from abm.finance import convertible_one
+
+    assert is_compiled(extension)
+    assert not is_compiled(convertible_one)  # the checkout's source
