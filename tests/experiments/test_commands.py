@@ -74,6 +74,21 @@ def test_mc_prints_iren_and_its_milestones(tmp_path: Path,
     assert "3 already done, resuming" in capsys.readouterr().out
 
 
+def test_a_big_experiment_on_the_plain_build_points_to_the_compiled_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from experiments import commands
+
+    out = [*FAST, "--out", str(tmp_path / "mc")]
+    monkeypatch.setattr(commands, "BIG_EXPERIMENT_RUNS", 3)
+    assert main(["mc", "iren", "--reps", "2", *out]) == 0
+    assert commands.PLAIN_BUILD_NOTE not in capsys.readouterr().out  # small: no note
+    assert main(["mc", "iren", "--reps", "3", *out]) == 0  # resumes: runs only one more
+    assert commands.PLAIN_BUILD_NOTE not in capsys.readouterr().out
+    assert main(["mc", "iren", "--reps", "3", *FAST, "--out", str(tmp_path / "big")]) == 0
+    assert commands.PLAIN_BUILD_NOTE in capsys.readouterr().out  # the checkout runs plain
+
+
 def test_sweep_grid_and_lhs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     grid = tmp_path / "grid"
     assert main(["sweep", "iren", "--vary", "bitcoin.price_vol_annual=0.3:0.6:2", "--vary",
