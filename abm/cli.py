@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -104,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"abm: error: {exc}\n")
         return 2
+    except BrokenPipeError:  # the reader left (``abm ... | head``): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush of stdout does not raise
+        return 128 + 13  # SIGPIPE
     except OSError as exc:  # a full disk or a read-only folder: the place, not the command
         if not is_storage_error(exc):
             raise

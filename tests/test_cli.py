@@ -156,3 +156,16 @@ def test_scenarios_lay_over_the_world_and_name_their_file(tmp_path: Path) -> Non
     assert proc.returncode == 2 and "scenario.description" in proc.stderr
     proc = abm("run", "--scenario", "nosuch")
     assert proc.returncode == 2 and "bundled scenario" in proc.stderr
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    # as `abm describe iren | head -1`: the pipe closes before the command is done
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.Popen([sys.executable, "-m", "abm.cli", "describe", "iren"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err
