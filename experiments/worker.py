@@ -115,7 +115,7 @@ def _collected_after() -> Iterator[None]:
         gc.collect()
 
 
-_frozen: list[bool] = [False]
+_frozen = False
 """Whether this process has frozen its heap (:func:`_freeze_once`)."""
 
 
@@ -130,10 +130,11 @@ def _freeze_once() -> None:
     a flag of ours: ``gc.get_freeze_count()`` walks the frozen set (~65,000 objects after
     a base run, ~7 ms a call).
     """
-    if not _frozen[0] and _in_worker():
+    global _frozen
+    if not _frozen and _in_worker():
         gc.collect()
         gc.freeze()
-        _frozen[0] = True
+        _frozen = True
 
 
 def _failed(root: Path, spec: RunSpec, exc: Exception, started: float) -> RunOutcome:
