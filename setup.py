@@ -27,7 +27,7 @@ _spec.loader.exec_module(_build)
 COMPILED, COMPILE_ENV = _build.COMPILED, _build.COMPILE_ENV
 
 # mypyc type-checks what it compiles as CI's mypy does: with the stubs of what it imports
-# (simpy too: abm.simenv subclasses its Environment, and strict mypy refuses an Any base)
+# (simpy too: the agents hold its Environment and events)
 MYPYC = ["mypy>=1.10", "numpy>=1.26", "pandas-stubs>=2.1", "pydantic>=2.6", "simpy>=4.1"]
 
 

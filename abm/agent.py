@@ -1,4 +1,10 @@
-"""The agent base: a name, its model, its own random stream, and logging with causes."""
+"""The agent base: a name, its model, its own random stream, and logging with causes.
+
+Agents are SimPy processes and callbacks through SimPy's public API: a process is
+``env.process(generator)``, a wait is ``env.timeout(days)`` (or any SimPy event or
+condition), and a callback hangs on a timeout's ``callbacks`` list, as SimPy's documents
+describe. Nothing here touches SimPy's internals.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +16,13 @@ import simpy
 from mypy_extensions import mypyc_attr
 
 from abm.events import Scalar
-from abm.resume import start
-from abm.simenv import SimProcess
-from abm.wakeup import Wakeup
 
 if TYPE_CHECKING:
     from abm.model import Model
 
-ProcessBody = Generator[simpy.Event | Wakeup, Any, Any]
-Callback = Callable[[Wakeup], None]
-"""What :meth:`Agent.call_in` calls: given the event that fired (a light timeout)."""
+ProcessBody = Generator[simpy.Event, Any, Any]
+Callback = Callable[[simpy.Event], None]
+"""What :meth:`Agent.call_in` calls: given the timeout that fired."""
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # models and tests subclass it
@@ -54,13 +57,8 @@ class Agent:
 
     @property
     def now(self) -> float:
-        """Sim time in days.
-
-        Read from the environment's clock (:class:`abm.loop.Instant`), what SimPy's ``now``
-        property returns: the property is a Python call, and this is read tens of
-        thousands of times a run.
-        """
-        return self.model.instant.t_days
+        """Sim time in days (SimPy's ``env.now``)."""
+        return float(self.model.env.now)
 
     def stream(self, purpose: str) -> np.random.Generator:
         """A separate named stream of this agent (draws elsewhere don't shift it)."""
@@ -71,67 +69,32 @@ class Agent:
         return self.log_dict(kind, cause, data)
 
     def log_dict(self, kind: str, cause: int | None, data: dict[str, Scalar]) -> int:
-        """:meth:`log` with its data as a dict, for callers that merge data of their own.
-
-        Compiled, a call spreading a dict into keywords (``log(kind, **data)``) takes the
-        generic call path, whose keyword parsing costs ~5,000 instructions a call.
-        """
-        model = self.model
-        log = model.log
-        if not log.enabled:  # only the id (and the cause check) matter: skip the clock read
-            return log.append(0.0, self.name, kind, cause)
-        return log.append(model.instant.t_days, self.name, kind, cause, data)
+        """:meth:`log` with its data as a dict, for callers that merge data of their own."""
+        return self.model.log.append(self.now, self.name, kind, cause, data)
 
     def process(self, body: ProcessBody) -> simpy.Process:
-        """Start a SimPy process owned by this agent."""
-        # ``env.process(body)`` without its two interpreted calls (the method, ``__init__``)
-        model = self.model
-        process = SimProcess.__new__(SimProcess)
-        start(process, body, model.env, model.queue, model.event_ids)
-        return process
+        """Start a SimPy process owned by this agent (``env.process``)."""
+        return self.model.env.process(body)
 
-    def sleep(self, delay_days: float) -> Wakeup:
-        """What a process yields to wait ``delay_days``: a light ``env.timeout`` (same order)."""
-        model = self.model
-        return Wakeup(model.env, delay_days, model.queue, model.event_ids, model.instant)
+    def sleep(self, delay_days: float) -> simpy.Timeout:
+        """What a process yields to wait ``delay_days``: SimPy's ``env.timeout``.
 
-    def advance(self, delay_days: float) -> bool:
-        """Move the clock ``delay_days`` ahead at once if no event is due by then.
-
-        A process about to sleep that would be the next to wake anyway (its time strictly
-        before every queued event's) may go on at once, its clock moved as the queue would
-        have moved it: the same time to the last bit (``now + delay``), the same order of
-        everything else, without an event through the queue. Returns False, and does
-        nothing, otherwise (or with nothing queued): the process then yields
-        :meth:`sleep` as usual. For loops of sleeps that often wake alone (background
-        arrivals: ~60% of them).
+        The delay is taken as a Python float, so that the clock stays one whatever numpy
+        scalar a caller computed it from (the same value either way).
         """
-        if delay_days < 0:
-            raise ValueError(f"Negative delay {delay_days}")
-        model = self.model
-        queue, instant = model.queue, model.instant
-        t = instant.t_days + float(delay_days)
-        if queue and t < queue[0].t:
-            instant.t_days = t
-            return True
-        return False
+        return self.model.env.timeout(float(delay_days))
 
-    def call_in(self, delay_days: float, callback: Callback) -> Wakeup:
-        """Call ``callback(event)`` after ``delay_days``; returns the event.
+    def call_in(self, delay_days: float, callback: Callback) -> simpy.Timeout:
+        """Call ``callback(event)`` after ``delay_days``; returns the timeout.
 
-        For agents that wake often and do little: no generator to resume. The event is a
-        light timeout (:class:`abm.wakeup.Wakeup`: queued as ``env.timeout`` would be, in
-        the same order, without SimPy's interpreted calls); it cannot be combined into
-        conditions. The callback may reschedule itself.
+        For agents that wake often and do little: no generator to resume. The callback
+        may schedule itself again.
         """
-        model = self.model
-        wakeup = Wakeup(model.env, delay_days, model.queue, model.event_ids, model.instant)
-        callbacks = wakeup.callbacks
-        assert callbacks is not None  # made just now: not processed
-        callbacks.append(callback)
-        return wakeup
+        timeout = self.sleep(delay_days)
+        timeout.callbacks.append(callback)
+        return timeout
 
-    def call_at(self, t_days: float, callback: Callback) -> Wakeup:
+    def call_at(self, t_days: float, callback: Callback) -> simpy.Timeout:
         """Call ``callback(event)`` at sim time ``t_days`` (not before now)."""
         now = self.now
         if t_days < now:

@@ -22,9 +22,8 @@ COMPILE_ENV = "NEOCLOUD_ABM_COMPILE"
 PLAIN_AGENTS = ("__init__", "capital_specs", "grid_specs", "market_specs", "section",
                 "specs", "takers")
 """Modules of ``agents`` that stay Python: pydantic specs and runtime-checkable protocols."""
-_ENGINE = ("accrual", "agent", "clock", "events", "loop", "model", "paths", "recorder",
-           "resume", "rng", "seeding", "wakeup")
-_FINANCE = ("convertible_one", "convertible_tree", "convertibles", "debt", "dilution", "ledger")
+_ENGINE = ("accrual", "agent", "clock", "events", "model", "paths", "recorder", "rng")
+_FINANCE = ("convertible_tree", "convertibles", "debt", "dilution", "ledger")
 _ROOT = Path(__file__).resolve().parent.parent
 
 COMPILED: tuple[str, ...] = (

@@ -9,7 +9,7 @@ accruals, the ledger checks its identity, then the recorder samples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Final, TypeVar
 
 import simpy
@@ -18,10 +18,8 @@ from abm.agent import Agent
 from abm.clock import Clock
 from abm.events import EventLog, LogEvents
 from abm.finance.ledger import Ledger
-from abm.loop import Instant, QueueEntry
 from abm.recorder import Recorder
 from abm.rng import RngTree
-from abm.simenv import SimEnvironment
 
 A = TypeVar("A", bound=Agent)
 MonthEndHook = Callable[[dt.date], None]
@@ -34,13 +32,7 @@ class Model:
     def __init__(self, start: dt.date, seed: int, *, log_events: LogEvents = True) -> None:
         self.clock = Clock(start)
         self.seed = seed
-        env = SimEnvironment()
-        self.env: simpy.Environment = env
-        # the environment's queue and event counter, for sleeps (abm.wakeup): SimPy never
-        # replaces either
-        self.queue: list[QueueEntry] = env._queue  # type: ignore[assignment]
-        self.event_ids: Iterator[int] = env._eid
-        self.instant: Instant = env.instant  # the clock, read natively (Agent.now)
+        self.env = simpy.Environment(initial_time=0.0)
         self.log = EventLog(self.clock, enabled=log_events)
         self.recorder = Recorder()
         self.ledger = Ledger()
@@ -76,8 +68,8 @@ class Model:
 
     @property
     def now(self) -> float:
-        """Sim time in days since the start date (SimPy's ``_now``, as in ``Agent.now``)."""
-        return self.instant.t_days
+        """Sim time in days since the start date (SimPy's ``env.now``)."""
+        return float(self.env.now)
 
     @property
     def today(self) -> dt.date:

@@ -4,20 +4,14 @@ A stream depends only on the run seed and its own names, never on which other ag
 exist or in which order they were built, so adding an agent leaves everyone else's draws
 unchanged and scenarios share random numbers for free.
 
-A stream is ``Generator(PCG64(SeedSequence(seed, spawn_key=words of the names)))``
-(:meth:`RngTree.sequence`); :meth:`RngTree.stream` makes the same generator with the
-seed sequence's arithmetic done by :mod:`abm.seeding`, the run seed's part once a tree.
+A stream is ``Generator(PCG64(SeedSequence(seed, spawn_key=words of the names)))``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any, cast
 
 import numpy as np
-from mypy_extensions import i64
-
-from abm.seeding import StateWords, pcg64_words, run_pool
 
 _WORDS: dict[str, tuple[int, int]] = {}
 """Digests already taken: a run asks for the same few hundred names again and again."""
@@ -44,7 +38,6 @@ class RngTree:
         if seed < 0:
             raise ValueError(f"seed must be >= 0, got {seed}")
         self.seed = seed
-        self._run: tuple[list[i64], i64] | None = None
 
     def sequence(self, agent: str, purpose: str = "") -> np.random.SeedSequence:
         """The SeedSequence for one agent (and optionally one purpose of that agent)."""
@@ -52,16 +45,8 @@ class RngTree:
         return np.random.SeedSequence(entropy=self.seed, spawn_key=key)
 
     def stream(self, agent: str, purpose: str = "") -> np.random.Generator:
-        """A fresh generator for ``agent`` (and ``purpose``); same names, same draws.
-
-        The generator ``PCG64(self.sequence(agent, purpose))`` would be, bit for bit.
-        """
-        if self._run is None:
-            self._run = run_pool(self.seed)
-        key = _words(agent) + (_words(purpose) if purpose else ())
-        seeds = StateWords(pcg64_words(self._run, key))
-        # numpy types PCG64's seed as a SeedSequence; any ISeedSequence is taken
-        return np.random.Generator(np.random.PCG64(cast(Any, seeds)))
+        """A fresh generator for ``agent`` (and ``purpose``); same names, same draws."""
+        return np.random.Generator(np.random.PCG64(self.sequence(agent, purpose)))
 
 
 def lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:

@@ -71,11 +71,7 @@ class BackgroundRequesters:
             self.arrive((t, mw * scale, node, connects, t_w, study * part))
 
     def run(self) -> ProcessBody:
-        """One process walks the pre-drawn arrivals (a year per block) and the decisions.
-
-        The next one due before every queued event is taken at once (``Agent.advance``:
-        the same clock and order without a trip through the queue; ~60% of them).
-        """
+        """One process walks the pre-drawn arrivals (a year per block) and the decisions."""
         bg, u = self.spec, self.u
         rows: list[Row] = []
         t_block, i = 0.0, 0
@@ -90,8 +86,7 @@ class BackgroundRequesters:
             if math.isinf(t_arrival) and math.isinf(t_decide):
                 return
             delay = max(0.0, min(t_arrival, t_decide) - u.now)
-            if not u.advance(delay):
-                yield u.sleep(delay)
+            yield u.sleep(delay)
             if t_decide <= t_arrival:
                 _t, _seq, node, mw = heappop(self._decisions)
                 self.granted(mw, u.fit([(node, mw, "datacenter")])[0][0])

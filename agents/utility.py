@@ -23,7 +23,6 @@ import simpy
 from mypy_extensions import mypyc_attr
 
 from abm.agent import Agent, ProcessBody
-from abm.loop import QueueEntry
 from abm.model import Model
 from abm.rng import lognormal
 from agents.background import BackgroundRequesters
@@ -87,8 +86,8 @@ class Utility(Agent):
         self.requests_count = 0
         self._queue_mw = sum(ic.mw for ic in spec.interconnects)
         self._energized_mw = 0.0
-        # background exits keyed (t, 0, seq), compared in C: (d_queue_mw, d_energized_mw)
-        self._exits: list[QueueEntry] = []
+        # background exits as a heap of (t, seq, d_queue_mw, d_energized_mw)
+        self._exits: list[tuple[float, int, float, float]] = []
         self._slots = [0.0] * spec.study_slots
         self._batches: dict[int, _Batch] = {}
         self._call_used_mw: dict[tuple[int, str], float] = {}
@@ -348,7 +347,7 @@ class Utility(Agent):
 
     def leave_queue(self, t_days: float, queue_mw: float, energized_mw: float) -> None:
         """Book a background request leaving the queue later (settled when read)."""
-        heappush(self._exits, QueueEntry(t_days, 0, self.next_seq(), (queue_mw, energized_mw)))
+        heappush(self._exits, (t_days, self.next_seq(), queue_mw, energized_mw))
 
     def add_to_queue(self, mw: float) -> None:
         """``mw`` more (or less, if negative) in the queue now (background requests)."""
@@ -365,8 +364,8 @@ class Utility(Agent):
 
     def _settle(self) -> None:
         exits, now = self._exits, self.now
-        while exits and exits[0].t <= now:
-            queue_mw, energized_mw = heappop(exits).event
+        while exits and exits[0][0] <= now:
+            _t, _seq, queue_mw, energized_mw = heappop(exits)
             self._queue_mw -= queue_mw
             self._energized_mw += energized_mw
 

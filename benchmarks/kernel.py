@@ -8,7 +8,7 @@ pre-drawn array read in order, so every implementation makes exactly the same wa
 - ``simpy process``: bare SimPy, one generator per agent yielding ``env.timeout``.
 - ``simpy callback``: bare SimPy, ``Timeout(env, d).callbacks.append(agent.wake)``.
 - ``ours process``: ``abm.model.Model`` + ``abm.agent.Agent`` processes yielding
-  ``Agent.sleep`` (a light timeout, :mod:`abm.wakeup`).
+  ``Agent.sleep`` (SimPy's ``env.timeout``).
 - ``ours callback``: the same agents on ``Agent.call_in`` (a callback, no generator).
 - each of ours with the event log on (``Agent.log`` per wake-up) and off
   (``Model(log_events=False)``, the agent still calls ``Agent.log``);
@@ -29,7 +29,6 @@ import simpy
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
-from abm.wakeup import Wakeup
 from benchmarks.common import Spread, header, interleaved, ratios, table, verdict
 
 START = dt.date(2025, 1, 1)
@@ -111,7 +110,7 @@ class _CallAgent(_ProcessAgent):
     def start(self) -> None:
         self.call_in(self.draw(), self._wake)
 
-    def _wake(self, _event: Wakeup) -> None:
+    def _wake(self, _event: simpy.Event) -> None:
         self.count += 1
         if self.logs:
             self.log("agent.woke")

@@ -228,10 +228,10 @@ PLAIN_BUILD_NOTE = ("note: this is the plain Python build; the compiled build ru
 
 def _plain_build() -> bool:
     """Whether the engine runs from its sources (not the compiled build)."""
-    import abm.loop
+    import abm.model
     from abm.build import is_compiled
 
-    return not is_compiled(abm.loop)
+    return not is_compiled(abm.model)
 
 
 def _print_results(result: ExperimentResult, quiet: bool) -> None:

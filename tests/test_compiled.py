@@ -78,7 +78,7 @@ def test_is_compiled_tells_an_extension_from_a_source_module() -> None:
     import numpy._core._multiarray_umath as extension
 
     from abm.build import is_compiled
-    from abm.finance import convertible_one
+    from abm.finance import debt
 
     assert is_compiled(extension)
-    assert not is_compiled(convertible_one)  # the checkout's source
+    assert not is_compiled(debt)  # the checkout's source

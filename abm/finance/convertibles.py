@@ -45,14 +45,9 @@ date of the window. ``call_trigger=None`` (or NaN) is a hard call (no spot condi
 
 from __future__ import annotations
 
-from typing import Final
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from abm.build import is_compiled
-from abm.finance import convertible_one
-from abm.finance.convertible_one import rollback_quantlib_one
 from abm.finance.convertible_tree import (
     REDEMPTION_PER_100,
     FloatArray,
@@ -67,11 +62,6 @@ _CHUNK_NODES = 50_000
 """Target notes x nodes per chunk, so that a chunk's working arrays stay in cache (50,000:
 10-15% more prices per second than 100,000 for 10,000 notes at 200-500 steps on an
 Intel Xeon with 2.5 MB of L2 per core; a run's batches of a dozen notes are one chunk)."""
-ONE_NOTE_ON_FLOATS: Final = is_compiled(convertible_one)
-"""Whether a one-note batch steps back on floats (:mod:`abm.finance.convertible_one`):
-only where that loop is compiled. A 200-step note takes ~1.4 ms so against ~1.8 ms
-vectorized; interpreted, the loop is the slower (~3.5 ms against ~2.0 ms). Both give the
-same numbers bit for bit."""
 
 
 def price_convertible(
@@ -332,8 +322,7 @@ def _evaluate(
         chunk = max(1, _CHUNK_NODES // (int(n) + 1))
         for start in range(0, members.size, chunk):
             index = members[start : start + chunk]
-            one = ONE_NOTE_ON_FLOATS and index.size == 1 and n >= 2 and scheme == "quantlib"
-            p, d = (rollback_quantlib_one if one else rollback)(notes.take(index), int(n))
+            p, d = rollback(notes.take(index), int(n))
             price[index] = p / scale[index]
             delta[index] = d / scale[index]
     return price.reshape(shape), delta.reshape(shape)

@@ -34,8 +34,7 @@ GRID_POINTS = 11
 REFERENCE_SPOT_USD = 100.0
 REFINE_STEPS = 4
 REFINE_TOLERANCE = 5e-4
-PRICER_SOURCES = ("issuance.py", "convertibles.py", "convertible_tree.py",
-                  "convertible_one.py", "dilution.py")
+PRICER_SOURCES = ("issuance.py", "convertibles.py", "convertible_tree.py", "dilution.py")
 """The files of ``abm/finance`` the terms are computed by: the memo's key for its code."""
 _MEMO = DiskMemo("size_convertible", source_fingerprint(
     (Path(__file__).parent / name for name in PRICER_SOURCES), np.__version__))

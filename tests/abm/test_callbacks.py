@@ -1,10 +1,10 @@
 import datetime as dt
 
 import pytest
+import simpy
 
 from abm.agent import Agent
 from abm.model import Model
-from abm.wakeup import Wakeup
 
 START = dt.date(2025, 11, 6)
 
@@ -19,7 +19,7 @@ class Pinger(Agent):
     def start(self) -> None:
         self.call_in(3.0, self._wake)
 
-    def _wake(self, _event: Wakeup) -> None:
+    def _wake(self, _event: simpy.Event) -> None:
         self.wakes.append(self.now)
         self.log("ping.made", n=len(self.wakes))
         self.call_in(3.0, self._wake)

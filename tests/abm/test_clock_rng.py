@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from abm import rng as rng_module
 from abm.clock import Clock, parse_date
 from abm.rng import RngTree
-from abm.seeding import StateWords
 
 START = dt.date(2025, 11, 6)
 
@@ -81,24 +80,17 @@ def _oracle_stream(seed: int, agent: str, purpose: str) -> np.random.Generator:
        st.text(min_size=1, max_size=12), st.text(max_size=12))
 def test_streams_follow_the_documented_derivation_first_time_and_after(
         seed: int, agent: str, purpose: str) -> None:
-    """numpy's SeedSequence is the oracle of the tree's own seeding (``abm.seeding``): the
-    generator's whole state, and draws, equal; ``sequence`` is numpy's derivation."""
+    """A stream is numpy's documented derivation from the seed and the names' digests:
+    the generator's whole state, and draws, equal; ``sequence`` is that derivation."""
     oracle = _oracle_stream(seed, agent, purpose)
     state, expected = oracle.bit_generator.state, oracle.random(3)
     tree = RngTree(seed)
-    for _ in range(2):  # the second time the names' digests and the run's pool are kept
+    for _ in range(2):  # the second time the names' digests are remembered
         stream = tree.stream(agent, purpose)
         assert stream.bit_generator.state == state
         assert np.array_equal(stream.random(3), expected)
     assert np.array_equal(np.random.Generator(np.random.PCG64(tree.sequence(agent, purpose)))
                           .random(3), expected)
-
-
-def test_seed_words_are_only_handed_to_pcg64() -> None:
-    words = StateWords([1, 2, 3, 4])
-    assert words.generate_state(4, np.uint64).tolist() == [1, 2, 3, 4]
-    with pytest.raises(ValueError, match="PCG64"):
-        words.generate_state(8, np.uint32)
 
 
 def test_remembered_digests_are_bounded_and_streams_unchanged_past_the_bound(

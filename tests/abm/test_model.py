@@ -71,20 +71,20 @@ def test_until_before_start_is_refused() -> None:
         Model(START, seed=0).run(dt.date(2025, 1, 1))
 
 
-def test_event_times_are_python_floats_even_after_numpy_delays() -> None:
-    """A numpy delay must not turn the clock (and the event queue's keys) into float64."""
+def test_an_agents_sleep_keeps_the_clock_a_python_float_after_numpy_delays() -> None:
+    """A numpy delay given to ``Agent.sleep`` must not turn SimPy's clock into a float64."""
     import numpy as np
 
     model = Model(START, seed=0)
+    agent = Agent(model, "sleeper")
     seen: list[float] = []
 
     def body() -> ProcessBody:
         for delay in (np.float64(1.5), np.float32(0.25), 2, np.float64(0.0)):
-            yield model.env.timeout(delay)
+            yield agent.sleep(delay)
             seen.append(model.env.now)
-            assert all(type(item.t) is float for item in model.env._queue)  # type: ignore[attr-defined]
 
-    model.env.process(body())
+    agent.process(body())
     model.env.run(until=10.0)
     assert seen == [1.5, 1.75, 3.75, 3.75]
     assert all(type(t) is float for t in seen)
