@@ -29,10 +29,12 @@ CLOSE_EPS_DAYS: Final = 1e-6
 class Model:
     """Holds everything one run needs; ``run(until)`` advances it."""
 
-    def __init__(self, start: dt.date, seed: int, *, log_events: LogEvents = True) -> None:
+    def __init__(self, start: dt.date, seed: int, *, log_events: LogEvents = True,
+                 env: simpy.Environment | None = None) -> None:
         self.clock = Clock(start)
         self.seed = seed
-        self.env = simpy.Environment(initial_time=0.0)
+        self.env = simpy.Environment(initial_time=0.0) if env is None else env
+        """SimPy's environment (one made here, or a fresh one given: a subclass that counts)."""
         self.log = EventLog(self.clock, enabled=log_events)
         self.recorder = Recorder()
         self.ledger = Ledger()

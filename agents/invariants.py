@@ -13,7 +13,7 @@ from typing import Final
 from mypy_extensions import mypyc_attr
 
 from abm.model import Model
-from agents.neocloud import Neocloud
+from agents.neoclouds.state import Company
 
 EPS: Final = 1e-6
 
@@ -25,7 +25,7 @@ class InvariantError(AssertionError):
 
 def check_world(model: Model) -> None:
     """Raise InvariantError naming the first broken invariant."""
-    for company in model.of_type(Neocloud):
+    for company in model.of_type(Company):
         for site in company.sites.values():
             site.check()
             if site.idle_mw < -EPS:

@@ -24,6 +24,7 @@ from typing import Any
 
 from benchmarks import kernel
 from benchmarks.common import (
+    CountingEnvironment,
     Spread,
     events_processed,
     header,
@@ -51,7 +52,7 @@ def events_of_run(seed: int, until: str = UNTIL) -> int:
     """SimPy events one run of the base world processes."""
     spec, _ = load_world("iren")
     end = dt.date.fromisoformat(until)
-    model = build_model(spec, seed, end, log_events=False)
+    model = build_model(spec, seed, end, log_events=False, env=CountingEnvironment())
     model.run(end)
     return events_processed(model)
 
@@ -122,7 +123,7 @@ def monte_carlo(runs: int, workers: int, until: str) -> tuple[float, Any, tuple[
 
     With them, the host's speed (:func:`host_gauge_us`) just before and just after it.
     """
-    from experiments import monte_carlo as mc
+    from experiments.api import monte_carlo as mc
 
     before = host_gauge_us()
     with tempfile.TemporaryDirectory() as tmp:

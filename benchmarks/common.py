@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import simpy
 
 from abm import memo
 from abm.build import build_kind
@@ -135,7 +136,22 @@ def memo_in(folder: str) -> Iterator[None]:
         issuance.reopen_memo()
 
 
+class CountingEnvironment(simpy.Environment):
+    """SimPy's environment counting the events it processes (its public ``step``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps = 0
+
+    def step(self) -> None:
+        """Process the next event, and count it."""
+        self.steps += 1
+        super().step()
+
+
 def events_processed(model: Model) -> int:
-    """SimPy events a finished run processed: every event numbered, less those still queued."""
-    env: Any = model.env
-    return int(next(env._eid)) - len(env._queue)
+    """SimPy events a finished run processed (its environment a :class:`CountingEnvironment`)."""
+    env = model.env
+    if not isinstance(env, CountingEnvironment):
+        raise TypeError("events_processed: build the model with env=CountingEnvironment()")
+    return env.steps

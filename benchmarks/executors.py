@@ -25,13 +25,13 @@ BATCH = 8
 
 
 def _specs(runs: int) -> list[Any]:
-    from experiments.plans import monte_carlo_plan
+    from experiments.many.plans import monte_carlo_plan
 
     return list(monte_carlo_plan("iren", reps=runs, until=TINY_UNTIL).runs())
 
 
 def _makers() -> dict[str, Callable[[], Any]]:
-    from experiments import executors as ex
+    from experiments.many import executors as ex
 
     return {
         "in process": ex.InlineExecutor,

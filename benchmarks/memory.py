@@ -23,7 +23,7 @@ SHORT_UNTIL = "2025-11-30"
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from experiments import monte_carlo
+from experiments.api import monte_carlo
 
 def peak_mb():
     # VmHWM: this process image's own peak (ru_maxrss survives exec on Linux, so a child

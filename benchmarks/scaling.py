@@ -24,10 +24,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from agents.specs import WorldSpec
-from benchmarks.common import Spread, events_processed, header, memo_in, table
+from benchmarks.common import CountingEnvironment, Spread, events_processed, header, memo_in, table
 from worlds.build import build_model
 from worlds.catalog import load_world
+from worlds.spec import WorldSpec
 
 
 def years_after(start: dt.date, years: int) -> dt.date:
@@ -65,7 +65,7 @@ def run_cost(spec: WorldSpec, until: dt.date, seed: int) -> tuple[float, int]:
     """Seconds to build and run ``spec`` to ``until`` (event log off), and its SimPy events."""
     gc.collect()
     start = time.perf_counter()
-    model = build_model(spec, seed, until, log_events=False)
+    model = build_model(spec, seed, until, log_events=False, env=CountingEnvironment())
     model.run(until)
     seconds = time.perf_counter() - start
     return seconds, events_processed(model)

@@ -13,8 +13,8 @@ The same from the command line: abm compare iren --business-models --reps 200
 import os
 from pathlib import Path
 
-from experiments import business_model_arms, compare
-from experiments.tables import comparison
+from experiments.reports.tables import comparison
+from neocloud_abm import business_model_arms, compare
 
 SMALL = os.environ.get("ABM_EXAMPLE_SMALL") == "1"
 OUT = Path("experiments_out/examples/business_models")

@@ -13,8 +13,8 @@ The same from the command line: abm mc iren --scenario power_crunch --reps 500
 import os
 from pathlib import Path
 
-from experiments import monte_carlo
-from experiments.tables import end_values, milestones
+from experiments.reports.tables import end_values, milestones
+from neocloud_abm import monte_carlo
 from worlds.catalog import scenario_names
 
 SMALL = os.environ.get("ABM_EXAMPLE_SMALL") == "1"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure  # the object API: no display or backend needed
 
-import abm
+import neocloud_abm as nab
 
 SMALL = os.environ.get("ABM_EXAMPLE_SMALL") == "1"
 UNTIL = "2026-01-31" if SMALL else "2030-12-31"
@@ -27,7 +27,7 @@ PANELS = [  # (metric, title, divisor)
 
 
 def main() -> None:
-    result = abm.run("iren", seed=0, until=UNTIL)
+    result = nab.run("iren", seed=0, until=UNTIL)
     path = result.path
     year_end = path.groupby(path.index.year).last()
     table = {title: year_end[metric] / scale for metric, title, scale in PANELS}

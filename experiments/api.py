@@ -5,7 +5,9 @@ it holds the same experiment), and returns an :class:`~experiments.runner.Experi
 whose ``summary`` (one row per run), ``bands`` (quantiles per arm, metric and month) and
 ``comparison`` / ``sensitivity`` / ``design`` are tidy DataFrames::
 
-    from experiments import monte_carlo, compare, business_model_arms
+    from experiments.api import monte_carlo
+    from experiments.api import compare
+    from experiments.analysis.comparison import business_model_arms
     mc = monte_carlo("iren", reps=200, until="2028-12-31", out="experiments_out/mc")
     mc.bands.query("metric == 'iren.cash_usd'")
     cmp = compare("iren", business_model_arms("iren"), reps=100)
@@ -22,10 +24,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from experiments.designs import Vary, parse_vary
-from experiments.plans import compare_plan, monte_carlo_plan, sensitivity_plan, sweep_plan
-from experiments.runner import ExperimentResult, execute
-from experiments.specs import Plan, Point
+from experiments.many.designs import Vary, parse_vary
+from experiments.many.plans import compare_plan, monte_carlo_plan, sensitivity_plan, sweep_plan
+from experiments.many.result import ExperimentResult
+from experiments.many.specs import Plan, Point
+from experiments.runner import execute
 
 Overrides = Sequence[tuple[str, Any]] | Mapping[str, Any]
 
@@ -33,7 +36,7 @@ Overrides = Sequence[tuple[str, Any]] | Mapping[str, Any]
 def _run(plan: Plan, out: str | Path | None, workers: int | None, dask: str | None,
          force: bool, quiet: bool, report: bool, outcomes: Sequence[str] = (),
          confidence: float = 0.95) -> ExperimentResult:
-    from experiments.validate import check_positive
+    from experiments.many.validate import check_positive
 
     default = os.cpu_count() or 1
     count = check_positive(default if workers is None else workers, "--workers", "workers")
@@ -80,7 +83,7 @@ def compare(world: str = "iren", arms: Mapping[str, Overrides] | None = None, *,
     The first arm is the reference of the paired differences; with a single arm, the
     world as it is (``base``) is prepended as the reference.
     """
-    from experiments.comparison import arm_points
+    from experiments.analysis.comparison import arm_points
 
     override_arms = {name: tuple(v.items()) if isinstance(v, Mapping) else tuple(v)
                      for name, v in (arms or {}).items()}
@@ -104,6 +107,6 @@ def sensitivity(world: str, vary: Sequence[str | Vary], outcomes: Sequence[str],
 
 def report(folder: str | Path) -> Path:
     """(Re)write ``report.html`` of an experiment folder; returns its path."""
-    from experiments.reporting import write_report
+    from experiments.reports.html import write_report
 
     return write_report(folder)

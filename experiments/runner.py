@@ -17,7 +17,6 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,63 +24,19 @@ import pandas as pd
 
 from abm.config import ConfigError
 from abm.files import is_storage_error, storage_error
-from experiments.aggregate import DEFAULT_BUDGET_BYTES, aggregate, peak_rss_mb
-from experiments.executors import batch_size, batches, check_options, make_executor
-from experiments.outcomes import Outcome, parse_outcome
-from experiments.progress import progress_bar
-from experiments.shards import atomic_write_frame, list_shards
-from experiments.specs import Plan, RunSpec
-from experiments.store import SCRATCH, ExperimentStore
-from experiments.validate import PlanCheck, plan_input_hashes, validate_plan
-from experiments.worker import SHARDS, STORAGE_FAULT, RunOutcome
+from experiments.analysis.outcomes import Outcome, parse_outcome
+from experiments.many.aggregate import DEFAULT_BUDGET_BYTES, aggregate, peak_rss_mb
+from experiments.many.executors import batch_size, batches, check_options, make_executor
+from experiments.many.progress import progress_bar
+from experiments.many.result import ExperimentResult, RunStats
+from experiments.many.shards import atomic_write_frame, list_shards
+from experiments.many.specs import Plan, RunSpec
+from experiments.many.store import SCRATCH, ExperimentStore
+from experiments.many.validate import PlanCheck, plan_input_hashes, validate_plan
+from experiments.many.worker import SHARDS, STORAGE_FAULT, RunOutcome
 
 Echo = Callable[[str], object]
 DEFAULT_ROOT = Path("experiments_out")
-
-
-@dataclass
-class RunStats:
-    """How the command went: runs made now, skipped, failed, speed and parent memory."""
-
-    executor: str = ""
-    ran: int = 0
-    skipped: int = 0
-    failed: int = 0
-    missing: int = 0
-    startup_seconds: float = 0.0
-    """Seconds to start the executor (a Dask cluster; a local pool starts lazily)."""
-    run_seconds: float = 0.0
-    """Seconds from starting the executor to the last run's end."""
-    aggregate_seconds: float = 0.0
-    peak_rss_mb: float = 0.0
-    executor_error: str = ""
-    reported_ok: set[str] = field(default_factory=set, repr=False)
-
-    @property
-    def runs_per_second(self) -> float:
-        """Runs made per second, start-up included."""
-        return self.ran / self.run_seconds if self.run_seconds > 0 else float("nan")
-
-
-@dataclass
-class ExperimentResult:
-    """An experiment's folder and tidy results (one row per run; bands; analyses)."""
-
-    folder: Path
-    plan: Plan
-    summary: pd.DataFrame
-    bands: pd.DataFrame
-    failures: pd.DataFrame
-    comparison: pd.DataFrame | None = None
-    sensitivity: pd.DataFrame | None = None
-    design: pd.DataFrame | None = None
-    stats: RunStats = field(default_factory=RunStats)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Every run of the plan finished."""
-        return self.stats.failed == 0 and self.stats.missing == 0
 
 
 def default_folder(plan: Plan) -> Path:
@@ -181,7 +136,7 @@ def execute(plan: Plan, *, out: str | Path | None = None, workers: int = 1,
             result = _collect(plan, check, store, runs, stats, parsed, confidence, quiet,
                               budget_bytes)
             if report:
-                from experiments.reporting import write_report
+                from experiments.reports.html import write_report
 
                 write_report(folder)
     except OSError as exc:
@@ -228,7 +183,7 @@ def _collect(plan: Plan, check: PlanCheck, store: ExperimentStore, runs: list[Ru
     result = ExperimentResult(folder=store.folder, plan=plan, summary=agg.summary,
                               bands=agg.bands, failures=_failure_frame(records), stats=stats)
     if not agg.summary.empty and (agg.summary["status"] == "ok").any():
-        from experiments.analyses import analyse
+        from experiments.analysis.analyses import analyse
 
         analyse(result, check, shards, parsed, confidence)
     stats.aggregate_seconds = time.perf_counter() - started

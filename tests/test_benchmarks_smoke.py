@@ -34,7 +34,7 @@ def test_only_picks_sections_and_refuses_unknown_letters() -> None:
 
 def test_abm_bench_runs_the_installed_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from abm.cli import main
+    from neocloud_abm.cli import main
 
     monkeypatch.chdir(tmp_path)
     assert main(["bench", "--quick", "--only", "C"]) == 0

@@ -17,7 +17,7 @@ BASE = (WORLDS_DIR / "iren.toml").read_text()
 
 def abm(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.run([sys.executable, "-m", "abm.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "neocloud_abm.cli", *args], capture_output=True,
                           text=True, cwd=cwd, env=env, timeout=120)
 
 
@@ -161,7 +161,7 @@ def test_scenarios_lay_over_the_world_and_name_their_file(tmp_path: Path) -> Non
 def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
     # as `abm describe iren | head -1`: the pipe closes before the command is done
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen([sys.executable, "-m", "abm.cli", "describe", "iren"],
+    proc = subprocess.Popen([sys.executable, "-m", "neocloud_abm.cli", "describe", "iren"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.readline()

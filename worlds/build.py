@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 
+import simpy
+
 from abm.events import LogEvents
 from abm.model import Model
-from agents.bitcoin import Bitcoin
-from agents.contracts import Contract, Tranche
-from agents.customer import Customer
-from agents.demand import Demand
-from agents.gpu_vendor import GpuVendor
-from agents.markets import Markets
-from agents.neocloud import Neocloud
-from agents.policy import DefaultPolicy
-from agents.power_pipeline import PowerPipeline
-from agents.specs import ContractSpec, WorldSpec
-from agents.utility import Utility
+from agents.bitcoin.network import Bitcoin
+from agents.customers.customer import Customer
+from agents.deals.contracts import Contract, Tranche
+from agents.deals.specs import ContractSpec
+from agents.gpus.vendor import GpuVendor
+from agents.grid.pipeline import PowerPipeline
+from agents.grid.utility import Utility
+from agents.markets.capital import Markets
+from agents.markets.demand import Demand
+from agents.neoclouds.neocloud import Neocloud
+from agents.neoclouds.policy import DefaultPolicy
+from worlds.spec import WorldSpec
 
 HORIZON_MARGIN_DAYS = 31
 
 
 def build_model(spec: WorldSpec, seed: int, until: dt.date, *,
-                log_events: LogEvents = True) -> Model:
-    """A ready-to-run model of ``spec`` with its random streams rooted at ``seed``."""
-    model = Model(spec.world.start_date, seed, log_events=log_events)
+                log_events: LogEvents = True, env: simpy.Environment | None = None) -> Model:
+    """A ready-to-run model of ``spec`` with its random streams rooted at ``seed``.
+
+    ``env``: a fresh SimPy environment to run on (default: the model makes one).
+    """
+    model = Model(spec.world.start_date, seed, log_events=log_events, env=env)
     horizon_days = int(model.clock.t_of(until)) + HORIZON_MARGIN_DAYS
     btc = Bitcoin(model, spec.bitcoin, horizon_days)
     demand = Demand(model, spec.demand, horizon_days)
@@ -47,6 +53,8 @@ def build_model(spec: WorldSpec, seed: int, until: dt.date, *,
                                   ic.mw / ic.tranches)
     customers = {name: Customer(model, name, c, demand, spec.tenders)
                  for name, c in spec.customers.items()}
+    for name, c in spec.customers.items():
+        markets.rate(name, c.credit_rating)
     for contract_id, k in spec.contracts.items():
         contract = contract_from_spec(model, contract_id, k)
         companies[k.provider].contracts.append(contract)

@@ -15,7 +15,7 @@ from abm.config import (
     source_of,
     validate,
 )
-from agents.specs import WorldSpec
+from worlds.spec import WorldSpec
 
 WORLDS_DIR = Path(__file__).resolve().parent
 AGENT_SECTIONS = ("neoclouds", "utilities", "customers", "contracts")

@@ -15,11 +15,11 @@ from abm.config import ConfigError
 from abm.events import LogEvents
 from abm.files import package_versions
 from abm.model import Model
-from agents.customer import Customer
-from agents.neocloud import Neocloud
-from agents.specs import WorldSpec
+from agents.customers.customer import Customer
+from agents.neoclouds.neocloud import Neocloud
 from worlds.build import build_model
 from worlds.catalog import load_world, scenario_path, world_path
+from worlds.spec import WorldSpec
 
 if TYPE_CHECKING:  # results are frames: pandas on first use (a worker's runs need none)
     from abm.result import RunResult

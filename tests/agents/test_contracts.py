@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.contracts import DAYS_PER_MONTH, Contract, Tranche
+from agents.deals.contracts import DAYS_PER_MONTH, Contract, Tranche
 from worlds.run import run_world
 
 

@@ -12,12 +12,12 @@ import pytest
 from abm.finance.convertibles import price_convertible
 from abm.finance.dilution import capped_call_offset_shares
 from abm.result import RunResult
-from agents.contracts import Contract
-from agents.neocloud import Neocloud
-from agents.specs import WorldSpec
+from agents.deals.contracts import Contract
+from agents.neoclouds.neocloud import Neocloud
 from worlds.build import build_model
 from worlds.catalog import load_world
 from worlds.run import package, run_world
+from worlds.spec import WorldSpec
 
 SHORT = "2026-12-31"
 

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from abm.config import read_toml
-from agents.grid import Grid
-from agents.grid_specs import GridSpec, PipelineSpec, UtilitySpec
+from agents.grid.graph import Grid
+from agents.grid.specs import GridSpec, PipelineSpec, UtilitySpec
 
 WORLD = Path(__file__).resolve().parents[2] / "worlds" / "iren.toml"
 

@@ -10,9 +10,9 @@ import pytest
 import simpy
 
 from abm.model import Model
-from agents.capital_specs import CapitalMarketsSpec, MarketStateSpec, SentimentSpec
-from agents.markets import Markets
-from agents.valuation import Fundamentals
+from agents.markets.capital import Markets
+from agents.markets.specs import CapitalMarketsSpec, MarketStateSpec, SentimentSpec
+from agents.neoclouds.valuation import Fundamentals
 from worlds.build import build_model
 from worlds.catalog import load_world
 

@@ -1,4 +1,4 @@
-"""agents.maxflow: the kept-flow network gives networkx's max flow values, change after change."""
+"""agents.grid.maxflow: the kept-flow network gives networkx's max flow values after each change."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from networkx.algorithms.flow import edmonds_karp
 
-from agents.maxflow import FlowNetwork, UnboundedFlowError
+from agents.grid.maxflow import FlowNetwork, UnboundedFlowError
 
 NODES = ["s", "a", "b", "c", "d", "e", "t"]
 capacities = st.one_of(st.none(), st.floats(0.0, 5_000.0), st.integers(0, 3))

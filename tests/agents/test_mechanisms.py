@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abm.model import Model
-from agents.bitcoin import Bitcoin
-from agents.books import METRICS
-from agents.neocloud import Neocloud
-from agents.site import Site
+from agents.bitcoin.network import Bitcoin
+from agents.neoclouds.books import METRICS
+from agents.neoclouds.neocloud import Neocloud
+from agents.neoclouds.site import Site
 from worlds.build import build_model
 from worlds.catalog import load_world
 from worlds.run import run_world

@@ -10,13 +10,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from abm.finance.debt import ConvertibleNote
-from agents.contracts import DAYS_PER_MONTH
-from agents.conversions import _delay_landing_on, _delay_to_next_look
+from agents.deals.contracts import DAYS_PER_MONTH
+from agents.neoclouds.conversions import _delay_landing_on, _delay_to_next_look
 
 
-def company(now: float, *, listed: bool = True, induce: bool = False) -> Any:
-    return SimpleNamespace(now=now, listed=listed,
-                           financing=SimpleNamespace(induce_conversions=induce))
+def company(now: float, *, listed: bool = True) -> Any:
+    return SimpleNamespace(now=now, listed=listed)
+
+
+def access(*, induce: bool = False) -> Any:
+    return SimpleNamespace(spec=SimpleNamespace(induce_conversions=induce))
 
 
 def monthly_chain(t0: float, maturity: float, call_from: float) -> tuple[list[float], float]:
@@ -43,12 +46,12 @@ def test_the_note_wakes_on_the_clock_readings_of_the_monthly_chain(
     idle, first_act = monthly_chain(t0, note.t_maturity_days, call_from)
     t, hops = t0, 0
     while t != first_act:  # as SimPy adds each delay to its clock
-        t += _delay_to_next_look(company(t, listed=listed), note)
+        t += _delay_to_next_look(company(t, listed=listed), access(), note)
         hops += 1
         assert t == first_act or t in idle, (t, first_act)
         assert hops <= 3
     # with inducements on, every month is a look: the delay of one month (or to maturity)
-    assert _delay_to_next_look(company(t0, induce=True), note) == max(
+    assert _delay_to_next_look(company(t0), access(induce=True), note) == max(
         0.0, min(note.t_maturity_days, t0 + DAYS_PER_MONTH) - t0)
 
 

@@ -4,13 +4,14 @@ from typing import Any
 
 import pytest
 
-from abm.agent import Agent, ProcessBody
+from abm.agent import ProcessBody
 from abm.model import Model
-from agents.grid_specs import PipelineSpec, UtilitySpec
-from agents.neocloud import Neocloud
-from agents.power_pipeline import FilingOutcome, PowerPipeline
-from agents.site import Site
-from agents.utility import Utility
+from agents.grid.pipeline import FilingOutcome, PowerPipeline
+from agents.grid.specs import PipelineSpec, UtilitySpec
+from agents.grid.taker import PowerTaker
+from agents.grid.utility import Utility
+from agents.neoclouds.neocloud import Neocloud
+from agents.neoclouds.site import Site
 from worlds.build import build_model
 from worlds.catalog import load_world
 
@@ -18,7 +19,7 @@ START = dt.date(2025, 11, 6)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class Company(Agent):
+class Company(PowerTaker):
     """A company with real Sites that files for candidates or buys them on a plan."""
 
     def __init__(self, model: Model, name: str, plan: list[tuple[float, str, str]]) -> None:

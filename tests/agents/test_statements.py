@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from agents.statements import MonthFlows
+from agents.neoclouds.statements import MonthFlows
 
 
 def test_reset_zeroes_every_flow() -> None:

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents.tender import Bid, Tender, effective_price, rank_bids
+from agents.deals.tender import Bid, Tender, effective_price, rank_bids
 
 
 def tender() -> Tender:

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from abm.agent import Agent, ProcessBody
 from abm.config import read_toml
 from abm.model import Model
-from agents.grid_specs import LoadKind, UtilitySpec
-from agents.neocloud import Neocloud
-from agents.site import Site
-from agents.takers import PowerTaker
-from agents.utility import InterconnectDecision, Utility
+from agents.grid.specs import LoadKind, UtilitySpec
+from agents.grid.taker import PowerTaker
+from agents.grid.utility import InterconnectDecision, Utility
+from agents.neoclouds.neocloud import Neocloud
+from agents.neoclouds.site import Site
 from worlds.build import build_model
 from worlds.catalog import load_world
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 Plan = list[tuple[float, str, float, LoadKind]]  # (t_days, site, mw, load kind)
 
 
-class Taker(Agent):
+class Taker(PowerTaker):
     """A company with real Sites: it files requests on a plan, runs mining on half of what it
     is given, and sheds mining first when curtailed."""
 
@@ -90,7 +90,7 @@ def run(utility_spec: UtilitySpec, plans: dict[str, Plan], days: float = 400.0,
     return model, utility, takers
 
 
-def test_the_taker_follows_the_protocol() -> None:
+def test_the_taker_is_a_power_taker() -> None:
     assert isinstance(Taker(Model(START, 0), "t", "u"), PowerTaker)
 
 

@@ -3,7 +3,8 @@ identical results live in ``tests/conftest.py``)."""
 
 import pytest
 
-from experiments import ExperimentResult, monte_carlo
+from experiments.api import monte_carlo
+from experiments.many.result import ExperimentResult
 
 UNTIL = "2025-11-30"  # one month: the mechanics, not the model, are under test
 REPS = 6

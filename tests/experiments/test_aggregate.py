@@ -8,10 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.aggregate import BAND_COLUMNS, QUANTILES, READ_AHEAD, _read_in_order, aggregate
-from experiments.memcheck import measure_in_subprocess, write_synthetic_shards
-from experiments.shards import list_shards, read_path, write_shard
-from experiments.specs import RunSpec, run_id
+from experiments.many.aggregate import (
+    BAND_COLUMNS,
+    QUANTILES,
+    READ_AHEAD,
+    _read_in_order,
+    aggregate,
+)
+from experiments.many.memcheck import measure_in_subprocess, write_synthetic_shards
+from experiments.many.shards import list_shards, read_path, write_shard
+from experiments.many.specs import RunSpec, run_id
 
 DATES = pd.date_range("2026-01-31", periods=5, freq="ME", name="date").as_unit("ns")
 METRICS = ["iren.cash_usd", "iren.ai_run_rate_arr_usd", "btc.price_usd"]

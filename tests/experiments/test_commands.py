@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from abm.cli import build_parser, main
+from neocloud_abm.cli import build_parser, main
 
 UNTIL = "2025-11-30"
 FAST = ["--until", UNTIL, "--workers", "1", "--no-report"]
@@ -77,7 +77,7 @@ def test_mc_prints_iren_and_its_milestones(tmp_path: Path,
 def test_a_big_experiment_on_the_plain_build_points_to_the_compiled_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from experiments import commands
+    from neocloud_abm.commands import experiments as commands
 
     out = [*FAST, "--out", str(tmp_path / "mc")]
     monkeypatch.setattr(commands, "BIG_EXPERIMENT_RUNS", 3)

@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from abm.config import ConfigError
-from experiments import business_model_arms, compare
-from experiments.comparison import arm_points, paired_table, parse_arm
+from experiments.analysis.comparison import arm_points, business_model_arms, paired_table, parse_arm
+from experiments.api import compare
 from worlds.catalog import load_world
 
 UNTIL = "2025-11-30"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from abm.config import ConfigError
-from experiments import ExperimentResult, monte_carlo
+from experiments.api import monte_carlo
+from experiments.many.result import ExperimentResult
 
 UNTIL, REPS = "2025-11-30", 6
 pytestmark = pytest.mark.dask
@@ -43,7 +44,7 @@ def test_a_bad_dask_address_is_a_user_mistake(tmp_path: Path) -> None:
 def test_the_local_cluster_we_start_runs_its_workers_without_the_profiler() -> None:
     import dask
 
-    from experiments.executors import DaskExecutor
+    from experiments.many.executors import DaskExecutor
 
     executor = DaskExecutor("local", 1)
     try:

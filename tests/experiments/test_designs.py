@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from abm.config import ConfigError
-from experiments.designs import (
+from experiments.many.designs import (
     Vary,
     check_varies,
     grid,

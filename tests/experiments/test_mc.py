@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import worlds.run
-from abm.cli import main
-from experiments import ExperimentResult, monte_carlo
+from experiments.api import monte_carlo
+from experiments.many.result import ExperimentResult
+from neocloud_abm.cli import main
 
 UNTIL, REPS = "2025-11-30", 6
 

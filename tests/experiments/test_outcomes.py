@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from abm.config import ConfigError
-from experiments.aggregate import aggregate
-from experiments.outcomes import Outcome, outcome_values, parse_outcome
-from experiments.shards import list_shards, read_path, write_shard
-from experiments.specs import RunSpec, run_id
+from experiments.analysis.outcomes import Outcome, outcome_values, parse_outcome
+from experiments.many.aggregate import aggregate
+from experiments.many.shards import list_shards, read_path, write_shard
+from experiments.many.specs import RunSpec, run_id
 
 METRICS = ["iren.cash_usd", "iren.ai_run_rate_arr_usd", "btc.price_usd"]
 START, END = dt.date(2025, 11, 6), dt.date(2026, 6, 30)

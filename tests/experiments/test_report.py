@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from abm.cli import main
-from experiments import ExperimentResult, report
+from experiments.api import report
+from experiments.many.result import ExperimentResult
+from neocloud_abm.cli import main
 
 
 def test_report_is_self_contained_with_fan_charts_and_rivals(small_mc: ExperimentResult,

@@ -7,13 +7,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from experiments import monte_carlo
+from experiments.api import monte_carlo
 
 UNTIL = "2025-11-30"
 
 
 def command(out: Path, reps: int, workers: int = 2) -> list[str]:
-    return [sys.executable, "-m", "abm.cli", "mc", "iren", "--reps", str(reps), "--until",
+    return [sys.executable, "-m", "neocloud_abm.cli", "mc", "iren", "--reps", str(reps), "--until",
             UNTIL, "--workers", str(workers), "--no-report", "--out", str(out)]
 
 

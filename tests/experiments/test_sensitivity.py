@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from abm.config import ConfigError
-from experiments import sensitivity
-from experiments.designs import parse_vary, sensitivity_sample
-from experiments.indices import analyze, point_means
+from experiments.analysis.indices import analyze, point_means
+from experiments.api import sensitivity
+from experiments.many.designs import parse_vary, sensitivity_sample
 
 VARIES = [parse_vary("a.x=0.0:1.0"), parse_vary("a.y=0.0:1.0"), parse_vary("a.z=0.0:1.0")]
 

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 
 from abm.config import ConfigError
-from experiments.comparison import arm_points, business_model_arms
-from experiments.designs import parse_vary
-from experiments.plans import compare_plan, monte_carlo_plan, sweep_plan
-from experiments.shards import list_shards, write_shard
-from experiments.specs import parse_run_id, run_id
-from experiments.store import ExperimentStore, read_manifest
+from experiments.analysis.comparison import arm_points, business_model_arms
+from experiments.many.designs import parse_vary
+from experiments.many.plans import compare_plan, monte_carlo_plan, sweep_plan
+from experiments.many.shards import list_shards, write_shard
+from experiments.many.specs import parse_run_id, run_id
+from experiments.many.store import ExperimentStore, read_manifest
 
 
 def test_run_ids_sort_in_plan_order_and_parse_back() -> None:
@@ -102,3 +102,26 @@ def test_listing_never_sees_temporary_or_foreign_files(tmp_path: Path) -> None:
     assert not [p for p in os.listdir(tmp_path) if p.endswith(f".{os.getpid()}.tmp")]
     assert list(pd.read_parquet(tmp_path / f"{spec.run_id}.parquet").columns) == ["date",
                                                                                   "values"]
+
+
+def test_the_code_hash_reads_the_engine_actors_and_worlds(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    """A change in an actor's source changes the hash a resumed experiment is checked by."""
+    from experiments.many import validate
+
+    root = tmp_path / "tree"
+    for part in validate.CODE_PARTS:
+        target = root / part
+        if part.endswith(".py"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("x = 1\n")
+        else:
+            target.mkdir(parents=True)
+            (target / "m.py").write_text("x = 1\n")
+    monkeypatch.setattr(validate, "_PACKAGE_ROOT", root)
+    before = validate.code_sha()
+    (root / "agents" / "m.py").write_text("x = 2\n")
+    assert validate.code_sha() != before
+    monkeypatch.setattr(validate, "_PACKAGE_ROOT", tmp_path / "nowhere")
+    with pytest.raises(FileNotFoundError, match="CODE_PARTS"):
+        validate.code_sha()

@@ -2,8 +2,8 @@ import gc
 import multiprocessing
 from pathlib import Path
 
-from experiments.specs import RunSpec
-from experiments.worker import run_one
+from experiments.many.specs import RunSpec
+from experiments.many.worker import run_one
 
 
 def _spec(seed: int) -> RunSpec:

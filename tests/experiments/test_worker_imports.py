@@ -13,8 +13,8 @@ from pathlib import Path
 
 SCRIPT = """
 import json, sys
-from experiments.specs import RunSpec, run_id
-from experiments.worker import run_batch
+from experiments.many.specs import RunSpec, run_id
+from experiments.many.worker import run_batch
 folder = sys.argv[1]
 spec = RunSpec(run_id(0, 0), 0, 0, "base", "iren", 7, "2026-01-31", (), ())
 outcomes = run_batch([spec], folder)
@@ -24,8 +24,8 @@ print(json.dumps({"ok": outcomes[0].ok, "error": outcomes[0].error,
 
 
 def test_a_worker_runs_and_writes_a_shard_without_pandas(tmp_path: Path) -> None:
-    from experiments.shards import list_shards, read_path
-    from experiments.specs import run_id
+    from experiments.many.shards import list_shards, read_path
+    from experiments.many.specs import run_id
 
     (tmp_path / "shards").mkdir()
     (tmp_path / "failures").mkdir()

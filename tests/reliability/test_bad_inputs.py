@@ -133,7 +133,7 @@ def test_scenario_corpus_names_the_scenario_file(case: tuple[str, str, str],
 
 def abm(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.run([sys.executable, "-m", "abm.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "neocloud_abm.cli", *args], capture_output=True,
                           text=True, env=env, timeout=120)
 
 

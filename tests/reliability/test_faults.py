@@ -27,11 +27,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from experiments import ExperimentResult, monte_carlo, sweep
-from experiments.shards import read_path
+from experiments.api import monte_carlo, sweep
+from experiments.many.result import ExperimentResult
+from experiments.many.shards import read_path
 
 UNTIL = "2025-11-30"
-ABM = [sys.executable, "-m", "abm.cli"]
+ABM = [sys.executable, "-m", "neocloud_abm.cli"]
 VARY = "bitcoin.price_vol_annual=0.3:0.8:4"  # four grid points
 
 Check = Callable[[Path, Path], None]
@@ -203,7 +204,7 @@ disk=$1 keep=$2 reference=$3 py=$4 reps=$5 until=$6
 mount -t tmpfs -o size=16m tmpfs "$disk" || exit 97
 cp -a "$reference" "$disk/earlier" && cp -a "$disk/earlier" "$keep/earlier-before" || exit 98
 room() { mount -o "remount,size=$(( $(df -k --output=used "$disk" | tail -n 1) + $1 ))k" "$disk"; }
-run() { name=$1; shift; "$py" -m abm.cli "$@" >"$keep/$name.out" 2>"$keep/$name.err"
+run() { name=$1; shift; "$py" -m neocloud_abm.cli "$@" >"$keep/$name.out" 2>"$keep/$name.err"
         echo $? >"$keep/$name.status"; }
 room 300 || exit 99
 run mc mc iren --reps "$reps" --until "$until" --workers 2 --no-report --out "$disk/mc"

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from abm.config import ConfigError, validate
-from agents.specs import WorldSpec
 from worlds.catalog import WORLDS_DIR, load_world
+from worlds.spec import WorldSpec
 
 BASE_TEXT = (WORLDS_DIR / "iren.toml").read_text()
 BASE = tomllib.loads(BASE_TEXT)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from abm.config import ConfigError
-from experiments.causes import (
+from experiments.one_run.causes import (
     cause_graph,
     consequences,
     find_events,

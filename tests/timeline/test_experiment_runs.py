@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from abm.config import ConfigError
-from experiments import monte_carlo
-from experiments.run_folder import resolve_run
-from experiments.shards import read_path, shard_path
+from experiments.api import monte_carlo
+from experiments.many.shards import read_path, shard_path
+from experiments.one_run.folder import resolve_run
 
 
 def test_a_run_of_an_experiment_is_remade_exactly(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from abm.result import RunResult
-from experiments.run_diff import end_metrics, first_divergence, format_diff, kind_counts
+from experiments.one_run.diff import end_metrics, first_divergence, format_diff, kind_counts
 
 BASE = ["kind", "agent"]
 

@@ -8,7 +8,7 @@ import pytest
 
 from abm.config import ConfigError
 from abm.result import RunResult
-from experiments.run_folder import resolve_run
+from experiments.one_run.folder import resolve_run
 
 
 @pytest.fixture

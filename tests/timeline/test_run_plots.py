@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from abm.result import RunResult
-from experiments.run_plots import milestone_figure, milestones, path_figure, write_run_plots
+from experiments.one_run.plots import milestone_figure, milestones, path_figure, write_run_plots
 
 
 def _png_size(path: Path) -> tuple[int, int]:

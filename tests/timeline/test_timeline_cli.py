@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from abm.cli import main
+from neocloud_abm.cli import main
 
 
 def abm(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.run([sys.executable, "-m", "abm.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "neocloud_abm.cli", *args], capture_output=True,
                           text=True, env=env, timeout=120)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from abm.config import ConfigError
-from experiments.timeline import (
+from experiments.one_run.timeline import (
     format_figure,
     format_table,
     parse_period,

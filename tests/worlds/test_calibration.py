@@ -11,8 +11,8 @@ import pytest
 
 from abm.model import Model
 from abm.result import RunResult
-from agents.bitcoin import Bitcoin
-from agents.neocloud import Neocloud
+from agents.bitcoin.network import Bitcoin
+from agents.neoclouds.neocloud import Neocloud
 from worlds.build import build_model
 from worlds.catalog import load_world
 

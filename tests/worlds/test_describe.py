@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from abm.cli import main
+from neocloud_abm.cli import main
 from worlds.catalog import scenario_names, world_names
 from worlds.describe import Row, describe_world, format_value, unit_of
 

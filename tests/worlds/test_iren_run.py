@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from abm.result import RunResult
 from agents.invariants import check_every_month
-from agents.neocloud import Neocloud
+from agents.neoclouds.neocloud import Neocloud
 from worlds.build import build_model
 from worlds.catalog import load_world
 from worlds.run import run_world
@@ -37,7 +37,7 @@ def test_an_unrelated_agent_leaves_irens_draws_unchanged(base_run: RunResult) ->
     data["neoclouds"] = {"aaa_rival": rival, **data["neoclouds"]}
     data["customers"]["zz_lab"] = {"display_name": "Lab", "credit_rating": "BBB",
                                    "tenders_per_year": 0.0}
-    from agents.specs import WorldSpec
+    from worlds.spec import WorldSpec
 
     widened = WorldSpec.model_validate(data)
     model = build_model(widened, seed=0, until=spec.world.until)

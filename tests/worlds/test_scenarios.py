@@ -10,8 +10,8 @@ import functools
 import pandas as pd
 import pytest
 
-from abm.cli import build_parser
 from abm.result import RunResult
+from neocloud_abm.cli import build_parser
 from worlds.catalog import load_world, read_scenario, scenario_names
 from worlds.run import run_world
 

@@ -1,0 +1,1 @@
+"""Bitcoin: the price, the network's hashrate, subsidy and halvings."""

@@ -1,0 +1,44 @@
+"""Typed parameters of the customers: hyperscalers and AI labs that buy capacity."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from agents.markets.specs import Rating
+from agents.section import Section
+
+
+class CustomerSpec(Section):
+    """A buyer of capacity: its credit, what it buys, how its need grows and how it tenders."""
+
+    display_name: str
+    credit_rating: Rating
+    buys: Literal["gpu_cloud", "lease", "both"] = "gpu_cloud"
+    need_mw: float = Field(default=0.0, ge=0, description="unmet IT MW at the start")
+    need_growth_share: float = Field(default=1.0, ge=0, le=5,
+                                     description="scales the regime's growth for this buyer")
+    tender_mw_min: float = Field(default=50.0, gt=0)
+    tender_mw_max: float = Field(default=300.0, gt=0)
+    tenders_per_year: float = Field(default=0.0, ge=0, le=52)
+    lead_time_days: float = Field(default=270.0, gt=0, description="needed-by after opening")
+    bid_window_days: float = Field(default=30.0, gt=0)
+    cloud_term_years: float = Field(default=5.0, gt=0)
+    lease_term_years: float = Field(default=15.0, gt=0)
+    max_price_usd_per_gpu_hour: float = Field(default=3.5, gt=0)
+    max_rent_usd_per_kw_month: float = Field(default=180.0, gt=0)
+    expansion_probability: float = Field(default=0.3, ge=0, le=1,
+                                         description="chance a need goes to an incumbent")
+    prepayment_share: float = Field(default=0.0, ge=0, le=1)
+    cure_days: float = Field(default=60.0, ge=0, description="grace after needed-by")
+    terminate_after_days: float = Field(default=180.0, ge=0,
+                                        description="late beyond needed-by + this: terminate")
+    delay_credit_share_per_month: float = Field(default=0.10, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _tender_range(self) -> CustomerSpec:
+        if self.tender_mw_max < self.tender_mw_min:
+            raise ValueError(f"tender_mw_max ({self.tender_mw_max}) is below tender_mw_min "
+                             f"({self.tender_mw_min})")
+        return self

@@ -1,0 +1,1 @@
+"""Contracts and tenders as data: what customers and neoclouds agree and how bids rank."""

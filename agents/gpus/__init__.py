@@ -1,0 +1,1 @@
+"""GPU supply: generations, the vendor's allocation and lead times, and rents."""

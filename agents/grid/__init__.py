@@ -1,0 +1,1 @@
+"""The grid: utilities, their networks, queues, emergencies and the market for sites."""

@@ -1,0 +1,1 @@
+"""Capital markets: the demand regime, share prices, credit, and the market's state."""

@@ -1,0 +1,305 @@
+"""Equity and credit markets: a share price per listed company, spreads, and market state.
+
+A share price is fundamentals x sentiment x noise, with jumps on news:
+
+* **Fundamentals** (:mod:`agents.neoclouds.valuation`, snapshot at each month end): EV = k x
+  (``arr_multiple`` x forward ARR x sentiment + ``mining_ebitda_multiple`` x mining
+  EBITDA at today's hashprice), equity = EV - net debt - capex committed to signed work
+  (at least ``equity_floor_share_of_ev`` of EV), divided by diluted shares. Forward ARR blends
+  contracted and run-rate ARR. ``k`` is set once per company at the start so that the
+  price equals its world price exactly (IREN $66.96 on 2025-11-06) at the sentiment of
+  the regime those prices were observed in (``calibration_regime``, a boom): it carries
+  everything the market pays for that the model does not count (unsigned power, growth).
+  A run started in another regime starts at prices moved by the ratio of the levels.
+  A month-end snapshot reaches the price linearly over ``digest_days``, like a market
+  reading the books; past prices never change.
+* **Sentiment**, shared by every company: a level per demand regime (boom, digestion,
+  bust) approached with a half-life, times a mean-reverting common factor. It scales the
+  AI part of EV, so leverage amplifies it.
+* **Noise**: the company's own mean-reverting mispricing, Student-t daily shocks at its
+  idiosyncratic volatility, drawn up front from its stream ``equity.<company>`` (adding a
+  company changes no one else's draws). The idiosyncratic volatility is what is left of
+  ``share_vol_annual`` (the company's total volatility) after the common factor.
+* **News** (:meth:`Markets.news`): a jump that multiplies the company's path from that day
+  on: a contract up (elasticity x ARR signed / forward ARR, capped), dilution and
+  hedge-fund short selling down (elasticity x shares / shares outstanding).
+
+A company's quote and the price of a day from it live in :mod:`agents.markets.quotes`.
+
+Credit: the risk-free rate plus a spread by rating, widened by the regime and during a
+rate shock. Markets can close: each raise attempt meets a closed market with a probability
+set by the regime (and the shock window).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import numpy as np
+
+from abm.agent import Agent
+from abm.model import Model
+from abm.paths import mean_reverting_path, std_of
+from agents.bitcoin.network import Bitcoin
+from agents.markets.demand import Demand
+from agents.markets.fundamentals import Fundamentals
+from agents.markets.quotes import Digest, Quote
+from agents.markets.specs import REGIMES, CapitalMarketsSpec, Rating, Regime
+from agents.markets.state import MarketState
+
+DAYS_PER_YEAR: Final = 365.0
+NEWS_KINDS: Final = ("contract", "dilution", "short_selling")
+class Markets(Agent):
+    """Prices listed companies' shares and quotes credit spreads and market state."""
+
+    def __init__(self, model: Model, horizon_days: int, spec: CapitalMarketsSpec | None = None,
+                 demand: Demand | None = None, btc: Bitcoin | None = None,
+                 name: str = "markets") -> None:
+        super().__init__(model, name)
+        self.spec = spec if spec is not None else CapitalMarketsSpec()
+        self.horizon_days = horizon_days
+        self.demand = demand
+        n = horizon_days + 1
+        btc_days = btc.usd_per_eh_day.values[:n] if btc is not None else np.zeros(n)
+        self.sentiment = self._sentiment_path(n)
+        # the shared daily paths as floats, for one day's price (an index, not numpy's)
+        self._btc_days: list[float] = btc_days.tolist()
+        self._sentiment_days: list[float] = self.sentiment.tolist()
+        ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
+        self._ramp: list[float] = ramp[:int(np.searchsorted(ramp, 1.0))].tolist()
+        """The month end's ramp: a factor per day after it, while short of 1."""
+        self._quotes: dict[str, Quote] = {}
+        self._ratings: dict[str, Rating] = {}
+        self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
+        self.state: Final = MarketState.of(self.spec, model.clock)
+
+    # --- counterparties ------------------------------------------------------------------
+    def rate(self, name: str, rating: Rating) -> None:
+        """Record the credit rating of a counterparty (a customer or a company)."""
+        self._ratings[name] = rating
+
+    def rating_of(self, name: str) -> Rating | None:
+        """The credit rating of ``name``, if it was recorded."""
+        return self._ratings.get(name)
+
+    # --- paths drawn up front ----------------------------------------------------------
+    def _sentiment_path(self, n: int) -> np.ndarray:
+        s = self.spec.sentiment
+        levels = np.array([getattr(s, r) for r in REGIMES])
+        if self.demand is not None:
+            months = (np.arange(n) / (DAYS_PER_YEAR / 12.0)).astype(np.int64)
+            regimes = self.demand.regime_index[np.minimum(months, self.demand.regime_index.size
+                                                          - 1)]
+            target = levels[regimes]
+        else:
+            target = np.full(n, s.boom)
+        pull: float = 1.0 - 0.5 ** (1.0 / s.half_life_days)  # typed (float ** float is Any)
+        x = float(target[0])
+        level = [x]  # a loop on floats: same operations, unboxed
+        goals: list[float] = target[1:].tolist()
+        for goal in goals:
+            x = x + pull * (goal - x)
+            level.append(x)
+        factor = mean_reverting_path(self.stream("sentiment"), n, s.factor_vol_annual,
+                                     s.factor_half_life_days, self.spec.valuation.noise_tail_df)
+        self._reference = getattr(s, s.calibration_regime) * np.exp(factor)
+        return np.asarray(np.fromiter(level, np.float64, n) * np.exp(factor))
+
+    def list_company(self, company: str, price_usd: float, vol_annual: float) -> None:
+        """Start quoting ``company`` at ``price_usd``; ``vol_annual`` is its total volatility."""
+        n = self.horizon_days + 1
+        v = self.spec.valuation
+        common = self.spec.sentiment.factor_vol_annual
+        idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
+        noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
+                                    v.noise_half_life_days, v.noise_tail_df)
+        self._quotes[company] = Quote(price_usd, vol_annual, np.exp(noise).tolist(),
+                                      self._btc_days, self._sentiment_days, self._floor_share)
+
+    # --- fundamentals --------------------------------------------------------------------
+    def anchor(self, company: str, f: Fundamentals) -> None:
+        """Calibrate ``company``'s scale so that today's price is its world price exactly."""
+        q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
+        target_price = q.price0_usd / (q.noise_factor[d] * q.news_level(d))
+        target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
+        mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
+        model_ev = (v.arr_multiple * f.forward_arr_usd * self._reference[d]
+                    + v.mining_ebitda_multiple * mining_ebitda)
+        scale = target_ev / model_ev if model_ev > 0 and target_ev > 0 else 0.0
+        q.other_ev_usd = 0.0 if scale > 0 else target_ev
+        q.ai_scale = scale * v.arr_multiple
+        q.mining_scale = scale * v.mining_ebitda_multiple * DAYS_PER_YEAR
+        q.min_equity_usd = 1e-3 * q.price0_usd * f.diluted_shares
+        values = (q.ai_scale * f.forward_arr_usd, f.mining_ehs, f.mining_cost_usd_per_eh_day,
+                  f.net_debt_usd + f.commitments_usd, f.diluted_shares)
+        q.digests = [Digest(d, [], values, (0.0, 0.0, 0.0, 0.0, 0.0))]
+        q.anchored = True
+        q.anchor_day = q.settled_until = d
+        q.settled = [0.0] * len(q.noise_factor)
+        q.changed(d)
+
+    def update(self, company: str, f: Fundamentals) -> None:
+        """Feed a month-end snapshot; it reaches the price over the next ``digest_days``.
+
+        Day ``d + 1 + k`` gets ``start + (value - start) x ramp[k]`` of each fundamental
+        (``start`` is today's), the days after the ramp ``start + (value - start)``.
+        """
+        q = self._quotes[company]
+        if not q.anchored:
+            self.anchor(company, f)
+            return
+        d = self._day(self.now)
+        start = q.day(d)
+        a0, e0, m0, c0, s0 = start
+        step = (q.ai_scale * f.forward_arr_usd - a0, f.mining_ehs - e0,
+                f.mining_cost_usd_per_eh_day - m0, f.net_debt_usd + f.commitments_usd - c0,
+                f.diluted_shares - s0)
+        q.digests.append(Digest(d + 1, self._ramp, start, step))
+        q.changed(d + 1)
+
+    # --- prices --------------------------------------------------------------------------
+    def share_price_usd(self, company: str, t_days: float) -> float:
+        """The company's share price on the day containing ``t_days``.
+
+        The last day asked is remembered per company until its path changes (a month-end
+        update or news): a month end asks for the same day's price many times. A day in the
+        price record is read from it.
+        """
+        d, q = self._day(t_days), self._quotes[company]
+        if q.price_day != d:
+            known = q.anchor_day <= d < q.settled_until
+            q.price_usd = q.settled[d] if known else q.price_on(d)
+            q.price_day = d
+        return q.price_usd
+
+    def prices_usd(self, company: str, t0_days: float, t1_days: float) -> np.ndarray:
+        """Daily prices over the days from ``t0_days`` through ``t1_days``."""
+        prices = self._window(company, self._day(t0_days), self._day(t1_days) + 1)
+        return np.fromiter(prices, np.float64, len(prices))
+
+    def days_at_or_above(self, company: str, t0_days: float, t1_days: float,
+                         price_usd: float) -> int:
+        """Days from ``t0_days`` through ``t1_days`` the price closed at ``price_usd`` or more."""
+        days = 0
+        for price in self._window(company, self._day(t0_days), self._day(t1_days) + 1):
+            days += price >= price_usd
+        return days
+
+    def realized_vol(self, company: str, t_days: float, window_days: int) -> float:
+        """Annualized volatility of daily log returns over the last ``window_days``."""
+        d = self._day(t_days)
+        prices = self._window(company, max(0, d - window_days), d + 1)
+        if len(prices) < 10:
+            return self._quotes[company].vol_annual
+        log_prices = np.log(np.fromiter(prices, np.float64, len(prices)))
+        return std_of(log_prices[1:] - log_prices[:-1]) * math.sqrt(DAYS_PER_YEAR)
+
+    def _window(self, company: str, d0: int, d1: int) -> list[float]:
+        """The prices of days ``d0`` to ``d1`` (exclusive), past days from the record.
+
+        Days before today never change once the price is anchored (fundamentals move
+        tomorrow on, news today on), so they are computed once, into ``settled``, as the
+        windows reach them; today's price is the remembered one.
+        """
+        q, today = self._quotes[company], self._day(self.now)
+        if not self._settle(q, d0, d1, today):
+            return [q.price_on(d) for d in range(d0, d1)]
+        past = q.settled[d0:min(d1, today)]
+        if d1 > today:
+            past.append(self.share_price_usd(company, self.now))
+        return past
+
+    def _settle(self, q: Quote, d0: int, d1: int, today: int) -> bool:
+        """Record the days before today in ``q.settled``; False if the window can't use it.
+
+        It can when the price was anchored by ``d0`` and the window ends by today. Only
+        past days are recorded: a day ahead could still move (a month end moves the days
+        after it, news the days from today on), and a day costs the same computed alone.
+        """
+        if not q.anchored or d0 < q.anchor_day or d1 > today + 1:
+            return False
+        if q.settled_until < today:
+            q.fill(q.settled_until, today)
+            q.settled_until = today
+        return True
+
+    def _mining_ebitda(self, ehs: float, cost_usd_per_eh_day: float, d: int) -> float:
+        margin = max(self._btc_days[d] - cost_usd_per_eh_day, 0.0)
+        return margin * ehs * DAYS_PER_YEAR
+
+    def _day(self, t_days: float) -> int:
+        return min(max(math.floor(t_days + 1e-9), 0), self.horizon_days)
+
+    # --- news ----------------------------------------------------------------------------
+    def news(self, company: str, kind: str, size: float, cause: int | None) -> tuple[int, float]:
+        """Move ``company``'s price from today on for news of ``kind`` and ``size``.
+
+        ``kind`` is ``"contract"`` (size: ARR signed / forward ARR), ``"dilution"`` (new
+        shares / shares outstanding) or ``"short_selling"`` (shares shorted / shares
+        outstanding). Logs ``market.news``; returns its id and the relative price move.
+        """
+        v = self.spec.valuation
+        if kind == "contract":
+            move = min(v.contract_news_elasticity * size, v.contract_news_max)
+        elif kind == "dilution":
+            move = -v.dilution_news_elasticity * size
+        elif kind == "short_selling":
+            move = -v.short_selling_elasticity * size
+        else:
+            raise ValueError(f"markets: unknown news kind {kind!r}, expected one of {NEWS_KINDS}")
+        move = min(max(move, -0.9), 1.0)  # np.clip's result, without its dispatch
+        before = self.share_price_usd(company, self.now)
+        quote = self._quotes[company]
+        today = self._day(self.now)
+        if quote.news_days[-1] == today:
+            quote.news_levels[-1] *= 1.0 + move
+        else:
+            quote.news_days.append(today)
+            quote.news_levels.append(quote.news_levels[-1] * (1.0 + move))
+        quote.changed(today)
+        event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
+                         price_move=move, price_before_usd=before,
+                         price_after_usd=self.share_price_usd(company, self.now))
+        return event, move
+
+    # --- credit and market state ---------------------------------------------------------
+    def regime_at(self, t_days: float) -> Regime:
+        """The demand regime markets read as sentiment (boom without a demand agent)."""
+        return self.demand.regime_at(t_days) if self.demand is not None else "boom"
+
+    def shocked(self, t_days: float) -> bool:
+        """Whether ``t_days`` falls in the rate-shock window."""
+        return self.state.shocked(t_days)
+
+    def credit_spread(self, rating: Rating, t_days: float,
+                      own_spread: float | None = None) -> float:
+        """Spread over the risk-free rate of a borrower of ``rating`` (or ``own_spread``)."""
+        st = self.state
+        base = own_spread if own_spread is not None else st.spread_by_rating[rating]
+        add = st.spread_add[self.regime_at(t_days)]
+        return base + add + (st.shock_spread_add if st.shocked(t_days) else 0.0)
+
+    def closed_probability(self, t_days: float) -> float:
+        """Chance that a raise attempted on ``t_days`` finds the market closed."""
+        st = self.state
+        p = st.closed_probability[self.regime_at(t_days)]
+        if st.shocked(t_days):
+            p = 1.0 - (1.0 - p) * (1.0 - st.shock_closed_probability)
+        return p
+
+    def convert_premium(self, t_days: float) -> float:
+        """The conversion premium the convert market asks in the regime of ``t_days``."""
+        return self.state.convert_premium[self.regime_at(t_days)]
+
+    def atm_discount_add(self, t_days: float) -> float:
+        """Extra ATM discount in the regime of ``t_days`` (on top of the company's own)."""
+        return self.state.atm_discount_add[self.regime_at(t_days)]
+
+    def metric_names(self) -> tuple[str, ...]:
+        """Month-end shared sentiment and the chance a raise finds the market closed."""
+        return ("sentiment", "closed_probability")
+
+    def metrics(self) -> tuple[float, ...]:
+        """Values of :meth:`metric_names` now."""
+        return (self._sentiment_days[self._day(self.now)], self.closed_probability(self.now))

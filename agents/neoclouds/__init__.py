@@ -1,0 +1,1 @@
+"""Neoclouds and miners: sites, fleets, delivery, books, financing and policy."""

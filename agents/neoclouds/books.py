@@ -1,0 +1,169 @@
+"""Closing a company's books at month end: accruals to ledger entries, and its metrics.
+
+Mining revenue, AI fees (contracts and cloud capacity), lease rent paid, power, opex,
+building capex, depreciation, interest and debt service for the month just ended are
+computed from time-weighted accruals and posted to the ledger; then the company's
+financing looks ahead (:mod:`agents.neoclouds.financing`): the market reads its books, and a gap in
+its cash plan starts a raise. The month's cloud revenue (GPUs not under contract), loan
+interest, loan repayments and convertible coupons are one entry each, summed over the
+batches, loans and notes: an entry names no batch or loan, so one row per instrument
+would tell no more, and it was half of all the entries a run posts.
+
+Debt is reported by instrument (GPU-backed, construction, convertible principal); diluted
+shares count in-the-money notes net of their capped calls (:mod:`agents.neoclouds.valuation`);
+market cap is the share price times basic shares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from abm.finance.debt import AmortizingLoan, ConstructionLoan
+from abm.finance.ledger import Ledger
+from abm.model import Model
+from agents.deals.contracts import DAYS_PER_MONTH
+from agents.neoclouds import valuation as v
+from agents.neoclouds.state import Company
+
+HOURS_PER_DAY: Final = 24.0
+
+METRICS: tuple[str, ...] = (
+    "secured_mw", "energized_mw", "it_built_mw", "ai_load_mw", "mining_load_mw", "idle_mw",
+    "gpus", "contracted_arr_usd", "ai_run_rate_arr_usd", "revenue_usd", "revenue_ai_usd",
+    "revenue_mining_usd", "opex_usd", "ebitda_usd", "capex_usd", "depreciation_usd",
+    "interest_usd", "cash_usd", "debt_usd", "gpu_debt_usd", "convertible_principal_usd",
+    "deferred_revenue_usd", "shares_outstanding", "shares_diluted", "share_price_usd",
+    "market_cap_usd", "hashrate_ehs", "btc_mined", "contracted_mw", "construction_debt_usd",
+)
+
+
+def pay(model: Model, payer: str, payee: str, amount_usd: float, account: str,
+        cause: int | None, payer_account: str | None = None) -> None:
+    """Move cash from payer to payee; a party without books (a hyperscaler) is outside.
+
+    The payee books ``account``; the payer books ``payer_account`` (default the same).
+    """
+    ledger = model.ledger
+    if ledger.has_account(payee):
+        ledger.post(payee, account, amount_usd, model.now, cause)
+    if ledger.has_account(payer):
+        ledger.post(payer, payer_account or account, -amount_usd, model.now, cause)
+
+
+def close_books(c: Company, month_end: dt.date) -> None:
+    """Post the month's flows of company ``c`` (its financing looks ahead after)."""
+    del month_end
+    t0, t1 = c.t_closed, c.now
+    ledger, m, btc, name = c.model.ledger, c.month, c.btc, c.name
+
+    ehs_days = c.mining.take(t1)
+    m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
+    m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
+    _post(ledger, name, t1, "revenue.mining", m.revenue_mining_usd)
+    m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.power_price_usd_per_mwh
+    _post(ledger, name, t1, "opex.power", -m.opex_power_usd)
+    m.opex_other_usd = c.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
+    _post(ledger, name, t1, "opex.other", -m.opex_other_usd)
+
+    cloud_usd = 0.0
+    for batch in c.batches:
+        if batch.contract is not None:
+            continue
+        price = batch.price_usd_per_gpu_hour
+        if price is None:
+            price = c.vendor.rental_usd_per_gpu_hour(batch.generation, t1)
+        revenue = (batch.service_days(t0, t1) * HOURS_PER_DAY * batch.gpus * price
+                   * batch.utilization)
+        cloud_usd += revenue
+        m.revenue_ai_usd += revenue
+    _post(ledger, name, t1, "revenue.ai", cloud_usd)
+    for contract in c.contracts:
+        for tranche in contract.tranches:
+            line = contract.bill(tranche, t0, t1)
+            if not line.revenue_usd and not line.prepayment_credit_usd:
+                continue
+            key = (contract.id, tranche.index)
+            cause = c.online_events[key]
+            if key not in c.billed:
+                c.billed.add(key)
+                cause = c.log("contract.first_revenue", cause=cause, contract=contract.id,
+                              tranche=tranche.index, revenue_usd=line.revenue_usd)
+            pay(c.model, contract.customer, c.name, line.cash_usd, "revenue.ai", cause,
+                payer_account="opex.capacity")
+            m.revenue_ai_usd += line.revenue_usd
+            c.deferred_revenue_usd -= line.prepayment_credit_usd
+            payer = c.model.agents.get(contract.customer)
+            if isinstance(payer, Company):
+                payer.month.opex_other_usd += line.cash_usd
+    loans: list[AmortizingLoan | ConstructionLoan] = [
+        *c.loans, *(p.loan for p in c.builds if p.loan is not None)]
+    interest_usd = repaid_usd = 0.0
+    for loan in loans:
+        interest, principal = loan.accrue(t0, t1)
+        interest_usd += interest
+        repaid_usd += principal
+        m.interest_usd += interest
+    _post(ledger, name, t1, "interest.debt", -interest_usd)
+    _post(ledger, name, t1, "financing.debt_repaid", -repaid_usd)
+    for program in c.builds:
+        spend = program.spend_usd(t0, t1)
+        _post(ledger, name, t1, "capex.building", -spend, program.cause)
+        m.capex_usd += spend
+        if program.loan is not None and spend > 0:
+            program.loan.draw(spend * program.debt_share)
+            _post(ledger, name, t1, "financing.construction_debt",
+                  spend * program.debt_share, program.cause)
+    depreciation_usd = 0.0
+    for batch in c.batches:
+        depreciation_usd += batch.depreciation_usd(t0, t1)
+    m.depreciation_usd = depreciation_usd
+    coupons_usd = 0.0
+    for note in c.notes:
+        coupon = note.coupon_usd(t0, t1)
+        coupons_usd += coupon
+        m.interest_usd += coupon
+    _post(ledger, name, t1, "interest.convertible", -coupons_usd)
+    c.t_closed = t1
+
+
+def _post(ledger: Ledger, company: str, t_days: float, account: str, amount_usd: float,
+          cause: int | None = None) -> None:
+    """Post a non-zero amount of the month's close.
+
+    A function rather than a closure: compiled, it is called directly.
+    """
+    if amount_usd:
+        ledger.post(company, account, amount_usd, t_days, cause)
+
+
+def sample_metrics(c: Company, figures: v.BookFigures) -> tuple[float, ...]:
+    """Month-end values of :data:`METRICS` for company ``c`` (flows are the month's).
+
+    ``figures`` are the month end's book figures at today's share price.
+    """
+    m = c.month
+    price = figures.price_usd
+    gpu_debt, project_debt = v.gpu_debt_usd(c), v.construction_debt_usd(c)
+    converts = v.convertible_principal_usd(c)
+    secured = energized = built = ai_load = mining_load = idle = committed = 0.0
+    for s in c.sites.values():  # one loop of float sums (compiled: unboxed), in site order
+        secured += s.secured_mw
+        energized += s.energized_mw
+        built += s.it_built_mw
+        ai_load += s.ai_load_mw
+        mining_load += s.mining_load_mw
+        idle += s.idle_mw
+        committed += s.committed_it_mw
+    values = (
+        secured, energized, built, ai_load, mining_load, idle, float(c.gpus),
+        figures.contracted_arr_usd, figures.run_rate_arr_usd,
+        m.revenue_usd, m.revenue_ai_usd, m.revenue_mining_usd, m.opex_usd, m.ebitda_usd,
+        m.capex_usd, m.depreciation_usd, m.interest_usd, c.cash_usd,
+        gpu_debt + project_debt + converts,
+        gpu_debt, converts, c.deferred_revenue_usd, c.shares_outstanding,
+        c.shares_outstanding + figures.note_shares, price, price * c.shares_outstanding,
+        c.hashrate_ehs, m.btc_mined, committed, project_debt,
+    )
+    m.reset()
+    return values

@@ -1,0 +1,107 @@
+"""A neocloud: a company (:mod:`agents.neoclouds.state`) with its processes, policy and CFO.
+
+Contract tranches are delivered by :mod:`agents.neoclouds.delivery`; tenders are answered
+by its policy (a :class:`Policy`, :mod:`agents.neoclouds.policy` for the reference rules);
+a monthly planning process lets the policy pause or resume ASICs and order speculative
+GPUs. Its financing (:mod:`agents.neoclouds.financing`) raises money when its cash plan
+shows a gap and pays for GPUs; each convertible note lives its own process
+(:mod:`agents.neoclouds.conversions`). At every month end its books close
+(:mod:`agents.neoclouds.books`), then the financing looks ahead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mypy_extensions import mypyc_attr
+
+from abm.agent import ProcessBody
+from abm.model import Model
+from agents.bitcoin.network import Bitcoin
+from agents.deals.contracts import Contract
+from agents.deals.tender import Bid, Tender
+from agents.gpus.vendor import GpuVendor
+from agents.markets.capital import Markets
+from agents.neoclouds.books import METRICS, close_books, sample_metrics
+from agents.neoclouds.conversions import note_lifecycle
+from agents.neoclouds.delivery import start_contract
+from agents.neoclouds.financing import Financing
+from agents.neoclouds.specs import NeocloudSpec
+from agents.neoclouds.state import Company
+
+DAYS_PER_MONTH = 365.0 / 12.0
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)  # tests write policies of their own
+class Policy:
+    """What a neocloud's decision-maker answers (the reference rules: ``DefaultPolicy``)."""
+
+    def plan(self, c: Neocloud) -> None:
+        """Monthly decisions (mining, speculative capacity, power)."""
+        raise NotImplementedError
+
+    def bid(self, c: Neocloud, tender: Tender) -> ProcessBody:
+        """Prepare and submit a bid (or decline) for ``tender``."""
+        raise NotImplementedError
+
+    def quote(self, c: Neocloud, tender: Tender) -> Bid | None:
+        """The bid this company would make for ``tender`` right now, if any."""
+        raise NotImplementedError
+
+
+class Neocloud(Company):
+    """A company turning grid power into compute (and, while it pays, Bitcoin)."""
+
+    def __init__(self, model: Model, name: str, spec: NeocloudSpec, btc: Bitcoin,
+                 markets: Markets, vendor: GpuVendor) -> None:
+        super().__init__(model, name, spec, btc, markets, vendor)
+        self.financing = Financing(self, markets)
+        self.policy: Policy | None = None
+        model.on_month_end(self._close_books)
+
+    # --- processes -----------------------------------------------------------------------
+    def start(self) -> None:
+        """Start contract deliveries, each note's life, the financing and monthly planning."""
+        for contract in list(self.contracts):
+            start_contract(self, self.financing, contract)
+        self.financing.start()
+        for note in self.notes:
+            self.process(note_lifecycle(self, self.financing, note))
+        self.process(self._plan_monthly())
+
+    def _plan_monthly(self) -> ProcessBody:
+        while True:
+            if self.policy is not None:
+                self.policy.plan(self)
+            yield self.sleep(DAYS_PER_MONTH)
+
+    # --- what other agents call ------------------------------------------------------------
+    def on_tender(self, tender: Tender) -> None:
+        """A customer opened a tender: let the policy decide whether and how to bid."""
+        if self.policy is not None and self.bids_on == tender.kind:
+            self.process(self.policy.bid(self, tender))
+
+    def quote(self, tender: Tender) -> Bid | None:
+        """What this company would bid on ``tender`` now (an incumbent asked directly)."""
+        if self.policy is None or self.bids_on != tender.kind:
+            return None
+        return self.policy.quote(self, tender)
+
+    def sign(self, contract: Contract, cause: int | None = None, **data: str | float) -> None:
+        """Take on a contract (awarded to it, or its own capacity) and start delivering it."""
+        if contract.customer != self.name:
+            self.contracts.append(contract)
+        start_contract(self, self.financing, contract, cause, **data)
+
+    # --- books ---------------------------------------------------------------------------
+    def _close_books(self, month_end: dt.date) -> None:
+        close_books(self, month_end)
+        self.financing.after_close()
+
+    def metric_names(self) -> tuple[str, ...]:
+        """The metrics every company reports (docs/architecture.md lists them)."""
+        return METRICS
+
+    def metrics(self) -> tuple[float, ...]:
+        """Month-end values, in :meth:`metric_names` order."""
+        return sample_metrics(self, self.financing.month_figures(self.share_price_usd()))

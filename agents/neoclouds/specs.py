@@ -1,0 +1,164 @@
+"""Typed parameters of a neocloud or miner: sites, fleet, notes, policy and financing.
+
+A world's ``neoclouds.<name>`` sections. Defaults marked NF are reasoned values where the
+fact sheets have none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from agents.markets.specs import DEFAULT_INSTRUMENTS, Instrument, Rating, Settlement
+from agents.section import Section
+
+
+class FinancingSpec(Section):
+    """How one company raises money when its cash plan shows a gap (defaults are NF)."""
+
+    instruments: list[Instrument] = Field(default_factory=lambda: list(DEFAULT_INSTRUMENTS),
+                                          description="tried in this order")
+    credit_spread: float | None = Field(default=None, ge=0, le=0.5, description=(
+        "the company's own spread; None: the spread of its credit rating"))
+    gap_horizon_months: float = Field(default=6.0, gt=0, le=36)
+    capacity_haircut: float = Field(default=0.5, ge=0, lt=1, description=(
+        "when bidding, count on raising at a market cap this much below today's"))
+    capped_call: bool = True
+    settlement: Settlement = "physical"
+    induce_conversions: bool = False
+    induce_moneyness: float = Field(default=2.5, gt=1, description=(
+        "induce conversion when the share price is this multiple of the conversion price"))
+    induce_premium_share: float = Field(default=0.03, ge=0, le=0.5, description=(
+        "cash sweetener per principal for an induced conversion"))
+    private_round_usd_per_year: float = Field(default=0.0, ge=0)
+    private_round_days: float = Field(default=90.0, ge=0)
+    payment_grace_days: float = Field(default=60.0, ge=0, description=(
+        "a vendor waits this long for a late GPU payment before cancelling the order"))
+
+
+class SiteSpec(Section):
+    """A powered site: secured grid power, what is energized, and what runs on it."""
+
+    utility: str
+    secured_mw: float = Field(ge=0)
+    energized_mw: float = Field(ge=0)
+    mining_ehs: float = Field(ge=0)
+    it_built_mw: float = Field(ge=0, description="data-hall IT capacity built")
+
+    @model_validator(mode="after")
+    def _energized_within_secured(self) -> SiteSpec:
+        if self.energized_mw > self.secured_mw:
+            raise ValueError(f"energized_mw ({self.energized_mw}) exceeds secured_mw "
+                             f"({self.secured_mw})")
+        return self
+
+
+class FleetSpec(Section):
+    """GPUs in service at the start and what they earn."""
+
+    site: str
+    gpus: int = Field(ge=0)
+    kw_it_per_gpu: float = Field(gt=0)
+    price_usd_per_gpu_hour: float = Field(ge=0)
+    utilization: float = Field(ge=0, le=1)
+    cost_usd_per_gpu: float = Field(ge=0)
+    useful_life_years: float = Field(gt=0)
+
+
+class ConvertibleSpec(Section):
+    """A convertible note outstanding at the start (a cap price means a capped call held)."""
+
+    name: str
+    principal_usd: float = Field(gt=0)
+    coupon_rate: float = Field(ge=0, le=1)
+    maturity_date: dt.date
+    conversion_price_usd: float = Field(gt=0)
+    cap_price_usd: float | None = Field(default=None, gt=0)
+    settlement: Settlement = "physical"
+    call_start_date: dt.date | None = Field(default=None,
+                                            description="soft call from this date (None: never)")
+    call_trigger: float = Field(default=1.3, ge=1, description="x conversion price to call")
+
+    @model_validator(mode="after")
+    def _cap_above_conversion(self) -> ConvertibleSpec:
+        if self.cap_price_usd is not None and self.cap_price_usd < self.conversion_price_usd:
+            raise ValueError(f"cap_price_usd ({self.cap_price_usd}) is below "
+                             f"conversion_price_usd ({self.conversion_price_usd})")
+        return self
+
+
+class PolicySpec(Section):
+    """How a neocloud decides: bids, builds, GPU orders, mining, power (defaults are NF)."""
+
+    bid_markup: float = Field(default=0.10, ge=-0.5, le=2,
+                              description="price over the market GPU rent or cost-based rent")
+    lease_yield_annual: float = Field(default=0.15, gt=0, le=1,
+                                      description="lease rent per year / shell capex (D)")
+    max_bid_mw: float = Field(default=300.0, gt=0, description="largest IT MW in one bid")
+    hall_build_days_median: float = Field(default=300.0, gt=0)
+    hall_build_days_sigma: float = Field(default=0.25, ge=0, le=2,
+                                         description="lognormal sigma of build time")
+    hall_capex_usd_per_mw: float = Field(default=15e6, ge=0,
+                                         description="liquid-cooled AI hall, per IT MW")
+    shell_capex_usd_per_mw: float = Field(default=10e6, ge=0,
+                                          description="powered shell for a lease, per IT MW")
+    commissioning_days: float = Field(default=45.0, ge=0)
+    transit_days: float = Field(default=14.0, ge=0)
+    mining_to_ai: bool = Field(default=True, description="retire ASICs to free power for AI")
+    pause_unprofitable_mining: bool = Field(default=True,
+                                            description="idle ASICs when hashprice < power cost")
+    speculative_gpus_per_quarter: int = Field(default=0, ge=0,
+                                              description="uncontracted cloud GPUs to add")
+    speculative_site: str | None = None
+    speculative_until: dt.date | None = None
+    cloud_utilization: float = Field(default=0.85, ge=0, le=1,
+                                     description="share of uncontracted GPU-hours sold")
+    power_request_free_mw: float = Field(default=0.0, ge=0,
+                                         description="seek new power when unsold MW falls below")
+    power_slip_allowance_days: float = Field(default=60.0, ge=0,
+                                             description="added to expected energization dates")
+    max_new_equity_share: float = Field(default=0.25, ge=0, le=5,
+                                        description="new equity it would raise, per market cap")
+
+
+class NeocloudSpec(Section):
+    """A neocloud or miner: sites, fleets, money and the rules it finances itself by."""
+
+    display_name: str
+    business_model: Literal["integrated_cloud", "lease_host", "miner"]
+    listed: bool = True
+    credit_rating: Rating = "B"
+    cash_usd: float
+    shares_outstanding: float = Field(gt=0)
+    share_price_usd: float = Field(gt=0)
+    share_vol_annual: float = Field(default=0.8, gt=0, le=5, description="NF default 80%/yr")
+    power_price_usd_per_mwh: float = Field(default=45.0, ge=0,
+                                           description="NF default $45/MWh industrial power")
+    pue: float = Field(default=1.2, ge=1, le=3, description="NF default 1.2")
+    mining_j_per_th: float = Field(default=18.0, gt=0, description="NF default 18 J/TH")
+    other_opex_usd_per_month: float = Field(default=10e6, ge=0, description="NF default")
+    cash_buffer_usd: float = Field(default=200e6, ge=0, description="NF default")
+    atm_discount: float = Field(default=0.03, ge=0, lt=1, description="NF default 3%")
+    atm_max_usd_per_month: float = Field(default=300e6, ge=0, description="NF default")
+    gpu_debt_share: float = Field(default=0.5, ge=0, le=1,
+                                  description="share of GPU capex borrowed against the GPUs")
+    gpu_debt_term_years: float = Field(default=5.0, gt=0, description="NF default 5 years")
+    building_debt_share: float = Field(default=0.5, ge=0, le=1,
+                                       description="share of hall capex borrowed (project loans)")
+    building_debt_rate: float = Field(default=0.08, ge=0, le=1, description="NF default 8%/yr")
+    building_debt_term_years: float = Field(default=10.0, gt=0, description="NF default 10 years")
+    sites: dict[str, SiteSpec]
+    fleet: FleetSpec | None = None
+    convertibles: list[ConvertibleSpec] = Field(default_factory=list)
+    policy: PolicySpec = Field(default_factory=PolicySpec)
+    financing: FinancingSpec = Field(default_factory=FinancingSpec)
+
+    @model_validator(mode="after")
+    def _sites_exist(self) -> NeocloudSpec:
+        for key, site in (("fleet.site", self.fleet.site if self.fleet else None),
+                          ("policy.speculative_site", self.policy.speculative_site)):
+            if site is not None and site not in self.sites:
+                raise ValueError(f"{key} {site!r} is not one of its sites {sorted(self.sites)}")
+        return self

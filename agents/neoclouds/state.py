@@ -1,0 +1,205 @@
+"""A neocloud's state: sites and power, fleets, contracts, debt and shares, and its books.
+
+:class:`Company` is what the modules acting for a company read and change: its delivery
+(:mod:`agents.neoclouds.delivery`), books (:mod:`agents.neoclouds.books`), valuation, cash
+plan and financing. It takes power from utilities and sheds load in grid emergencies
+(:class:`agents.grid.taker.PowerTaker`). Its processes, policy and financing are added by
+:class:`agents.neoclouds.neocloud.Neocloud`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import simpy
+
+from abm.accrual import Accrual
+from abm.agent import ProcessBody
+from abm.finance.debt import AmortizingLoan, ConvertibleNote
+from abm.model import Model
+from agents.bitcoin.network import Bitcoin
+from agents.deals.contracts import Contract
+from agents.gpus.vendor import GpuVendor
+from agents.grid.taker import PowerTaker
+from agents.markets.capital import Markets
+from agents.neoclouds.commitments import BuildProgram, Commitment
+from agents.neoclouds.fleet import GpuBatch
+from agents.neoclouds.share_register import ShareRegister
+from agents.neoclouds.site import Site
+from agents.neoclouds.specs import NeocloudSpec
+from agents.neoclouds.statements import MonthFlows
+
+HOURS_PER_DAY: Final = 24.0
+AI_CUT_CREDIT_MULTIPLE: Final = 2.0
+"""Service credit for contracted AI load cut in a grid emergency, per hour of fees lost."""
+
+
+class Company(PowerTaker):
+    """What a neocloud or miner holds and owes, and what it does to its own sites."""
+
+    def __init__(self, model: Model, name: str, spec: NeocloudSpec, btc: Bitcoin,
+                 markets: Markets, vendor: GpuVendor) -> None:
+        super().__init__(model, name)
+        self.spec, self.btc, self.markets, self.vendor = spec, btc, markets, vendor
+        self.listed: Final = spec.listed  # read at every price and month end
+        # frozen spec figures read at every plan and month end: native fields, read once
+        self.policy_spec: Final = spec.policy
+        self.power_price_usd_per_mwh: Final = spec.power_price_usd_per_mwh
+        self.mining_cost_usd_per_eh_day: Final = (
+            spec.mining_j_per_th * HOURS_PER_DAY * spec.power_price_usd_per_mwh)
+        """What an EH/s of ASICs costs a day in power (J/TH x hours x USD/MWh)."""
+        self.cash_buffer_usd: Final = spec.cash_buffer_usd
+        self.other_opex_usd_per_month: Final = spec.other_opex_usd_per_month
+        self._bids_on: Final = {"integrated_cloud": "gpu_cloud", "lease_host": "lease"}.get(
+            spec.business_model)
+        self.sites = {
+            n: Site(n, name, s.utility, s.secured_mw, s.energized_mw, s.it_built_mw,
+                    s.mining_ehs, spec.mining_j_per_th, spec.pue)
+            for n, s in spec.sites.items()
+        }
+        self.batches: list[GpuBatch] = []
+        if spec.fleet is not None:
+            fl = spec.fleet
+            batch = GpuBatch("existing", fl.site, fl.gpus, fl.kw_it_per_gpu,
+                             fl.gpus * fl.cost_usd_per_gpu, fl.useful_life_years, 0.0,
+                             price_usd_per_gpu_hour=fl.price_usd_per_gpu_hour,
+                             utilization=fl.utilization)
+            self.batches.append(batch)
+            self.sites[fl.site].install_gpus(batch.it_mw)
+            self.sites[fl.site].committed_it_mw += batch.it_mw
+        self.contracts: list[Contract] = []
+        self.leases: list[Contract] = []
+        self.speculative: list[Contract] = []
+        self.unpaid_gpu_usd = 0.0
+        self.seeking_power = False
+        self.builds: list[BuildProgram] = []
+        self.loans: list[AmortizingLoan] = []
+        self.notes = [ConvertibleNote(
+            c.name, c.principal_usd, c.coupon_rate, model.clock.t_of(c.maturity_date),
+            c.conversion_price_usd, c.cap_price_usd, settlement=c.settlement,
+            t_call_start_days=(model.clock.t_of(c.call_start_date)
+                               if c.call_start_date is not None else None),
+            call_trigger=c.call_trigger) for c in spec.convertibles]
+        self.shares = ShareRegister(self, spec.shares_outstanding)
+        self.deferred_revenue_usd = 0.0
+        self.commitments: dict[str, Commitment] = {}
+        """GPU orders promised to the vendor and not yet paid, by key."""
+        self.online_events: dict[tuple[str, int], int] = {}
+        self.billed: set[tuple[str, int]] = set()
+        self.build_time_scale = 1.0  # the world's knob (WorldInfo), set by the builder
+        self._power_changed = model.env.event()
+        self.mining = Accrual(self.hashrate_ehs)
+        self.load = Accrual(self.own_load_mw)
+        self.t_closed = 0.0
+        self.month = MonthFlows()
+        if spec.listed:
+            markets.list_company(name, spec.share_price_usd, spec.share_vol_annual)
+        model.ledger.open_account(name, spec.cash_usd)
+        markets.rate(name, spec.credit_rating)
+
+    # --- state -------------------------------------------------------------------------
+    @property
+    def hashrate_ehs(self) -> float:
+        """Mining hashrate running (paused ASICs excluded)."""
+        total = 0.0  # a loop on floats, not sum() over a generator: same sum, unboxed
+        for s in self.sites.values():
+            total += s.mining_ehs - s.mining_paused_ehs
+        return total
+
+    @property
+    def own_load_mw(self) -> float:
+        """Power the company pays for, across sites."""
+        total = 0.0
+        for s in self.sites.values():
+            total += s.own_load_mw
+        return total
+
+    @property
+    def gpus(self) -> int:
+        """Own GPUs in service."""
+        return sum(b.gpus for b in self.batches if b.in_service)
+
+    @property
+    def shares_outstanding(self) -> float:
+        """Basic shares outstanding (changed only through :attr:`shares`)."""
+        return self.shares.outstanding
+
+    @property
+    def cash_usd(self) -> float:
+        """Cash, as the ledger has it."""
+        return self.model.ledger.cash_usd(self.name)
+
+    @property
+    def bids_on(self) -> str | None:
+        """The tender kind this business model answers (None: it does not bid)."""
+        return self._bids_on
+
+    def share_price_usd(self) -> float:
+        """The share price today (listed companies only)."""
+        return self.markets.share_price_usd(self.name, self.now) if self.listed else 0.0
+
+    def loads_changed(self) -> None:
+        """Re-level the accruals after any change of running ASICs or own AI load."""
+        self.mining.set(self.hashrate_ehs, self.now)
+        self.load.set(self.own_load_mw, self.now)
+
+    # --- what other agents call ------------------------------------------------------------
+    def receive_power(self, site: str, mw: float, cause: int) -> None:
+        """Take newly energized power from a utility; wakes anything waiting for power."""
+        self.sites[site].energize(mw)
+        self.log("site.energized", cause=cause, site=site, mw=mw,
+                 energized_mw=self.sites[site].energized_mw)
+        self.power_changed()
+
+    def add_site(self, site: str, utility: str, secured_mw: float, cause: int) -> None:
+        """Hold a newly secured or acquired site (power comes later, by energization)."""
+        if site in self.sites:
+            self.sites[site].secured_mw += secured_mw
+            return
+        self.sites[site] = Site(site, self.name, utility, secured_mw, 0.0, 0.0, 0.0,
+                                self.spec.mining_j_per_th, self.spec.pue)
+
+    def power_changed(self) -> simpy.Event:
+        """Wake every process waiting for power; returns the next event to wait on."""
+        waiting, self._power_changed = self._power_changed, self.env.event()
+        waiting.succeed()
+        return self._power_changed
+
+    def wait_power(self) -> simpy.Event:
+        """An event that fires the next time this company's power changes."""
+        return self._power_changed
+
+    def curtail(self, site: str, mw: float, hours: float, cause: int) -> tuple[float, float]:
+        """Shed ``mw`` for ``hours`` in a grid emergency: mining first, AI only if it must.
+
+        Returns (mining MW cut, AI MW cut). Paused ASICs restart after ``hours``; cutting
+        contracted AI load costs a service credit of the fees lost, times
+        :data:`AI_CUT_CREDIT_MULTIPLE`.
+        """
+        where = self.sites[site]
+        mining_cut, ai_cut = where.curtail_plan(mw)
+        if mining_cut > 0:
+            ehs = mining_cut / where.j_per_th
+            where.mining_paused_ehs += ehs
+            self.loads_changed()
+            self.process(self._resume_mining(where, ehs, hours))
+        if ai_cut > 0:
+            credit = (ai_cut / where.pue * self._fees_per_it_mw_day(site) * hours / 24.0
+                      * AI_CUT_CREDIT_MULTIPLE)
+            event = self.log("grid.ai_load_cut", cause=cause, site=site, mw=ai_cut,
+                             hours=hours, amount_usd=credit)
+            self.model.ledger.post(self.name, "opex.curtailment_credit", -credit, self.now,
+                                   event)
+        return mining_cut, ai_cut
+
+    def _resume_mining(self, site: Site, ehs: float, hours: float) -> ProcessBody:
+        yield self.sleep(hours / 24.0)
+        site.mining_paused_ehs = max(0.0, site.mining_paused_ehs - ehs)
+        self.loads_changed()
+
+    def _fees_per_it_mw_day(self, site: str) -> float:
+        """Contract fees a day per IT MW in service at ``site``."""
+        fees = [(k.fee_usd_per_day(t), t.it_mw) for k in self.contracts if k.site == site
+                for t in k.tranches if t.t_online_days is not None and not t.cancelled]
+        mw = sum(m for _, m in fees)
+        return sum(f for f, _ in fees) / mw if mw > 0 else 0.0

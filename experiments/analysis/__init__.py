@@ -1,0 +1,1 @@
+"""What an experiment adds to its results: outcomes, comparisons, sensitivity indices."""

@@ -1,0 +1,1 @@
+"""Running many runs: plans, designs, executors, workers, shards, the store and aggregation."""

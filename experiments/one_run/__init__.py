@@ -1,0 +1,1 @@
+"""Looking at one run: its folder, timeline, causes, differences, pictures and tables."""

@@ -1,0 +1,1 @@
+"""Presenting results: report.html, plots, tables and readable numbers."""

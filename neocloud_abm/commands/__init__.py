@@ -1,0 +1,1 @@
+"""The ``abm`` command's subcommands, one module per group."""
