@@ -78,12 +78,12 @@ def mean_reverting_path(rng: np.random.Generator, n: int, vol_annual: float,
     step = vol_annual / math.sqrt(365.0) * shocks
     keep: float = 0.5 ** (1.0 / half_life_days)  # typed: mypy reads float ** float as Any
     x = 0.0
-    path = [x]  # a loop on floats: same operations as a recurrence in numpy, unboxed
+    path = [x]  # a recurrence, step by step
     shocks_after_first: list[float] = step[1:].tolist()
     for shock in shocks_after_first:
         x = keep * x + shock
         path.append(x)
-    return np.fromiter(path, np.float64, n)  # the same floats; faster than np.array(list)
+    return np.fromiter(path, np.float64, n)
 
 
 def std_of(x: np.ndarray) -> float:

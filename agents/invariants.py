@@ -18,7 +18,7 @@ from agents.neoclouds.state import Company
 EPS: Final = 1e-6
 
 
-@mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively
+@mypyc_attr(native_class=False)  # an exception class: plain Python in the compiled build
 class InvariantError(AssertionError):
     """A world broke one of its physical or accounting invariants."""
 

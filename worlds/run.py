@@ -42,15 +42,10 @@ def run_world(
     return package(model, spec, meta)
 
 
-def simulate(
-    world: str = "iren",
-    seed: int = 0,
-    until: str | dt.date | None = None,
-    overrides: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
-    *,
-    scenarios: Sequence[str] = (),
-    log_events: LogEvents = True,
-) -> tuple[Model, WorldSpec, dict[str, Any]]:
+def simulate(world: str, seed: int, until: str | dt.date | None,
+             overrides: Mapping[str, Any] | Sequence[tuple[str, Any]] = (), *,
+             scenarios: Sequence[str] = (),
+             log_events: LogEvents = True) -> tuple[Model, WorldSpec, dict[str, Any]]:
     """Build and run the model of :func:`run_world`; return it unpackaged.
 
     With the model come its spec and the run's metadata, for callers that keep only part

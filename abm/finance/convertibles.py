@@ -45,6 +45,9 @@ date of the window. ``call_trigger=None`` (or NaN) is a hard call (no spot condi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ParamSpec
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -57,14 +60,14 @@ from abm.finance.convertible_tree import (
 )
 from abm.finance.dilution import normal_cdf, require
 
+P = ParamSpec("P")
 SCHEMES: tuple[str, ...] = ("quantlib", "tf")
 _CHUNK_NODES = 50_000
-"""Target notes x nodes per chunk, so that a chunk's working arrays stay in cache (50,000:
-10-15% more prices per second than 100,000 for 10,000 notes at 200-500 steps on an
-Intel Xeon with 2.5 MB of L2 per core; a run's batches of a dozen notes are one chunk)."""
+"""Target notes x nodes per chunk, so that a chunk's working arrays stay in cache
+(docs/performance.md; a run's batches of a dozen notes are one chunk)."""
 
 
-def price_convertible(
+def price_and_delta(
     spot: ArrayLike,
     vol: ArrayLike,
     rate: ArrayLike,
@@ -82,8 +85,13 @@ def price_convertible(
     call_trigger: ArrayLike | None = None,
     call_price: ArrayLike | None = None,
     dividend_yield: ArrayLike = 0.0,
-) -> FloatArray:
-    """Price convertible notes per ``face``; returns an array of the broadcast shape.
+) -> tuple[FloatArray, FloatArray]:
+    """Price convertible notes per ``face``, and their tree delta in shares per note.
+
+    Both are arrays of the broadcast shape, from one tree rollback. The delta is the
+    standard binomial ``(V_up - V_down) / (S_up - S_down)`` from the two nodes of step 1
+    (after their call/coupon/conversion adjustments); QuantLib's convertible engine
+    reports no delta, so there is no QuantLib figure to match.
 
     ``spot`` and ``conversion_price`` are in the same currency per share, ``vol``, ``rate``,
     ``credit_spread`` and ``dividend_yield`` are annual decimals (continuous compounding),
@@ -95,162 +103,6 @@ def price_convertible(
             integer in ``[1, 100000]``, or a tree up-probability outside ``[0, 1)``.
 
     """
-    return _evaluate(
-        spot,
-        vol,
-        rate,
-        credit_spread,
-        conversion_price,
-        maturity_years,
-        face,
-        coupon_rate,
-        coupons_per_year,
-        steps,
-        scheme,
-        american,
-        call_start_years,
-        call_trigger,
-        call_price,
-        dividend_yield,
-    )[0]
-
-
-def convertible_delta(
-    spot: ArrayLike,
-    vol: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
-    conversion_price: ArrayLike,
-    maturity_years: ArrayLike,
-    *,
-    face: ArrayLike = 1000.0,
-    coupon_rate: ArrayLike = 0.0,
-    coupons_per_year: ArrayLike = 2,
-    steps: ArrayLike = 500,
-    scheme: str = "quantlib",
-    american: ArrayLike = True,
-    call_start_years: ArrayLike | None = None,
-    call_trigger: ArrayLike | None = None,
-    call_price: ArrayLike | None = None,
-    dividend_yield: ArrayLike = 0.0,
-) -> FloatArray:
-    """Tree delta in shares per note, same arguments as :func:`price_convertible`.
-
-    The standard binomial delta ``(V_up - V_down) / (S_up - S_down)`` from the two nodes of
-    step 1 (after their call/coupon/conversion adjustments). QuantLib's convertible engine
-    reports no delta, so there is no QuantLib figure to match.
-    """
-    return _evaluate(
-        spot,
-        vol,
-        rate,
-        credit_spread,
-        conversion_price,
-        maturity_years,
-        face,
-        coupon_rate,
-        coupons_per_year,
-        steps,
-        scheme,
-        american,
-        call_start_years,
-        call_trigger,
-        call_price,
-        dividend_yield,
-    )[1]
-
-
-def price_and_delta(
-    spot: ArrayLike,
-    vol: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
-    conversion_price: ArrayLike,
-    maturity_years: ArrayLike,
-    *,
-    coupon_rate: ArrayLike = 0.0,
-    steps: ArrayLike = 500,
-    call_start_years: ArrayLike | None = None,
-    call_trigger: ArrayLike | None = None,
-) -> tuple[FloatArray, FloatArray]:
-    """:func:`price_convertible` and :func:`convertible_delta` from one tree rollback.
-
-    The other arguments take :func:`price_convertible`'s defaults (1,000 face, semi-annual
-    coupons, QuantLib scheme, American conversion, call at face, no dividend).
-    """
-    return _evaluate(spot, vol, rate, credit_spread, conversion_price, maturity_years, 1000.0,
-                     coupon_rate, 2, steps, "quantlib", True, call_start_years, call_trigger,
-                     None, 0.0)
-
-
-def tf_european_closed_form(
-    spot: ArrayLike,
-    vol: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
-    conversion_price: ArrayLike,
-    maturity_years: ArrayLike,
-    *,
-    face: ArrayLike = 1000.0,
-    dividend_yield: ArrayLike = 0.0,
-) -> FloatArray:
-    """European zero-coupon Tsiveriotis-Fernandes value per ``face``.
-
-    ``ratio S e^{-qT} N(d1) + face e^{-(r + cs) T} N(-d2)`` with the Black-Scholes ``d1, d2``
-    at strike ``conversion_price``: the equity leg is discounted at ``r``, the redemption
-    leg (paid when not converting) at ``r + cs``.
-    """
-    s, sigma, r, cs, k, t, f, q = (
-        np.asarray(a, dtype=np.float64)
-        for a in (
-            spot,
-            vol,
-            rate,
-            credit_spread,
-            conversion_price,
-            maturity_years,
-            face,
-            dividend_yield,
-        )
-    )
-    root_t = sigma * np.sqrt(t)
-    d1 = (np.log(s / k) + (r - q + 0.5 * sigma * sigma) * t) / root_t
-    d2 = d1 - root_t
-    ratio = f / k
-    equity = ratio * s * np.exp(-q * t) * normal_cdf(d1)
-    cash = f * np.exp(-(r + cs) * t) * normal_cdf(-d2)
-    return np.asarray(equity + cash, dtype=np.float64)
-
-
-def _as_float(name: str, value: ArrayLike | None, default: float) -> FloatArray:
-    """Convert one argument to a float array, ``None`` becoming ``default``."""
-    if value is None:
-        return np.asarray(default, dtype=np.float64)
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric, got {value!r}") from exc
-
-
-def _evaluate(
-    spot: ArrayLike,
-    vol: ArrayLike,
-    rate: ArrayLike,
-    credit_spread: ArrayLike,
-    conversion_price: ArrayLike,
-    maturity_years: ArrayLike,
-    face: ArrayLike,
-    coupon_rate: ArrayLike,
-    coupons_per_year: ArrayLike,
-    steps: ArrayLike,
-    scheme: str,
-    american: ArrayLike,
-    call_start_years: ArrayLike | None,
-    call_trigger: ArrayLike | None,
-    call_price: ArrayLike | None,
-    dividend_yield: ArrayLike,
-) -> tuple[FloatArray, FloatArray]:
-    """Validate, broadcast, run the tree per step count and chunk; return price and delta."""
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}: expected one of {SCHEMES}")
     args = {
@@ -326,3 +178,66 @@ def _evaluate(
             price[index] = p / scale[index]
             delta[index] = d / scale[index]
     return price.reshape(shape), delta.reshape(shape)
+
+
+def _part(of: Callable[P, tuple[FloatArray, FloatArray]], index: int,
+          doc: str) -> Callable[P, FloatArray]:
+    """The ``index``-th array of what ``of`` returns, with ``of``'s arguments."""
+
+    def part(*args: P.args, **kwargs: P.kwargs) -> FloatArray:
+        return of(*args, **kwargs)[index]
+
+    part.__doc__ = doc
+    return part
+
+
+price_convertible = _part(price_and_delta, 0, """Price convertible notes per ``face``.
+
+Same arguments as :func:`price_and_delta`; returns an array of the broadcast shape.
+""")
+convertible_delta = _part(price_and_delta, 1, """Tree delta in shares per note.
+
+Same arguments as :func:`price_and_delta`; returns an array of the broadcast shape.
+""")
+
+
+def tf_european_closed_form(spot: ArrayLike, vol: ArrayLike, rate: ArrayLike,
+                            credit_spread: ArrayLike, conversion_price: ArrayLike,
+                            maturity_years: ArrayLike, *, face: ArrayLike = 1000.0,
+                            dividend_yield: ArrayLike = 0.0) -> FloatArray:
+    """European zero-coupon Tsiveriotis-Fernandes value per ``face``.
+
+    ``ratio S e^{-qT} N(d1) + face e^{-(r + cs) T} N(-d2)`` with the Black-Scholes ``d1, d2``
+    at strike ``conversion_price``: the equity leg is discounted at ``r``, the redemption
+    leg (paid when not converting) at ``r + cs``.
+    """
+    s, sigma, r, cs, k, t, f, q = (
+        np.asarray(a, dtype=np.float64)
+        for a in (
+            spot,
+            vol,
+            rate,
+            credit_spread,
+            conversion_price,
+            maturity_years,
+            face,
+            dividend_yield,
+        )
+    )
+    root_t = sigma * np.sqrt(t)
+    d1 = (np.log(s / k) + (r - q + 0.5 * sigma * sigma) * t) / root_t
+    d2 = d1 - root_t
+    ratio = f / k
+    equity = ratio * s * np.exp(-q * t) * normal_cdf(d1)
+    cash = f * np.exp(-(r + cs) * t) * normal_cdf(-d2)
+    return np.asarray(equity + cash, dtype=np.float64)
+
+
+def _as_float(name: str, value: ArrayLike | None, default: float) -> FloatArray:
+    """Convert one argument to a float array, ``None`` becoming ``default``."""
+    if value is None:
+        return np.asarray(default, dtype=np.float64)
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be numeric, got {value!r}") from exc

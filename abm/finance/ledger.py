@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pandas on first use: a worker's runs need none of it
     import pandas as pd
 
 
-@mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively
+@mypyc_attr(native_class=False)  # an exception class: plain Python in the compiled build
 class LedgerImbalanceError(AssertionError):
     """The books do not close: cash moved without a matching entry."""
 
@@ -36,10 +36,7 @@ class _Columns:
 
 @dataclass(slots=True)
 class _Account:
-    """One company's cash: running balance, the month's opening balance and its entries' sum.
-
-    Compiled, a native object whose floats are unboxed: a post adds to it in place.
-    """
+    """One company's cash: running balance, the month's opening balance and its entries' sum."""
 
     balance_usd: float = 0.0
     opening_usd: float = 0.0
@@ -74,7 +71,7 @@ class Ledger:
         books = self._accounts.get(company)
         if books is None:
             raise KeyError(f"ledger: no account for {company!r}")
-        if math.isinf(amount_usd) or math.isnan(amount_usd):  # compiled inline, unlike isfinite
+        if not math.isfinite(amount_usd):
             raise ValueError(f"ledger: {company}.{account} amount is {amount_usd}")
         amount = float(amount_usd)
         cols = self._cols

@@ -36,9 +36,6 @@ class Customer(Agent):
         self.spec, self.demand, self.rules = spec, demand, rules
         self.contracts: list[Contract] = []
         self.need_mw = spec.need_mw
-        # frozen spec figures read at every month end (``_grow_need``): read once
-        self._need_growth_share: Final = spec.need_growth_share
-        self._growth_noise_annual: Final = demand.spec.growth_noise_annual
         self._t_need = 0.0
         self._draws = self._draw_block()
         self._i = 0
@@ -62,10 +59,7 @@ class Customer(Agent):
     @property
     def contracted_mw(self) -> float:
         """IT MW under live contracts (online or being delivered)."""
-        total = 0.0  # a loop on floats, not sum() over a generator: same sum, unboxed
-        for k in self.contracts:
-            total += k.it_mw
-        return total
+        return sum(k.it_mw for k in self.contracts)
 
     def start(self) -> None:
         """Start tendering (if this customer tenders at all)."""
@@ -77,8 +71,8 @@ class Customer(Agent):
         if dt_years <= 0:
             return
         u = self._next_draws()[3]
-        noise = self._growth_noise_annual * math.sqrt(dt_years) * _normal(u)
-        growth = self.demand.growth_at(self.now) * self._need_growth_share
+        noise = self.demand.spec.growth_noise_annual * math.sqrt(dt_years) * _normal(u)
+        growth = self.demand.growth_at(self.now) * self.spec.need_growth_share
         self.need_mw *= float(np.exp(growth * dt_years + noise))
         self._t_need = self.now
 

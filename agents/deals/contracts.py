@@ -78,20 +78,13 @@ class Contract:
     @property
     def it_mw(self) -> float:
         """IT MW across tranches still to be (or being) served."""
-        total = 0.0  # a loop on floats, not sum() over a generator: same sum, unboxed
-        for t in self.tranches:
-            if not t.cancelled:
-                total += t.it_mw
-        return total
+        return sum(t.it_mw for t in self.tranches if not t.cancelled)
 
     @property
     def arr_usd(self) -> float:
         """Annual revenue at full ramp of the tranches not cancelled."""
-        total = 0.0  # loops on floats here, not sum() over a generator: same sums, unboxed
-        for t in self.tranches:
-            if not t.cancelled:
-                total += self.fee_usd_per_day(t)
-        return total * DAYS_PER_YEAR
+        fees = sum(self.fee_usd_per_day(t) for t in self.tranches if not t.cancelled)
+        return fees * DAYS_PER_YEAR
 
     @property
     def term_days(self) -> float:

@@ -48,22 +48,6 @@ class Bid:
     credit_rating: str
     event: int
 
-    def __init__(self, tender_id: str, company: str, site: str, it_mw: float,
-                 t_ready_days: float, price: float, gpus: int, generation: str | None,
-                 credit_rating: str, event: int) -> None:
-        # written out: compiled, the generated __init__ would run interpreted, setting each
-        # field of a frozen class through object.__setattr__ (~14k instructions a bid)
-        object.__setattr__(self, "tender_id", tender_id)
-        object.__setattr__(self, "company", company)
-        object.__setattr__(self, "site", site)
-        object.__setattr__(self, "it_mw", it_mw)
-        object.__setattr__(self, "t_ready_days", t_ready_days)
-        object.__setattr__(self, "price", price)
-        object.__setattr__(self, "gpus", gpus)
-        object.__setattr__(self, "generation", generation)
-        object.__setattr__(self, "credit_rating", credit_rating)
-        object.__setattr__(self, "event", event)
-
     def annual_value_usd(self, kind: ContractKind, kw_it_per_gpu: float = 0.0) -> float:
         """Yearly contract value implied by the price (per GPU-hour or per kW-month)."""
         del kw_it_per_gpu

@@ -22,7 +22,7 @@ DAYS_PER_QUARTER: Final = 365.0 / 4.0
 DAYS_PER_YEAR: Final = 365.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shipment:
     """What an order's event carries when the GPUs ship."""
 
@@ -33,17 +33,6 @@ class Shipment:
     cost_usd: float
     kw_it_per_gpu: float
     useful_life_years: float
-
-    def __init__(self, order_event: int, ship_event: int, generation: str, gpus: int,
-                 cost_usd: float, kw_it_per_gpu: float, useful_life_years: float) -> None:
-        # written out, as Bid's (agents.deals.tender): compiled, the generated one is interpreted
-        object.__setattr__(self, "order_event", order_event)
-        object.__setattr__(self, "ship_event", ship_event)
-        object.__setattr__(self, "generation", generation)
-        object.__setattr__(self, "gpus", gpus)
-        object.__setattr__(self, "cost_usd", cost_usd)
-        object.__setattr__(self, "kw_it_per_gpu", kw_it_per_gpu)
-        object.__setattr__(self, "useful_life_years", useful_life_years)
 
 
 class GpuVendor(Agent):
@@ -56,10 +45,6 @@ class GpuVendor(Agent):
                                        key=lambda kv: kv[1].available_date))
         self._t_available = {name: model.clock.t_of(gen.available_date)
                              for name, gen in self.generations.items()}
-        self._launch_rental_usd = {name: gen.launch_rental_usd_per_gpu_hour
-                                   for name, gen in self.generations.items()}
-        self._rental_decay: Final = spec.rental_decay_annual  # read once: specs are frozen
-        self._newer_discount: Final = spec.newer_generation_discount
         self._booked: dict[tuple[str, int], float] = {}
         self.gpus_shipped = 0
         self.revenue_usd = 0.0
@@ -82,8 +67,10 @@ class GpuVendor(Agent):
         t_own = t_available[generation]
         age_years = max(0.0, (t_days - t_own) / DAYS_PER_YEAR)
         newer = sum(1 for t in t_available.values() if t_own < t <= t_days)
-        return (self._launch_rental_usd[generation] * math.exp(-self._rental_decay * age_years)
-                * (1.0 - self._newer_discount) ** newer)
+        spec = self.spec
+        decay = math.exp(-spec.rental_decay_annual * age_years)
+        return (self.generations[generation].launch_rental_usd_per_gpu_hour * decay
+                * (1.0 - spec.newer_generation_discount) ** newer)
 
     def quote_ship_day(self, generation: str, gpus: int, t_days: float) -> float:
         """The day an order placed on ``t_days`` would ship, given allocations booked."""

@@ -46,7 +46,6 @@ from agents.markets.demand import Demand
 from agents.markets.fundamentals import Fundamentals
 from agents.markets.quotes import Digest, Quote
 from agents.markets.specs import REGIMES, CapitalMarketsSpec, Rating, Regime
-from agents.markets.state import MarketState
 
 DAYS_PER_YEAR: Final = 365.0
 NEWS_KINDS: Final = ("contract", "dilution", "short_selling")
@@ -72,7 +71,11 @@ class Markets(Agent):
         self._quotes: dict[str, Quote] = {}
         self._ratings: dict[str, Rating] = {}
         self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
-        self.state: Final = MarketState.of(self.spec, model.clock)
+        st = self.spec.state
+        self._shock_t_days = (
+            None if st.shock_start_date is None or st.shock_end_date is None
+            else (model.clock.t_of(st.shock_start_date), model.clock.t_of(st.shock_end_date)))
+        """The rate shock's [start, end) in sim days, or None without one."""
 
     # --- counterparties ------------------------------------------------------------------
     def rate(self, name: str, rating: Rating) -> None:
@@ -96,7 +99,7 @@ class Markets(Agent):
             target = np.full(n, s.boom)
         pull: float = 1.0 - 0.5 ** (1.0 / s.half_life_days)  # typed (float ** float is Any)
         x = float(target[0])
-        level = [x]  # a loop on floats: same operations, unboxed
+        level = [x]
         goals: list[float] = target[1:].tolist()
         for goal in goals:
             x = x + pull * (goal - x)
@@ -270,31 +273,32 @@ class Markets(Agent):
 
     def shocked(self, t_days: float) -> bool:
         """Whether ``t_days`` falls in the rate-shock window."""
-        return self.state.shocked(t_days)
+        shock = self._shock_t_days
+        return shock is not None and shock[0] <= t_days < shock[1]
 
     def credit_spread(self, rating: Rating, t_days: float,
                       own_spread: float | None = None) -> float:
         """Spread over the risk-free rate of a borrower of ``rating`` (or ``own_spread``)."""
-        st = self.state
-        base = own_spread if own_spread is not None else st.spread_by_rating[rating]
-        add = st.spread_add[self.regime_at(t_days)]
-        return base + add + (st.shock_spread_add if st.shocked(t_days) else 0.0)
+        credit = self.spec.credit
+        base = own_spread if own_spread is not None else credit.spread_by_rating[rating]
+        add = credit.spread_add(self.regime_at(t_days))
+        return base + add + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0)
 
     def closed_probability(self, t_days: float) -> float:
         """Chance that a raise attempted on ``t_days`` finds the market closed."""
-        st = self.state
-        p = st.closed_probability[self.regime_at(t_days)]
-        if st.shocked(t_days):
+        st = self.spec.state
+        p = st.closed_probability(self.regime_at(t_days))
+        if self.shocked(t_days):
             p = 1.0 - (1.0 - p) * (1.0 - st.shock_closed_probability)
         return p
 
     def convert_premium(self, t_days: float) -> float:
         """The conversion premium the convert market asks in the regime of ``t_days``."""
-        return self.state.convert_premium[self.regime_at(t_days)]
+        return self.spec.converts.premium(self.regime_at(t_days))
 
     def atm_discount_add(self, t_days: float) -> float:
         """Extra ATM discount in the regime of ``t_days`` (on top of the company's own)."""
-        return self.state.atm_discount_add[self.regime_at(t_days)]
+        return self.spec.atm.discount_add(self.regime_at(t_days))
 
     def metric_names(self) -> tuple[str, ...]:
         """Month-end shared sentiment and the chance a raise finds the market closed."""

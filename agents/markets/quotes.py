@@ -3,9 +3,8 @@
 The market (:mod:`agents.markets.capital`) keeps one :class:`Quote` per listed company. A day's
 price is its five fundamentals (:data:`FUNDAMENTALS`, from the last month end on or
 before it, :class:`Digest`) valued at the day's sentiment and hashprice, times the
-company's noise and the product of its news so far. Prices are computed in compiled
-scalars (a dozen operations on a day's numbers), cheaper than numpy calls on windows as
-short as the market asks for (~30 days).
+company's noise and the product of its news so far, one day at a time (the market asks
+for a day, or a window of about a month).
 """
 
 from __future__ import annotations
@@ -155,7 +154,7 @@ class Quote:
     def _digest_price(self, g: Digest, d: int, factor: float) -> float:
         """Day ``d``'s price from month end ``g`` (the last on or before ``d``) and ``factor``.
 
-        The fundamentals are :meth:`Digest.at`'s, computed here as unboxed floats.
+        The fundamentals are :meth:`Digest.at`'s.
         """
         k = d - g.from_day
         if k < len(g.ramp):

@@ -111,6 +111,11 @@ class CreditSpec(Section):
     spread_add_digestion: float = Field(default=0.01, ge=0, le=0.3)
     spread_add_bust: float = Field(default=0.04, ge=0, le=0.3)
 
+    def spread_add(self, regime: Regime) -> float:
+        """What ``regime`` adds to every spread."""
+        return {"boom": 0.0, "digestion": self.spread_add_digestion,
+                "bust": self.spread_add_bust}[regime]
+
     @model_validator(mode="after")
     def _every_rating(self) -> CreditSpec:
         missing = sorted(set(DEFAULT_SPREADS) - set(self.spread_by_rating))
@@ -143,6 +148,11 @@ class ConvertMarketSpec(Section):
     min_deal_usd: float = Field(default=150e6, ge=0)
     pricer_steps: int = Field(default=200, ge=20, le=5000)
 
+    def premium(self, regime: Regime) -> float:
+        """The conversion premium new notes are struck at in ``regime``."""
+        return {"boom": self.premium_boom, "digestion": self.premium_digestion,
+                "bust": self.premium_bust}[regime]
+
     @model_validator(mode="after")
     def _premiums_within_max(self) -> ConvertMarketSpec:
         worst = max(self.premium_boom, self.premium_digestion, self.premium_bust)
@@ -164,6 +174,11 @@ class AtmSpec(Section):
     discount_add_bust: float = Field(default=0.06, ge=0, lt=1)
     draw_interval_days: float = Field(default=7.0, gt=0)
 
+    def discount_add(self, regime: Regime) -> float:
+        """Extra ATM discount in ``regime`` (on top of the company's own)."""
+        return {"boom": 0.0, "digestion": self.discount_add_digestion,
+                "bust": self.discount_add_bust}[regime]
+
 
 class MarketStateSpec(Section):
     """When markets close: a probability per regime, and an optional rate shock window."""
@@ -176,6 +191,12 @@ class MarketStateSpec(Section):
     shock_end_date: dt.date | None = None
     shock_spread_add: float = Field(default=0.03, ge=0, le=0.5)
     shock_closed_probability: float = Field(default=0.5, ge=0, le=1)
+
+    def closed_probability(self, regime: Regime) -> float:
+        """Chance a raise finds the market closed in ``regime`` (outside a rate shock)."""
+        return {"boom": self.closed_probability_boom,
+                "digestion": self.closed_probability_digestion,
+                "bust": self.closed_probability_bust}[regime]
 
     @model_validator(mode="after")
     def _shock_window(self) -> MarketStateSpec:

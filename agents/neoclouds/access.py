@@ -80,10 +80,10 @@ class CapitalAccess:
 
     def atm_monthly_cap_usd(self, scale: float = 1.0) -> float:
         """ATM sales a month allows: a share of traded value, within the program's cap."""
-        c, st = self.c, self.markets.state
-        traded = (st.atm_turnover_share * c.share_price_usd() * c.shares_outstanding
-                  * scale * st.atm_trading_days)
-        return min(st.atm_volume_share * traded, self.c.spec.atm_max_usd_per_month)
+        c, atm = self.c, self.markets.spec.atm
+        traded = (atm.daily_turnover_share * c.share_price_usd() * c.shares_outstanding
+                  * scale * atm.trading_days_per_month)
+        return min(atm.volume_share * traded, c.spec.atm_max_usd_per_month)
 
     def sold_since_usd(self, channel: str, days: float) -> float:
         """Equity sold through ``channel`` over the last ``days``.

@@ -129,10 +129,7 @@ def close_books(c: Company, month_end: dt.date) -> None:
 
 def _post(ledger: Ledger, company: str, t_days: float, account: str, amount_usd: float,
           cause: int | None = None) -> None:
-    """Post a non-zero amount of the month's close.
-
-    A function rather than a closure: compiled, it is called directly.
-    """
+    """Post a non-zero amount of the month's close."""
     if amount_usd:
         ledger.post(company, account, amount_usd, t_days, cause)
 
@@ -147,7 +144,7 @@ def sample_metrics(c: Company, figures: v.BookFigures) -> tuple[float, ...]:
     gpu_debt, project_debt = v.gpu_debt_usd(c), v.construction_debt_usd(c)
     converts = v.convertible_principal_usd(c)
     secured = energized = built = ai_load = mining_load = idle = committed = 0.0
-    for s in c.sites.values():  # one loop of float sums (compiled: unboxed), in site order
+    for s in c.sites.values():
         secured += s.secured_mw
         energized += s.energized_mw
         built += s.it_built_mw

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
 
 from agents.deals.contracts import DAYS_PER_MONTH
@@ -29,28 +30,21 @@ from agents.neoclouds.state import Company
 DAYS_PER_YEAR: Final = 365.0
 
 
+@dataclass(frozen=True, slots=True)
 class CashPlan:
-    """Payments and inflows expected over ``horizon_days``, and what they leave short.
+    """Payments and inflows expected over ``horizon_days``, and what they leave short."""
 
-    Read-only; a plain class, not a frozen dataclass, because a compiled dataclass is
-    still built by an interpreted ``__init__`` and a plan is made at every month end.
-    """
-
-    def __init__(self, horizon_days: float, cash_usd: float, buffer_usd: float,
-                 gpu_usd: float, building_usd: float, debt_service_usd: float,
-                 notes_due_usd: float, refunds_at_risk_usd: float, prepayments_usd: float,
-                 operating_usd: float, cause: int | None) -> None:
-        self.horizon_days: Final = horizon_days
-        self.cash_usd: Final = cash_usd
-        self.buffer_usd: Final = buffer_usd
-        self.gpu_usd: Final = gpu_usd
-        self.building_usd: Final = building_usd
-        self.debt_service_usd: Final = debt_service_usd
-        self.notes_due_usd: Final = notes_due_usd
-        self.refunds_at_risk_usd: Final = refunds_at_risk_usd
-        self.prepayments_usd: Final = prepayments_usd
-        self.operating_usd: Final = operating_usd
-        self.cause: Final = cause
+    horizon_days: float
+    cash_usd: float
+    buffer_usd: float
+    gpu_usd: float
+    building_usd: float
+    debt_service_usd: float
+    notes_due_usd: float
+    refunds_at_risk_usd: float
+    prepayments_usd: float
+    operating_usd: float
+    cause: int | None
 
     @property
     def gap_usd(self) -> float:
@@ -129,7 +123,7 @@ class _Blame:
 def pending_equity_usd(c: Company, commitments: Iterable[Commitment]) -> float:
     """Equity still to put into what is already committed: GPUs and halls, all of it."""
     items = list(commitments)
-    gpu = builds = 0.0  # loops on floats, not sum() over generators: same sums, unboxed
+    gpu = builds = 0.0
     for k in items:
         gpu += k.equity_usd - k.prepayment_usd
     for p in c.builds:

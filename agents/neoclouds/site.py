@@ -15,7 +15,7 @@ from mypy_extensions import mypyc_attr
 EPS_MW: Final = 1e-6
 
 
-@mypyc_attr(native_class=False)  # the compiled build cannot subclass it natively
+@mypyc_attr(native_class=False)  # an exception class: plain Python in the compiled build
 class CapacityError(RuntimeError):
     """A change that would break a site's physical limits."""
 

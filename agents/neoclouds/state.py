@@ -26,10 +26,12 @@ from agents.neoclouds.commitments import BuildProgram, Commitment
 from agents.neoclouds.fleet import GpuBatch
 from agents.neoclouds.share_register import ShareRegister
 from agents.neoclouds.site import Site
-from agents.neoclouds.specs import NeocloudSpec
+from agents.neoclouds.specs import NeocloudSpec, PolicySpec
 from agents.neoclouds.statements import MonthFlows
 
 HOURS_PER_DAY: Final = 24.0
+BIDS_ON: Final = {"integrated_cloud": "gpu_cloud", "lease_host": "lease"}
+"""The tender kind each business model answers (a miner answers none)."""
 AI_CUT_CREDIT_MULTIPLE: Final = 2.0
 """Service credit for contracted AI load cut in a grid emergency, per hour of fees lost."""
 
@@ -41,17 +43,6 @@ class Company(PowerTaker):
                  markets: Markets, vendor: GpuVendor) -> None:
         super().__init__(model, name)
         self.spec, self.btc, self.markets, self.vendor = spec, btc, markets, vendor
-        self.listed: Final = spec.listed  # read at every price and month end
-        # frozen spec figures read at every plan and month end: native fields, read once
-        self.policy_spec: Final = spec.policy
-        self.power_price_usd_per_mwh: Final = spec.power_price_usd_per_mwh
-        self.mining_cost_usd_per_eh_day: Final = (
-            spec.mining_j_per_th * HOURS_PER_DAY * spec.power_price_usd_per_mwh)
-        """What an EH/s of ASICs costs a day in power (J/TH x hours x USD/MWh)."""
-        self.cash_buffer_usd: Final = spec.cash_buffer_usd
-        self.other_opex_usd_per_month: Final = spec.other_opex_usd_per_month
-        self._bids_on: Final = {"integrated_cloud": "gpu_cloud", "lease_host": "lease"}.get(
-            spec.business_model)
         self.sites = {
             n: Site(n, name, s.utility, s.secured_mw, s.energized_mw, s.it_built_mw,
                     s.mining_ehs, spec.mining_j_per_th, spec.pue)
@@ -99,20 +90,44 @@ class Company(PowerTaker):
 
     # --- state -------------------------------------------------------------------------
     @property
+    def listed(self) -> bool:
+        """Whether its shares trade (a price, converts and ATM sales)."""
+        return self.spec.listed
+
+    @property
+    def policy_spec(self) -> PolicySpec:
+        """The parameters of its decisions."""
+        return self.spec.policy
+
+    @property
+    def power_price_usd_per_mwh(self) -> float:
+        """What its power costs."""
+        return self.spec.power_price_usd_per_mwh
+
+    @property
+    def mining_cost_usd_per_eh_day(self) -> float:
+        """What an EH/s of ASICs costs a day in power (J/TH x hours x USD/MWh)."""
+        return self.spec.mining_j_per_th * HOURS_PER_DAY * self.spec.power_price_usd_per_mwh
+
+    @property
+    def cash_buffer_usd(self) -> float:
+        """The cash it keeps in hand; its cash plan raises before falling below it."""
+        return self.spec.cash_buffer_usd
+
+    @property
+    def other_opex_usd_per_month(self) -> float:
+        """Staff and overhead a month."""
+        return self.spec.other_opex_usd_per_month
+
+    @property
     def hashrate_ehs(self) -> float:
         """Mining hashrate running (paused ASICs excluded)."""
-        total = 0.0  # a loop on floats, not sum() over a generator: same sum, unboxed
-        for s in self.sites.values():
-            total += s.mining_ehs - s.mining_paused_ehs
-        return total
+        return sum(s.mining_ehs - s.mining_paused_ehs for s in self.sites.values())
 
     @property
     def own_load_mw(self) -> float:
         """Power the company pays for, across sites."""
-        total = 0.0
-        for s in self.sites.values():
-            total += s.own_load_mw
-        return total
+        return sum(s.own_load_mw for s in self.sites.values())
 
     @property
     def gpus(self) -> int:
@@ -132,7 +147,7 @@ class Company(PowerTaker):
     @property
     def bids_on(self) -> str | None:
         """The tender kind this business model answers (None: it does not bid)."""
-        return self._bids_on
+        return BIDS_ON.get(self.spec.business_model)
 
     def share_price_usd(self) -> float:
         """The share price today (listed companies only)."""

@@ -34,7 +34,7 @@ class MonthFlows:
         return self.revenue_usd - self.opex_usd
 
     def reset(self) -> None:
-        """Zero every flow for the next month (each by name: compiled, a direct store)."""
+        """Zero every flow for the next month."""
         self.revenue_ai_usd = self.revenue_mining_usd = 0.0
         self.opex_power_usd = self.opex_other_usd = 0.0
         self.capex_usd = self.depreciation_usd = self.interest_usd = 0.0

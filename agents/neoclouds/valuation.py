@@ -19,6 +19,7 @@ in cash).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from abm.finance.debt import ConvertibleNote
@@ -67,28 +68,17 @@ def run_rate_arr_usd(c: Company, t_days: float, cloud_usd: float | None = None) 
 
 def gpu_debt_usd(c: Company) -> float:
     """GPU-backed loans outstanding."""
-    total = 0.0
-    for loan in c.loans:
-        total += loan.balance_usd
-    return total
+    return sum(loan.balance_usd for loan in c.loans)
 
 
 def construction_debt_usd(c: Company) -> float:
     """Construction (project) loans outstanding."""
-    total = 0.0
-    for p in c.builds:
-        if p.loan is not None:
-            total += p.loan.balance_usd
-    return total
+    return sum(p.loan.balance_usd for p in c.builds if p.loan is not None)
 
 
 def convertible_principal_usd(c: Company) -> float:
     """Principal of the convertible notes outstanding."""
-    total = 0.0
-    for n in c.notes:
-        if n.outstanding:
-            total += n.principal_usd
-    return total
+    return sum(n.principal_usd for n in c.notes if n.outstanding)
 
 
 def note_dilution(note: ConvertibleNote, price_usd: float) -> tuple[float, float]:
@@ -134,20 +124,16 @@ def commitments_usd(c: Company) -> float:
     return gpus + builds
 
 
+@dataclass(frozen=True, slots=True)
 class BookFigures:
-    """Figures a month end reads twice (for the market, then for the path), computed once.
+    """Figures a month end reads twice (for the market, then for the path), computed once."""
 
-    Read-only; a plain class for the reason given in :class:`Fundamentals`.
-    """
-
-    def __init__(self, t_days: float, price_usd: float, contracted_arr_usd: float,
-                 run_rate_arr_usd: float, note_shares: float, notes_debt_usd: float) -> None:
-        self.t_days: Final = t_days
-        self.price_usd: Final = price_usd
-        self.contracted_arr_usd: Final = contracted_arr_usd
-        self.run_rate_arr_usd: Final = run_rate_arr_usd
-        self.note_shares: Final = note_shares
-        self.notes_debt_usd: Final = notes_debt_usd
+    t_days: float
+    price_usd: float
+    contracted_arr_usd: float
+    run_rate_arr_usd: float
+    note_shares: float
+    notes_debt_usd: float
 
 
 def book_figures(c: Company, price_usd: float) -> BookFigures:

@@ -7,8 +7,8 @@ are read back from shards in run-id order). The local pool uses ``spawn`` proces
 ``--dask tcp://host:port`` uses a running scheduler and ``--dask local`` starts a
 ``LocalCluster`` of single-threaded worker processes for the duration of the experiment
 (without a dashboard, and so without the workers' statistical profiler, whose samples
-only a dashboard shows: it interrupts the runs every 10 ms, ~15-25% of a tiny run's time
-measured interleaved; a scheduler of the user's own keeps its own settings).
+only a dashboard shows and which interrupts the runs; docs/performance.md; a scheduler of
+the user's own keeps its own settings).
 With Dask, workers write shards themselves, so the experiment folder must be reachable
 at the same path from every worker (a shared file system for a remote cluster), and the
 workers need this package installed (they import ``experiments.many.worker``).

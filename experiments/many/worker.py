@@ -87,12 +87,11 @@ def _in_worker() -> bool:
 RUN_GC_THRESHOLD = 100_000
 """A worker's young-generation threshold during a run (Python's default is 700).
 
-A base run leaves ~8,000 tracked objects (its model, ~2,500 of them cyclic garbage of the
-run itself); with the default, ~13 young and some full collections a run traverse them
-again and again (~10 ms of a ~90 ms run, measured with ``gc.callbacks``). A run allocates
-fewer than this threshold, so it runs without a collection and one collection after it
-takes its garbage (~5 ms). A run that makes far more garbage is still collected, every
-``RUN_GC_THRESHOLD`` allocations.
+A run's objects live as long as the run; with the default threshold, young and full
+collections traverse them again and again during it. A base run allocates fewer than
+this threshold, so it runs without a collection and one collection after it takes its
+garbage; a run that makes far more garbage is still collected, every
+``RUN_GC_THRESHOLD`` allocations (figures: docs/performance.md).
 """
 
 
@@ -123,12 +122,10 @@ def _freeze_once() -> None:
     """After a worker's first run, move everything alive to the collector's frozen set.
 
     Modules, world caches and the memo's connection then stay out of every later full
-    collection: a worker's heap is mostly such long-lived objects, and full collections
-    scanning them cost a base run ~5-15% (measured on warm loops of runs). Garbage is
-    collected first, so nothing dead is kept. Only in a worker process (pool or Dask): a
-    run made in the caller's own process leaves its collector alone. Whether it is done is
-    a flag of ours: ``gc.get_freeze_count()`` walks the frozen set (~65,000 objects after
-    a base run, ~7 ms a call).
+    collection: a worker's heap is mostly such long-lived objects. Garbage is collected
+    first, so nothing dead is kept. Only in a worker process (pool or Dask): a run made in
+    the caller's own process leaves its collector alone. Whether it is done is a flag of
+    ours, since ``gc.get_freeze_count()`` walks the whole frozen set.
     """
     global _frozen
     if not _frozen and _in_worker():

@@ -223,7 +223,7 @@ def _echo(line: str) -> None:
 BIG_EXPERIMENT_RUNS = 200
 """Runs from which an experiment on the plain Python build points to the compiled build."""
 PLAIN_BUILD_NOTE = ("note: this is the plain Python build; the compiled build runs experiments "
-                    "3-4x faster, with the same results (README, 'For big experiments')")
+                    "faster, with the same results (README, 'For big experiments')")
 
 
 def _plain_build() -> bool:

@@ -46,10 +46,9 @@ class Company(PowerTaker):
         self.sites[site].energize(mw)
 
     def add_site(self, site: str, utility: str, secured_mw: float, cause: int) -> None:
-        if site in self.sites:
-            self.sites[site].secured_mw += secured_mw
-        else:
-            self.sites[site] = Site(site, self.name, utility, secured_mw, 0.0, 0.0, 0.0, 15.0, 1.2)
+        held = self.sites.setdefault(site, Site(site, self.name, utility, 0.0, 0.0, 0.0, 0.0,
+                                                15.0, 1.2))
+        held.secured_mw += secured_mw
 
     def curtail(self, site: str, mw: float, hours: float, cause: int) -> tuple[float, float]:
         return self.sites[site].curtail_plan(mw)

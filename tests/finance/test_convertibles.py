@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from abm.finance import convertible_tree
 from abm.finance.convertibles import (
     convertible_delta,
+    price_and_delta,
     price_convertible,
     tf_european_closed_form,
 )
@@ -219,34 +220,9 @@ def test_arrays_match_scalar_calls() -> None:
     trigger = np.array([np.nan, 1.3, np.nan, 1.2, 1.4, 1.1, 1.3])
     coupon = np.array([0.0, 0.03, 0.05, 0.0, 0.02, 0.04, 0.01])
     for scheme in ("quantlib", "tf"):
-        batch = price_convertible(
-            spot,
-            vol,
-            0.03,
-            spread,
-            100.0,
-            years,
-            steps=steps,
-            american=american,
-            call_start_years=start,
-            call_trigger=trigger,
-            coupon_rate=coupon,
-            scheme=scheme,
-        )
-        deltas = convertible_delta(
-            spot,
-            vol,
-            0.03,
-            spread,
-            100.0,
-            years,
-            steps=steps,
-            american=american,
-            call_start_years=start,
-            call_trigger=trigger,
-            coupon_rate=coupon,
-            scheme=scheme,
-        )
+        batch, deltas = price_and_delta(spot, vol, 0.03, spread, 100.0, years, steps=steps,
+                                        american=american, call_start_years=start,
+                                        call_trigger=trigger, coupon_rate=coupon, scheme=scheme)
         assert batch.shape == (k,)
         for i in range(k):
             kwargs: dict[str, Any] = {

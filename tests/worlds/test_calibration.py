@@ -1,6 +1,6 @@
 """Calibration: the model's state and outputs against figures typed from the fact sheet.
 
-Each expected figure below is copied from ../shared/calibration/iren_facts_2025-11.md
+Each expected figure below is copied from docs/calibration/iren_facts_2025-11.md
 (section and row in the comment), not read from the world file, so a wrong world or a
 wrong model fails here. If one fails, fix the world (or the model), not the figure.
 """

@@ -13,11 +13,11 @@ from abm.config import read_toml
 from worlds.catalog import WORLDS_DIR
 from worlds.describe import NO_SOURCE, Row, describe_world, is_figure
 
-FACT_SHEET = (Path(__file__).resolve().parents[3] / "shared" / "calibration"
-              / "iren_facts_2025-11.md")
+FACT_SHEETS = sorted((Path(__file__).resolve().parents[2] / "docs" / "calibration")
+                     .glob("*_facts_2025-11.md"))
 URL = re.compile(r"https?://[^\s;,)|]+")
 # Fact-sheet status codes (C, C*, U, D, NF), their combinations, and MODEL.md for design
-# choices the project's model description makes (start date, horizon).
+# choices the project's model brief makes (docs/MODEL.md: start date, horizon).
 STATUS = re.compile(r"^(C/C\*|U/D|C\*|C|U|D|NF|MODEL\.md):")
 
 
@@ -27,9 +27,8 @@ def urls_of(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sheet_urls() -> set[str]:
-    if not FACT_SHEET.exists():
-        pytest.skip(f"fact sheet not found at {FACT_SHEET}")
-    return set(urls_of(FACT_SHEET.read_text()))
+    assert len(FACT_SHEETS) == 2  # IREN's sheet and the industry's, kept in the repository
+    return {u for sheet in FACT_SHEETS for u in urls_of(sheet.read_text())}
 
 
 @pytest.fixture(scope="module")
