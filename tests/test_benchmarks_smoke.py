@@ -40,3 +40,22 @@ def test_abm_bench_runs_the_installed_suite(tmp_path: Path, monkeypatch: pytest.
     assert main(["bench", "--quick", "--only", "C"]) == 0
     out = capsys.readouterr().out
     assert "C." in out and "QuantLib" in out
+
+
+def test_without_the_bench_extra_the_suite_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import benchmarks.__main__ as suite
+    from neocloud_abm.cli import main
+
+    monkeypatch.setattr(suite, "PEERS", ("QuantLib", "no_such_package_xyz"))
+    assert main(["bench", "--quick"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no_such_package_xyz" in err and "[bench]" in err
+
+
+def test_side_by_side_times_a_monte_carlo_per_interpreter() -> None:
+    out = subprocess.run([sys.executable, "-m", "benchmarks.side_by_side", sys.executable,
+                          "--reps", "2", "--rounds", "1"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "round 1 (empty memo)" in out.stdout and "2 runs" in out.stdout
