@@ -12,6 +12,7 @@ from agents.bitcoin.network import Bitcoin
 from agents.customers.customer import Customer
 from agents.deals.contracts import Contract, Tranche
 from agents.deals.specs import ContractSpec
+from agents.gpus.rents import RentMarket
 from agents.gpus.vendor import GpuVendor
 from agents.grid.pipeline import PowerPipeline
 from agents.grid.utility import Utility
@@ -35,12 +36,13 @@ def build_model(spec: WorldSpec, seed: int, until: dt.date, *,
     btc = Bitcoin(model, spec.bitcoin, horizon_days)
     demand = Demand(model, spec.demand, horizon_days)
     markets = Markets(model, horizon_days, spec.markets, demand, btc)
-    vendor = GpuVendor(model, spec.gpu_market)
+    rents = RentMarket(model, spec.gpu_market)
+    vendor = GpuVendor(model, spec.gpu_market, rents)
     for name, u in spec.utilities.items():
         Utility(model, name, u, study_time_scale=spec.world.study_time_scale,
                 build_time_scale=spec.world.build_time_scale)
     PowerPipeline(model, "pipeline", spec.pipeline)
-    companies = {name: Neocloud(model, name, n, btc, markets, vendor)
+    companies = {name: Neocloud(model, name, n, btc, markets, vendor, rents)
                  for name, n in spec.neoclouds.items()}
     for company in companies.values():
         company.policy = DefaultPolicy()
@@ -51,7 +53,7 @@ def build_model(spec: WorldSpec, seed: int, until: dt.date, *,
             for i in range(ic.tranches):
                 site.expect_power(model.clock.t_of(ic.target_date) + i * ic.tranche_spacing_days,
                                   ic.mw / ic.tranches)
-    customers = {name: Customer(model, name, c, demand, spec.tenders)
+    customers = {name: Customer(model, name, c, demand, spec.tenders, rents)
                  for name, c in spec.customers.items()}
     for name, c in spec.customers.items():
         markets.rate(name, c.credit_rating)

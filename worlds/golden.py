@@ -31,6 +31,7 @@ REGENERATE = ("if the change is intended, regenerate deliberately with "
 FIGURES: tuple[tuple[str, str], ...] = (  # (metric suffix, how a calendar year aggregates it)
     ("energized_mw", "last"), ("gpus", "last"), ("contracted_arr_usd", "last"),
     ("ai_run_rate_arr_usd", "last"), ("revenue_usd", "sum"), ("ebitda_usd", "sum"),
+    ("ebit_usd", "sum"), ("net_income_usd", "sum"), ("fcf_usd", "sum"),
     ("cash_usd", "last"), ("debt_usd", "last"), ("shares_outstanding", "last"),
 )
 

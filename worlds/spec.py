@@ -20,7 +20,8 @@ from agents.markets.specs import CapitalMarketsSpec, DemandSpec
 from agents.neoclouds.specs import NeocloudSpec
 from agents.section import Section
 
-RESERVED_NAMES = frozenset({"btc", "demand", "markets", "gpu_vendor", "pipeline", "world"})
+RESERVED_NAMES = frozenset({"btc", "demand", "markets", "gpu", "gpu_vendor", "pipeline",
+                            "world"})
 
 
 class WorldInfo(Section):

@@ -51,6 +51,7 @@ class Ledger:
         self._accounts: dict[str, _Account] = {}
         self._closed_rows = 0
         self.month = 0
+        self._month_flows: dict[str, dict[str, float]] = {}
 
     def open_account(self, company: str, cash_usd: float, t_days: float = 0.0) -> None:
         """Start a company's books with its opening cash (itself an entry)."""
@@ -100,21 +101,31 @@ class Ledger:
         """Whether ``company`` keeps books here."""
         return company in self._accounts
 
+    def month_flows(self, company: str) -> dict[str, float]:
+        """The last closed month's entries of ``company`` summed by kind of account.
+
+        The kind is an account's first word: ``revenue``, ``opex``, ``interest``, ``tax``,
+        ``deferred`` (prepayments and their refunds), ``capex``, ``financing``, ``deposit``.
+        """
+        return self._month_flows.get(company, {})
+
     def close_month(self, tolerance_usd: float = 1e-3) -> dict[str, float]:
         """Check cash_end = cash_start + sum(month entries) per company; start a new month.
 
-        Returns the month's net flow per company.
+        Returns the month's net flow per company; :meth:`month_flows` has them by kind.
         """
-        companies, amounts, accounts = self._cols.company, self._cols.amount_usd, self._accounts
+        cols, accounts = self._cols, self._accounts
+        companies, amounts, names = cols.company, cols.amount_usd, cols.account
         for books in accounts.values():
             books.entries_usd = 0.0
-        name: str | None = None  # no company yet
-        books = _Account()
-        for i in range(self._closed_rows, len(amounts)):  # indexed: no copies of the month
-            if companies[i] != name:  # entries come in runs of one company: look up less
-                name = companies[i]
-                books = accounts[name]
+        kinds: dict[str, dict[str, float]] = {name: {} for name in accounts}
+        for i in range(self._closed_rows, len(amounts)):
+            books = accounts[companies[i]]
             books.entries_usd += amounts[i]  # in entry order, as posted
+            by_kind = kinds[companies[i]]
+            kind = names[i].split(".", 1)[0]
+            by_kind[kind] = by_kind.get(kind, 0.0) + amounts[i]
+        self._month_flows = kinds
         flows: dict[str, float] = {}
         for company, books in accounts.items():
             flow = flows[company] = books.entries_usd

@@ -5,6 +5,11 @@ with noise). At its own cadence it looks at what its contracts do not cover: wit
 probability it expands with an incumbent directly; otherwise it opens a tender, lets every
 neocloud of the right kind bid until the deadline, then awards by time to power, price,
 credit and relationship. Contracts terminated for late delivery are tendered again.
+
+What it pays follows the market: a bid is acceptable up to the rent index of its GPU
+generation (or, for a powered lease, the lease rent the index implies) times the regime's
+willingness to pay, plus a premium for a firm contract and more as its unmet need grows.
+What no acceptable bid fills is reported to the rent market as unmet demand.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ import numpy as np
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
 from agents.customers.specs import CustomerSpec
-from agents.deals.contracts import DAYS_PER_YEAR, Contract, Tranche
+from agents.deals.contracts import CREDIT_AFTER_MONTHS, DAYS_PER_YEAR, Contract, Tranche
 from agents.deals.specs import TenderRulesSpec
 from agents.deals.tender import Bid, Tender, rank_bids
+from agents.gpus.rents import RentMarket
 from agents.markets.demand import Demand
 from agents.neoclouds.neocloud import Neocloud
 
@@ -31,9 +37,9 @@ class Customer(Agent):
     """A hyperscaler or AI lab that buys GPU capacity or leases powered shells."""
 
     def __init__(self, model: Model, name: str, spec: CustomerSpec, demand: Demand,
-                 rules: TenderRulesSpec) -> None:
+                 rules: TenderRulesSpec, rents: RentMarket) -> None:
         super().__init__(model, name)
-        self.spec, self.demand, self.rules = spec, demand, rules
+        self.spec, self.demand, self.rules, self.rents = spec, demand, rules, rents
         self.contracts: list[Contract] = []
         self.need_mw = spec.need_mw
         self._t_need = 0.0
@@ -113,7 +119,8 @@ class Customer(Agent):
                           needed_by=self.model.clock.date_of(t_needed).isoformat(),
                           term_years=term, expansion_of=expansion_of)
         return Tender(tender_id, self.name, kind, mw, t_needed, term,  # type: ignore[arg-type]
-                      self.now + self.spec.bid_window_days, opened, expansion_of)
+                      self.now + self.spec.bid_window_days, opened, expansion_of,
+                      self.spec.prepayment_share)
 
     def _bidders(self) -> list[Neocloud]:
         return [a for a in self.model.of_type(Neocloud) if a.name != self.name]
@@ -133,17 +140,48 @@ class Customer(Agent):
                 tender.bids.append(bid)
         self._award(tender, set(incumbents))
 
+    def _market_and_own(self, kind: str, generation: str | None) -> tuple[float, float]:
+        """The market's rent now, and the most it would pay rather than build.
+
+        That ceiling is what building the capacity itself would cost it (at its cost of
+        capital), plus what it pays to have the capacity sooner.
+        """
+        spec, rents = self.spec, self.rents
+        if kind == "gpu_cloud":
+            generation = generation or rents.newest()
+            own = rents.build_rent_usd_per_gpu_hour(generation, spec.capital_cost)
+            return rents.rent(generation), own * (1.0 + spec.build_premium)
+        own = rents.build_lease_usd_per_kw_month(spec.capital_cost, spec.lease_term_years)
+        return rents.lease_rent_usd_per_kw_month(), own * (1.0 + spec.build_premium)
+
+    def willingness_to_pay(self, kind: str, generation: str | None) -> float:
+        """The most it pays now: USD a GPU-hour of ``generation``, or a kW-month leased.
+
+        The market's rent moved by the regime, a premium for a firm contract and its
+        urgency, but never more than its own build would cost it (with the premium for
+        speed).
+        """
+        spec = self.spec
+        market, ceiling = self._market_and_own(kind, generation)
+        urgency = max(0.0, min(1.0, 1.0 - self.contracted_mw / self.need_mw)
+                      if self.need_mw > 0 else 0.0)
+        regime = self.demand.spec.wtp(self.demand.regime_at(self.now))
+        pays = market * regime * (1.0 + spec.wtp_premium + spec.wtp_urgency * urgency)
+        return min(pays, ceiling)
+
     def acceptable(self, bid: Bid, tender: Tender) -> bool:
-        """Within the price cap and not so late the contract would be terminated."""
-        cap = (self.spec.max_price_usd_per_gpu_hour if tender.kind == "gpu_cloud"
-               else self.spec.max_rent_usd_per_kw_month)
+        """Within what it pays and not so late the contract would be terminated."""
         late_limit = tender.t_needed_by_days + self.spec.terminate_after_days
-        return bid.price <= cap and bid.t_ready_days <= late_limit
+        return (bid.price <= self.willingness_to_pay(tender.kind, bid.generation)
+                and bid.t_ready_days <= late_limit)
 
     def _award(self, tender: Tender, incumbents: set[str]) -> None:
         ranked = [b for b in rank_bids(tender, incumbents, self.rules.ready_tolerance_days,
                                        self.rules.relationship_discount, self.rules.credit_weight)
                   if self.acceptable(b, tender)]
+        late_limit = tender.t_needed_by_days + self.spec.terminate_after_days
+        priced_out = sum(b.it_mw for b in tender.bids
+                         if b.t_ready_days <= late_limit and b not in ranked)
         remaining = tender.it_mw
         for bid in ranked:
             if remaining <= 1e-6:
@@ -160,18 +198,27 @@ class Customer(Agent):
                 "value_usd": annual * tender.term_years, unit: bid.price})
             contract = Contract(f"{tender.id}.{bid.company}", bid.company, self.name, bid.site,
                                 tender.kind, annual * tender.term_years, tender.term_years,
-                                self.spec.prepayment_share, 24, self.spec.cure_days,
+                                self.spec.prepayment_share, CREDIT_AFTER_MONTHS,
+                                self.spec.cure_days,
                                 self.spec.terminate_after_days,
                                 self.spec.delay_credit_share_per_month,
                                 gpu_generation=bid.generation)
             contract.tranches.append(Tranche(1, mw, gpus, annual * tender.term_years,
                                              t_needed_by_days=tender.t_needed_by_days))
             self.contracts.append(contract)
-            provider.sign(contract, awarded)
+            economics = {} if bid.economics is None else bid.economics.scaled(share).data()
+            provider.sign(contract, awarded, economics)
             remaining -= mw
         if remaining > 1e-6:
+            offered = min(remaining, priced_out)
+            market, ceiling = self._market_and_own(tender.kind, None)
+            builds = market > ceiling  # the market asks more than its own build: it builds
             self.log("tender.unfilled", cause=tender.opened_event, tender=tender.id,
-                     it_mw=remaining, bids=len(tender.bids))
+                     it_mw=remaining, bids=len(tender.bids), acceptable=len(ranked),
+                     priced_out_mw=offered, builds_own=builds)
+            if not builds:
+                self.rents.report_unmet(remaining - offered)
+            self.rents.report_priced_out(offered)
 
     def metric_names(self) -> tuple[str, ...]:
         """Month-end need and contracted capacity."""

@@ -26,8 +26,14 @@ class CustomerSpec(Section):
     bid_window_days: float = Field(default=30.0, gt=0)
     cloud_term_years: float = Field(default=5.0, gt=0)
     lease_term_years: float = Field(default=15.0, gt=0)
-    max_price_usd_per_gpu_hour: float = Field(default=3.5, gt=0)
-    max_rent_usd_per_kw_month: float = Field(default=180.0, gt=0)
+    wtp_premium: float = Field(default=0.0, ge=-0.5, le=2, description=(
+        "what it pays over the market's rent for a firm multi-year contract"))
+    wtp_urgency: float = Field(default=0.20, ge=0, le=2, description=(
+        "extra it pays as its unmet need grows to all of its need"))
+    capital_cost: float = Field(default=0.08, ge=0, le=0.5, description=(
+        "its cost of capital: what building its own capacity would cost it"))
+    build_premium: float = Field(default=0.30, ge=0, le=3, description=(
+        "what it pays over its own build's cost to have capacity sooner"))
     expansion_probability: float = Field(default=0.3, ge=0, le=1,
                                          description="chance a need goes to an incumbent")
     prepayment_share: float = Field(default=0.0, ge=0, le=1)

@@ -18,6 +18,10 @@ from agents.deals.tender import ContractKind
 
 DAYS_PER_YEAR: Final = 365.0
 DAYS_PER_MONTH: Final = DAYS_PER_YEAR / 12.0
+CREDIT_AFTER_MONTHS: Final = 24
+"""Months of service after which a prepayment is credited back (as in IREN-Microsoft)."""
+VENDOR_PAYMENT_DAYS: Final = 30.0
+"""Days after shipment a GPU vendor is paid (Dell's terms in IREN-Microsoft)."""
 Status = Literal["active", "terminated"]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from abm.finance.project import Economics
+
 ContractKind = Literal["gpu_cloud", "lease"]
 CREDIT_NOTCHES: Final = {"AAA": 6, "AA": 5, "A": 4, "BBB": 3, "BB": 2, "B": 1, "NR": 0}
 HOURS_PER_YEAR: Final = 8760.0
@@ -30,6 +32,7 @@ class Tender:
     t_deadline_days: float
     opened_event: int
     expansion_of: str | None = None
+    prepayment_share: float = 0.0
     bids: list[Bid] = field(default_factory=list)
 
 
@@ -47,6 +50,8 @@ class Bid:
     generation: str | None
     credit_rating: str
     event: int
+    economics: Economics | None = None
+    """The bidder's return test at this price (its IRR, NPV, value/capex, payback)."""
 
     def annual_value_usd(self, kind: ContractKind, kw_it_per_gpu: float = 0.0) -> float:
         """Yearly contract value implied by the price (per GPU-hour or per kW-month)."""

@@ -1,10 +1,10 @@
-"""Typed parameters of GPU supply: generations, prices, power, lead times and rents."""
+"""Typed parameters of GPU supply and the GPU rental market: generations, prices, rents."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from agents.section import Section
 
@@ -17,15 +17,48 @@ class GpuGenerationSpec(Section):
     kw_it_per_gpu: float = Field(gt=0, description="IT kW per GPU all-in")
     lead_time_days: float = Field(ge=0)
     allocation_gpus_per_quarter: float = Field(gt=0, description="vendor supply to neoclouds")
-    launch_rental_usd_per_gpu_hour: float = Field(gt=0)
-    useful_life_years: float = Field(gt=0)
+    useful_life_years: float = Field(gt=0, le=15, description="depreciation and retirement")
+    rent_usd_per_gpu_hour: float | None = Field(default=None, gt=0, description=(
+        "the rent index at the world's start, for a generation already renting"))
+    launch_premium: float = Field(default=1.3, gt=0, le=5, description=(
+        "its rent at launch over the newest generation's, for one launching later"))
+    launch_slip_days_mean: float = Field(default=0.0, ge=0, le=730, description=(
+        "mean of an exponential slip of a later launch past its available date"))
 
 
 class GpuMarketSpec(Section):
-    """The GPU vendor and the rental market."""
+    """The GPU vendor, and the rental market's index by generation."""
 
     vendor: str
-    rental_decay_annual: float = Field(ge=0, le=3, description="rental price decay with age")
-    newer_generation_discount: float = Field(ge=0, lt=1,
-                                             description="rental step down per newer generation")
+    rent_vol_annual: float = Field(default=0.15, ge=0, le=2, description=(
+        "volatility of each generation's rent index"))
+    rent_common_share: float = Field(default=0.7, ge=0, le=1, description=(
+        "correlation of the generations' rent shocks"))
+    rent_pressure_annual: float = Field(default=0.6, ge=0, le=5, description=(
+        "log-rent change a year at full tightness (unmet demand with no new supply)"))
+    tightness_scale_mw: float = Field(default=500.0, gt=0, description=(
+        "MW of unmet demand or new supply that moves tightness halfway"))
+    tightness_half_life_days: float = Field(default=90.0, gt=0, description=(
+        "how long unmet demand and new supply weigh on rents"))
+    background_supply_mw_per_month: float = Field(default=0.0, ge=0, le=5000, description=(
+        "rental capacity suppliers outside the world bring to market, IT MW a month"))
+    launch_aging: float = Field(default=0.15, ge=0, lt=1, description=(
+        "share of rent older generations lose when a newer one launches"))
+    lease_share_of_cloud_revenue: float = Field(default=0.17, gt=0, le=1, description=(
+        "a powered lease's rent per kW, per unit of the GPU-cloud revenue the kW earns"))
+    build_hall_usd_per_it_mw: float = Field(default=15e6, gt=0, description=(
+        "what a buyer's own AI hall costs, per IT MW (the rent it would pay to avoid it)"))
+    build_power_usd_per_mwh: float = Field(default=45.0, ge=0, description=(
+        "the power price a buyer's own hall would pay"))
+    build_opex_share_of_capex_annual: float = Field(default=0.06, ge=0, le=0.5, description=(
+        "a buyer's own running costs a year beyond power, per dollar of GPUs and hall"))
+    build_utilization: float = Field(default=0.9, gt=0, le=1, description=(
+        "the share of its own GPUs' hours a buyer would use"))
     generations: dict[str, GpuGenerationSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _a_generation_rents_at_the_start(self) -> GpuMarketSpec:
+        if not any(g.rent_usd_per_gpu_hour is not None for g in self.generations.values()):
+            raise ValueError("at least one generation needs rent_usd_per_gpu_hour (the "
+                             "rent index at the start)")
+        return self

@@ -1,14 +1,13 @@
-"""The GPU vendor and rental market: generations, allocation, lead times, rental prices.
+"""The GPU vendor: generations, quarterly allocations to neoclouds, lead times.
 
-Each generation ships from its availability date, in quarterly allocations to neoclouds;
-an order is queued behind earlier orders of the same generation, so a crowded quarter
-pushes shipments out. Rental prices fall with age and step down as newer generations
-ship (H100: >$8/h in 2023 to ~$1.7-2.0/h in 2025).
+Each generation ships from its launch (the rent market's: its available date, or that
+date plus a drawn slip for a generation still to come), in quarterly allocations; an
+order is queued behind earlier orders of the same generation, so a crowded quarter pushes
+shipments out. Rents are the market's (:mod:`agents.gpus.rents`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -16,6 +15,7 @@ import simpy
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
+from agents.gpus.rents import RentMarket
 from agents.gpus.specs import GpuGenerationSpec, GpuMarketSpec
 
 DAYS_PER_QUARTER: Final = 365.0 / 4.0
@@ -38,12 +38,13 @@ class Shipment:
 class GpuVendor(Agent):
     """Sells GPUs by generation within quarterly allocations."""
 
-    def __init__(self, model: Model, spec: GpuMarketSpec, name: str = "gpu_vendor") -> None:
+    def __init__(self, model: Model, spec: GpuMarketSpec, rents: RentMarket,
+                 name: str = "gpu_vendor") -> None:
         super().__init__(model, name)
         self.spec = spec
         self.generations = dict(sorted(spec.generations.items(),
                                        key=lambda kv: kv[1].available_date))
-        self._t_available = {name: model.clock.t_of(gen.available_date)
+        self._t_available = {name: rents.t_launch.get(name, model.clock.t_of(gen.available_date))
                              for name, gen in self.generations.items()}
         self._booked: dict[tuple[str, int], float] = {}
         self.gpus_shipped = 0
@@ -60,17 +61,6 @@ class GpuVendor(Agent):
             if self.t_available(name) <= t_days:
                 latest = name
         return latest
-
-    def rental_usd_per_gpu_hour(self, generation: str, t_days: float) -> float:
-        """Market rent of one GPU of ``generation`` on ``t_days``."""
-        t_available = self._t_available
-        t_own = t_available[generation]
-        age_years = max(0.0, (t_days - t_own) / DAYS_PER_YEAR)
-        newer = sum(1 for t in t_available.values() if t_own < t <= t_days)
-        spec = self.spec
-        decay = math.exp(-spec.rental_decay_annual * age_years)
-        return (self.generations[generation].launch_rental_usd_per_gpu_hour * decay
-                * (1.0 - spec.newer_generation_discount) ** newer)
 
     def quote_ship_day(self, generation: str, gpus: int, t_days: float) -> float:
         """The day an order placed on ``t_days`` would ship, given allocations booked."""
@@ -120,11 +110,9 @@ class GpuVendor(Agent):
                               gen.useful_life_years))
 
     def metric_names(self) -> tuple[str, ...]:
-        """Month-end vendor and rental-market metrics."""
-        return ("gpus_shipped", "revenue_usd",
-                *(f"rental_{n}_usd_per_gpu_hour" for n in self.generations))
+        """Month-end vendor metrics."""
+        return ("gpus_shipped", "revenue_usd")
 
     def metrics(self) -> tuple[float, ...]:
-        """Cumulative shipments and sales, and today's rent by generation."""
-        return (float(self.gpus_shipped), self.revenue_usd,
-                *(self.rental_usd_per_gpu_hour(n, self.now) for n in self.generations))
+        """Cumulative shipments and sales."""
+        return (float(self.gpus_shipped), self.revenue_usd)

@@ -42,7 +42,16 @@ class DemandSpec(Section):
     growth_digestion_annual: float = Field(ge=-1, le=5)
     growth_bust_annual: float = Field(ge=-1, le=5)
     growth_noise_annual: float = Field(ge=0, le=2)
+    wtp_boom: float = Field(default=1.0, gt=0, le=3, description=(
+        "customers' willingness to pay over the market's rent in a boom"))
+    wtp_digestion: float = Field(default=0.92, gt=0, le=3)
+    wtp_bust: float = Field(default=0.80, gt=0, le=3)
     forced: list[ForcedRegimeSpec] = Field(default_factory=list)
+
+    def wtp(self, regime: Regime) -> float:
+        """Customers' willingness to pay, per unit of the market's rent, in ``regime``."""
+        return {"boom": self.wtp_boom, "digestion": self.wtp_digestion,
+                "bust": self.wtp_bust}[regime]
 
 
 Rating = Literal["AAA", "AA", "A", "BBB", "BB", "B", "NR"]

@@ -22,7 +22,7 @@ from typing import Final
 from abm.finance.debt import AmortizingLoan, ConstructionLoan
 from abm.finance.ledger import Ledger
 from abm.model import Model
-from agents.deals.contracts import DAYS_PER_MONTH
+from agents.deals.contracts import DAYS_PER_MONTH, DAYS_PER_YEAR
 from agents.neoclouds import valuation as v
 from agents.neoclouds.state import Company
 
@@ -35,7 +35,10 @@ METRICS: tuple[str, ...] = (
     "interest_usd", "cash_usd", "debt_usd", "gpu_debt_usd", "convertible_principal_usd",
     "deferred_revenue_usd", "shares_outstanding", "shares_diluted", "share_price_usd",
     "market_cap_usd", "hashrate_ehs", "btc_mined", "contracted_mw", "construction_debt_usd",
+    "ebit_usd", "tax_usd", "net_income_usd", "operating_cash_flow_usd", "fcf_usd",
 )
+OPERATING: Final = ("revenue", "opex", "interest", "tax", "deferred")
+"""Kinds of ledger account whose entries are cash from operations."""
 
 
 def pay(model: Model, payer: str, payee: str, amount_usd: float, account: str,
@@ -61,23 +64,43 @@ def close_books(c: Company, month_end: dt.date) -> None:
     m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
     m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
     _post(ledger, name, t1, "revenue.mining", m.revenue_mining_usd)
-    m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.power_price_usd_per_mwh
-    _post(ledger, name, t1, "opex.power", -m.opex_power_usd)
-    m.opex_other_usd = c.other_opex_usd_per_month * (t1 - t0) / DAYS_PER_MONTH
-    _post(ledger, name, t1, "opex.other", -m.opex_other_usd)
-
     cloud_usd = 0.0
     for batch in c.batches:
-        if batch.contract is not None:
-            continue
-        price = batch.price_usd_per_gpu_hour
-        if price is None:
-            price = c.vendor.rental_usd_per_gpu_hour(batch.generation, t1)
-        revenue = (batch.service_days(t0, t1) * HOURS_PER_DAY * batch.gpus * price
-                   * batch.utilization)
-        cloud_usd += revenue
-        m.revenue_ai_usd += revenue
+        if batch.contract is None:
+            cloud_usd += batch.billed_gpu_days(t0, t1) * HOURS_PER_DAY * c.rent_of(batch)
+    m.revenue_ai_usd += cloud_usd
     _post(ledger, name, t1, "revenue.ai", cloud_usd)
+    _bill_contracts(c, t0, t1)
+    m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.power_price_usd_per_mwh
+    _post(ledger, name, t1, "opex.power", -m.opex_power_usd)
+    running = _running_costs(c, t0, t1, ehs_days)
+    m.opex_other_usd += running
+    _post(ledger, name, t1, "opex.operations", -running)
+    _service_debt(c, t0, t1)
+    _spend_on_builds(c, t0, t1)
+    life_days = c.spec.costs.hall_life_years * DAYS_PER_YEAR
+    salvage = c.spec.costs.gpu_salvage_share
+    m.depreciation_usd = (sum(b.depreciation_usd(t0, t1, salvage) for b in c.batches)
+                          + sum(p.depreciation_usd(t0, t1, life_days) for p in c.builds))
+    _pay_income_tax(c, t1)
+    c.t_closed = t1
+
+
+def _running_costs(c: Company, t0: float, t1: float, ehs_days: float) -> float:
+    """Overhead, halls, GPUs and mining sites over [t0, t1], as they scale."""
+    costs, months = c.spec.costs, (t1 - t0) / DAYS_PER_MONTH
+    halls_mw = sum(s.gpu_it_mw + s.tenant_it_mw for s in c.sites.values())
+    gpus_usd = sum(b.cost_usd * b.service_days(t0, t1) for b in c.batches) / DAYS_PER_YEAR
+    return (costs.overhead_usd_per_month * months
+            + costs.overhead_share_of_revenue * c.month.revenue_usd
+            + costs.site_opex_usd_per_it_mw_month * halls_mw * months
+            + costs.gpu_opex_share_of_capex_annual * gpus_usd
+            + costs.mining_opex_usd_per_ehs_month * ehs_days / DAYS_PER_MONTH)
+
+
+def _bill_contracts(c: Company, t0: float, t1: float) -> None:
+    """Each live tranche's fee over [t0, t1]: cash from its customer, revenue accrued."""
+    m = c.month
     for contract in c.contracts:
         for tranche in contract.tranches:
             line = contract.bill(tranche, t0, t1)
@@ -96,6 +119,11 @@ def close_books(c: Company, month_end: dt.date) -> None:
             payer = c.model.agents.get(contract.customer)
             if isinstance(payer, Company):
                 payer.month.opex_other_usd += line.cash_usd
+
+
+def _service_debt(c: Company, t0: float, t1: float) -> None:
+    """Loans' interest and repayments, and the notes' coupons, over [t0, t1]."""
+    ledger, m, name = c.model.ledger, c.month, c.name
     loans: list[AmortizingLoan | ConstructionLoan] = [
         *c.loans, *(p.loan for p in c.builds if p.loan is not None)]
     interest_usd = repaid_usd = 0.0
@@ -103,28 +131,36 @@ def close_books(c: Company, month_end: dt.date) -> None:
         interest, principal = loan.accrue(t0, t1)
         interest_usd += interest
         repaid_usd += principal
-        m.interest_usd += interest
+    coupons_usd = sum(note.coupon_usd(t0, t1) for note in c.notes)
+    m.interest_usd += interest_usd + coupons_usd
     _post(ledger, name, t1, "interest.debt", -interest_usd)
     _post(ledger, name, t1, "financing.debt_repaid", -repaid_usd)
+    _post(ledger, name, t1, "interest.convertible", -coupons_usd)
+
+
+def _spend_on_builds(c: Company, t0: float, t1: float) -> None:
+    """Each hall's spend over [t0, t1], and the construction loan's draw against it."""
+    ledger, name = c.model.ledger, c.name
     for program in c.builds:
         spend = program.spend_usd(t0, t1)
         _post(ledger, name, t1, "capex.building", -spend, program.cause)
-        m.capex_usd += spend
         if program.loan is not None and spend > 0:
             program.loan.draw(spend * program.debt_share)
             _post(ledger, name, t1, "financing.construction_debt",
                   spend * program.debt_share, program.cause)
-    depreciation_usd = 0.0
-    for batch in c.batches:
-        depreciation_usd += batch.depreciation_usd(t0, t1)
-    m.depreciation_usd = depreciation_usd
-    coupons_usd = 0.0
-    for note in c.notes:
-        coupon = note.coupon_usd(t0, t1)
-        coupons_usd += coupon
-        m.interest_usd += coupon
-    _post(ledger, name, t1, "interest.convertible", -coupons_usd)
-    c.t_closed = t1
+
+
+def _pay_income_tax(c: Company, t1: float) -> None:
+    """Income tax on the month's pre-tax income, after losses carried forward."""
+    m = c.month
+    pretax = m.pretax_usd
+    if pretax <= 0.0:
+        c.tax_loss_usd -= pretax
+        return
+    used = min(c.tax_loss_usd, pretax)
+    c.tax_loss_usd -= used
+    m.tax_usd = c.spec.costs.tax_rate * (pretax - used)
+    _post(c.model.ledger, c.name, t1, "tax.income", -m.tax_usd)
 
 
 def _post(ledger: Ledger, company: str, t_days: float, account: str, amount_usd: float,
@@ -152,15 +188,18 @@ def sample_metrics(c: Company, figures: v.BookFigures) -> tuple[float, ...]:
         mining_load += s.mining_load_mw
         idle += s.idle_mw
         committed += s.committed_it_mw
+    flows = c.model.ledger.month_flows(c.name)
+    operating = sum(flows.get(kind, 0.0) for kind in OPERATING)
     values = (
         secured, energized, built, ai_load, mining_load, idle, float(c.gpus),
         figures.contracted_arr_usd, figures.run_rate_arr_usd,
         m.revenue_usd, m.revenue_ai_usd, m.revenue_mining_usd, m.opex_usd, m.ebitda_usd,
-        m.capex_usd, m.depreciation_usd, m.interest_usd, c.cash_usd,
+        -flows.get("capex", 0.0), m.depreciation_usd, m.interest_usd, c.cash_usd,
         gpu_debt + project_debt + converts,
         gpu_debt, converts, c.deferred_revenue_usd, c.shares_outstanding,
         c.shares_outstanding + figures.note_shares, price, price * c.shares_outstanding,
         c.hashrate_ehs, m.btc_mined, committed, project_debt,
+        m.ebit_usd, m.tax_usd, m.net_income_usd, operating, operating + flows.get("capex", 0.0),
     )
     m.reset()
     return values

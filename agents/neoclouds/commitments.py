@@ -42,3 +42,9 @@ class BuildProgram:
             return 0.0
         overlap = max(0.0, min(t1_days, self.t_end_days) - max(t0_days, self.t_start_days))
         return self.cost_usd * overlap / span
+
+    def depreciation_usd(self, t0_days: float, t1_days: float, life_days: float) -> float:
+        """Straight-line depreciation over [t0, t1], from completion over ``life_days``."""
+        end = self.t_end_days + life_days
+        overlap = max(0.0, min(t1_days, end) - max(t0_days, self.t_end_days))
+        return self.cost_usd * overlap / life_days

@@ -12,10 +12,13 @@ cloud capacity instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import simpy
 
 from abm.agent import ProcessBody
+from abm.events import Scalar
 from abm.finance.debt import ConstructionLoan
 from agents.deals.contracts import DAYS_PER_YEAR, Contract, Tranche
 from agents.gpus.vendor import Shipment
@@ -27,14 +30,17 @@ from agents.neoclouds.state import Company
 
 
 def start_contract(c: Company, f: Financing, contract: Contract, cause: int | None = None,
-                   **signed_data: str | float) -> None:
-    """Log the signature (if not yet) and start every tranche's delivery and watchdog."""
+                   signed_data: Mapping[str, Scalar] | None = None) -> None:
+    """Log the signature (if not yet) and start every tranche's delivery and watchdog.
+
+    ``signed_data`` joins the signature's event (the company's return test of it).
+    """
     if contract.signed_event is None:
         contract.signed_event = c.log_dict("contract.signed", cause, {
             "customer": contract.customer, "contract": contract.id,
             "contract_kind": contract.kind, "value_usd": contract.value_usd,
             "it_mw": contract.it_mw, "arr_usd": contract.arr_usd, "site": contract.site,
-            **signed_data})
+            **(signed_data or {})})
         if cause is not None:
             f.on_contract_signed(contract, contract.signed_event)
     for tranche in contract.tranches:
@@ -116,7 +122,8 @@ def deliver(c: Company, f: Financing, contract: Contract, tranche: Tranche) -> P
         c.batches.append(batch)
         c.process(_retire_batch(c, batch))
     c.loads_changed()
-    if tranche.cancelled or own_capacity:
+    if tranche.cancelled or own_capacity:  # hours for sale, beyond what buyers contracted
+        c.rents.report_supply(it_mw)
         c.log("capacity.online", cause=ready_cause, it_mw=tranche.it_mw, gpus=tranche.gpus,
               site=site.name, use="cloud")
         return
@@ -177,7 +184,7 @@ def _prepay(c: Company, contract: Contract, tranche: Tranche, cause: int) -> Non
     event = c.model.log.append(c.now, contract.customer, "contract.prepaid", cause,
                                {"contract": contract.id, "tranche": tranche.index,
                                 "amount_usd": amount})
-    pay(c.model, contract.customer, c.name, amount, "financing.prepayment", event)
+    pay(c.model, contract.customer, c.name, amount, "deferred.prepayment", event)
     c.deferred_revenue_usd += amount
 
 
@@ -204,7 +211,7 @@ def _watchdog(c: Company, contract: Contract, tranche: Tranche) -> ProcessBody:
                   tranche=tranche.index, customer=contract.customer, it_mw=tranche.it_mw,
                   late_days=c.now - (tranche.t_needed_by_days or c.now))
     if tranche.prepaid_usd > 0:
-        pay(c.model, c.name, contract.customer, tranche.prepaid_usd, "financing.refund", event)
+        pay(c.model, c.name, contract.customer, tranche.prepaid_usd, "deferred.refund", event)
         c.deferred_revenue_usd -= tranche.prepaid_usd
         tranche.prepaid_usd = 0.0
 

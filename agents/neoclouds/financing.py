@@ -170,9 +170,14 @@ class Financing(CapitalAccess):
 
     def gpu_loan_rate(self, contract: Contract) -> float:
         """Rate of a loan against GPUs serving ``contract``, priced off its customer."""
+        return self.gpu_loan_rate_for(contract.customer)
+
+    def gpu_loan_rate_for(self, customer: str) -> float:
+        """Rate of a loan against GPUs serving ``customer`` (itself: the company's credit)."""
         m = self.markets
+        rating = m.rating_of(customer) or self.c.spec.credit_rating
         return (m.spec.credit.risk_free_rate + m.spec.credit.gpu_loan_premium
-                + m.credit_spread(self.customer_rating(contract), self.c.now))
+                + m.credit_spread(rating, self.c.now))
 
     def commit_gpu(self, key: str, cost_usd: float, prepayment_usd: float, t_due_days: float,
                    cause: int | None) -> None:
@@ -203,7 +208,6 @@ class Financing(CapitalAccess):
                                           c.spec.gpu_debt_term_years * DAYS_PER_YEAR, c.now))
             c.model.ledger.post(c.name, "financing.debt", loan_usd, c.now, drawn)
         c.model.ledger.post(c.name, "capex.gpu", -cost_usd, c.now, paid)
-        c.month.capex_usd += cost_usd
         return True
 
     def _fund(self, amount_usd: float, cause: int) -> ProcessBody:

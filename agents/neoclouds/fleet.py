@@ -14,7 +14,9 @@ class GpuBatch:
 
     A batch serves a contract (``contract`` set, paid by its fees) or is cloud capacity
     sold by the hour: at a fixed price if ``price_usd_per_gpu_hour`` is set, else at the
-    market rent of its generation, at ``utilization``.
+    market rent of its generation. The share of its hours billed is ``utilization``, or,
+    with a target, a line from ``utilization`` when commissioned to ``utilization_target``
+    on ``t_target_days``, flat after.
     """
 
     generation: str
@@ -28,6 +30,8 @@ class GpuBatch:
     price_usd_per_gpu_hour: float | None = None
     utilization: float = 0.85
     in_service: bool = True
+    utilization_target: float | None = None
+    t_target_days: float | None = None
 
     @property
     def it_mw(self) -> float:
@@ -44,7 +48,31 @@ class GpuBatch:
         lo = max(t0_days, self.t_commissioned_days)
         return max(0.0, min(t1_days, self.t_retire_days) - lo)
 
-    def depreciation_usd(self, t0_days: float, t1_days: float) -> float:
-        """Straight-line depreciation over [t0, t1] within the useful life."""
+    def depreciation_usd(self, t0_days: float, t1_days: float, salvage_share: float) -> float:
+        """Straight-line depreciation to ``salvage_share`` over [t0, t1] within its life."""
         life_days = self.useful_life_years * DAYS_PER_YEAR
-        return self.cost_usd * self.service_days(t0_days, t1_days) / life_days
+        return (self.cost_usd * (1.0 - salvage_share) * self.service_days(t0_days, t1_days)
+                / life_days)
+
+    def utilization_at(self, t_days: float) -> float:
+        """The share of hours billed on ``t_days``."""
+        target, t_target = self.utilization_target, self.t_target_days
+        if target is None or t_target is None or t_days >= t_target:
+            return self.utilization if target is None else target
+        t0 = self.t_commissioned_days
+        if t_target <= t0:
+            return target
+        return self.utilization + (target - self.utilization) * (t_days - t0) / (t_target - t0)
+
+    def billed_gpu_days(self, t0_days: float, t1_days: float) -> float:
+        """GPU-days billed over [t0, t1]: service days at the mean share billed."""
+        lo = max(t0_days, self.t_commissioned_days)
+        hi = min(t1_days, self.t_retire_days)
+        if hi <= lo:
+            return 0.0
+        mid = (self.utilization_at(lo) + self.utilization_at(hi)) * 0.5
+        if self.t_target_days is not None and lo < self.t_target_days < hi:  # the ramp ends
+            tt = self.t_target_days  # inside: a line, then flat
+            mid = ((self.utilization_at(lo) + self.utilization_at(tt)) * 0.5 * (tt - lo)
+                   + self.utilization_at(tt) * (hi - tt)) / (hi - lo)
+        return self.gpus * (hi - lo) * mid

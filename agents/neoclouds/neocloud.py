@@ -12,20 +12,25 @@ shows a gap and pays for GPUs; each convertible note lives its own process
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from mypy_extensions import mypyc_attr
 
 from abm.agent import ProcessBody
+from abm.events import Scalar
 from abm.model import Model
 from agents.bitcoin.network import Bitcoin
 from agents.deals.contracts import Contract
 from agents.deals.tender import Bid, Tender
+from agents.gpus.rents import RentMarket
 from agents.gpus.vendor import GpuVendor
 from agents.markets.capital import Markets
+from agents.neoclouds.appraisal import appraise, contract_candidate
 from agents.neoclouds.books import METRICS, close_books, sample_metrics
 from agents.neoclouds.conversions import note_lifecycle
 from agents.neoclouds.delivery import start_contract
 from agents.neoclouds.financing import Financing
+from agents.neoclouds.fleet import GpuBatch
 from agents.neoclouds.specs import NeocloudSpec
 from agents.neoclouds.state import Company
 
@@ -53,21 +58,47 @@ class Neocloud(Company):
     """A company turning grid power into compute (and, while it pays, Bitcoin)."""
 
     def __init__(self, model: Model, name: str, spec: NeocloudSpec, btc: Bitcoin,
-                 markets: Markets, vendor: GpuVendor) -> None:
-        super().__init__(model, name, spec, btc, markets, vendor)
+                 markets: Markets, vendor: GpuVendor, rents: RentMarket) -> None:
+        super().__init__(model, name, spec, btc, markets, vendor, rents)
         self.financing = Financing(self, markets)
         self.policy: Policy | None = None
         model.on_month_end(self._close_books)
 
     # --- processes -----------------------------------------------------------------------
     def start(self) -> None:
-        """Start contract deliveries, each note's life, the financing and monthly planning."""
+        """Start deliveries, notes' lives, financing, planning and the fleet's arrivals."""
         for contract in list(self.contracts):
-            start_contract(self, self.financing, contract)
+            start_contract(self, self.financing, contract, None, self._signed_economics(contract))
         self.financing.start()
         for note in self.notes:
             self.process(note_lifecycle(self, self.financing, note))
         self.process(self._plan_monthly())
+        for batch in self.batches:
+            if not batch.in_service:
+                self.process(self._arrive(batch))
+
+    def _signed_economics(self, contract: Contract) -> dict[str, float]:
+        """The return test of a contract signed before the start, on its own terms."""
+        if contract.signed_event is not None or contract.customer == self.name:
+            return {}
+        gpu_usd, life = 0.0, 0.0
+        if contract.kind == "gpu_cloud" and contract.gpu_generation is not None:
+            gen = self.vendor.generations[contract.gpu_generation]
+            gpu_usd = (contract.gpu_cost_usd_per_gpu if contract.gpu_cost_usd_per_gpu is not None
+                       else gen.price_usd_per_gpu)
+            life = gen.useful_life_years
+        rate = self.financing.gpu_loan_rate(contract)
+        return appraise(self, contract_candidate(self, contract, gpu_usd, life, rate)).data()
+
+    def _arrive(self, batch: GpuBatch) -> ProcessBody:
+        """A batch of the starting fleet comes into service on its day."""
+        yield self.sleep(max(0.0, batch.t_commissioned_days - self.now))
+        self.sites[batch.site].install_gpus(batch.it_mw)
+        batch.in_service = True
+        self.loads_changed()
+        self.rents.report_supply(batch.it_mw)
+        self.log("capacity.online", site=batch.site, gpus=batch.gpus, it_mw=batch.it_mw,
+                 generation=batch.generation, use="cloud")
 
     def _plan_monthly(self) -> ProcessBody:
         while True:
@@ -87,11 +118,15 @@ class Neocloud(Company):
             return None
         return self.policy.quote(self, tender)
 
-    def sign(self, contract: Contract, cause: int | None = None, **data: str | float) -> None:
-        """Take on a contract (awarded to it, or its own capacity) and start delivering it."""
+    def sign(self, contract: Contract, cause: int | None = None,
+             data: Mapping[str, Scalar] | None = None) -> None:
+        """Take on a contract (awarded to it, or its own capacity) and start delivering it.
+
+        ``data`` joins the ``contract.signed`` event (the return test of the contract).
+        """
         if contract.customer != self.name:
             self.contracts.append(contract)
-        start_contract(self, self.financing, contract, cause, **data)
+        start_contract(self, self.financing, contract, cause, data)
 
     # --- books ---------------------------------------------------------------------------
     def _close_books(self, month_end: dt.date) -> None:

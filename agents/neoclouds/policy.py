@@ -9,11 +9,19 @@ speculative cloud GPUs as its parameters say.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Final
 
 from abm.agent import ProcessBody
-from agents.deals.contracts import Contract, Tranche
+from agents.deals.contracts import CREDIT_AFTER_MONTHS, VENDOR_PAYMENT_DAYS, Contract, Tranche
 from agents.deals.tender import Bid, Tender
+from agents.neoclouds.appraisal import (
+    Candidate,
+    appraise,
+    build_days,
+    floor_price,
+    hall_mw_needed,
+)
 from agents.neoclouds.neocloud import Neocloud, Policy
 from agents.neoclouds.power_seeking import seek_power
 from agents.neoclouds.site import Site
@@ -67,17 +75,32 @@ class DefaultPolicy(Policy):
             return
         site = c.sites[policy.speculative_site]
         generation = c.vendor.latest_generation(c.now)
-        kw = c.vendor.generations[generation].kw_it_per_gpu
+        gen = c.vendor.generations[generation]
         gpus = policy.speculative_gpus_per_quarter
-        it_mw = gpus * kw / 1000.0
+        it_mw = gpus * gen.kw_it_per_gpu / 1000.0
         if site.uncommitted_it_mw < it_mw:
             return
-        gen = c.vendor.generations[generation]
         if funding_headroom_usd(c) < gpus * gen.price_usd_per_gpu * (1.0 - c.spec.gpu_debt_share):
             return  # cannot fund uncontracted GPUs now (see agents.neoclouds.financing)
         self._t_last_speculative = c.now
-        decision = c.log("capacity.planned", site=site.name, gpus=gpus, it_mw=it_mw,
-                         generation=generation)
+        t_ship = c.vendor.quote_ship_day(generation, gpus, c.now) + policy.transit_days
+        t_hall = c.now if site.free_halls_mw >= it_mw else c.now + build_days(c, site, it_mw)
+        candidate = Candidate(
+            kind="own", site=site.name, it_mw=it_mw, gpus=gpus,
+            gpu_usd_per_gpu=gen.price_usd_per_gpu, gpu_life_years=gen.useful_life_years,
+            t_gpu_paid_days=t_ship, t_service_days=max(t_ship, t_hall) + policy.commissioning_days,
+            term_months=gen.useful_life_years * 12.0, price=c.rents.rent(generation),
+            hall_mw=hall_mw_needed(site, it_mw), utilization=policy.cloud_utilization,
+            gpu_debt_rate=c.financing.gpu_loan_rate_for(c.name))
+        economics = appraise(c, candidate)
+        if not economics.clears:
+            c.log_dict("capacity.declined", None, {
+                "site": site.name, "gpus": gpus, "generation": generation,
+                "rent_usd_per_gpu_hour": candidate.price, **economics.data()})
+            return
+        decision = c.log_dict("capacity.planned", None, {
+            "site": site.name, "gpus": gpus, "it_mw": it_mw, "generation": generation,
+            **economics.data()})
         own = Contract(f"{c.name}.cloud.{decision}", c.name, c.name, site.name, "gpu_cloud",
                        0.0, 1.0, gpu_generation=generation)
         own.tranches.append(Tranche(1, it_mw, gpus, 0.0))
@@ -94,7 +117,12 @@ class DefaultPolicy(Policy):
             tender.bids.append(bid)
 
     def quote(self, c: Neocloud, tender: Tender) -> Bid | None:
-        """Price and date a bid from the best site; None if no site can host it."""
+        """Price and date a bid from the best site; None if it cannot or will not bid.
+
+        It does not when no site can host it, or when the price its hurdle needs is far
+        above what the market pays (``bid.declined``). The bid is priced at the market's
+        rent plus the markup, or at the floor the company's hurdle sets if that is higher.
+        """
         policy = c.policy_spec
         mw = min(tender.it_mw, policy.max_bid_mw)
         site = _best_site(c, mw)
@@ -109,26 +137,44 @@ class DefaultPolicy(Policy):
         t_power = _power_ready_day(c, site, mw)
         if t_power is None:
             return None
-        t_hall = c.now if site.free_halls_mw >= mw else c.now + policy.hall_build_days_median
+        t_hall = c.now if site.free_halls_mw >= mw else c.now + build_days(c, site, mw)
         t_ready = max(t_power, t_hall)
-        gpus, generation = 0, None
+        gpus, generation, gpu_usd, life, t_paid = 0, None, 0.0, 0.0, c.now
         if tender.kind == "gpu_cloud":
             generation = c.vendor.latest_generation(c.now)
             gen = c.vendor.generations[generation]
             gpus = int(mw * 1000.0 / gen.kw_it_per_gpu)
-            t_ship = c.vendor.quote_ship_day(generation, gpus, c.now) + policy.transit_days
-            t_ready = max(t_ready, t_ship)
-            price = c.vendor.rental_usd_per_gpu_hour(generation, t_ready) * (1 + policy.bid_markup)
+            gpu_usd, life = gen.price_usd_per_gpu, gen.useful_life_years
+            t_ship = c.vendor.quote_ship_day(generation, gpus, c.now)
+            t_paid = t_ship + VENDOR_PAYMENT_DAYS
+            t_ready = max(t_ready, t_ship + policy.transit_days)
+            market = c.rents.rent(generation)
         else:
-            price = (policy.shell_capex_usd_per_mw * policy.lease_yield_annual / 12.0 / 1000.0
-                     * (1 + policy.bid_markup))
+            market = c.rents.lease_rent_usd_per_kw_month()
         t_ready += policy.commissioning_days
+        candidate = Candidate(
+            kind=tender.kind, site=site.name, it_mw=mw, gpus=gpus, gpu_usd_per_gpu=gpu_usd,
+            gpu_life_years=life, t_gpu_paid_days=t_paid, t_service_days=t_ready,
+            term_months=tender.term_years * 12.0, price=market * (1.0 + policy.bid_markup),
+            hall_mw=hall_mw_needed(site, mw), prepayment_share=tender.prepayment_share,
+            credit_after_months=CREDIT_AFTER_MONTHS,
+            gpu_debt_rate=c.financing.gpu_loan_rate_for(tender.customer))
+        floor = floor_price(c, candidate)
         unit = "price_usd_per_gpu_hour" if tender.kind == "gpu_cloud" else "rent_usd_per_kw_month"
+        if floor > market * (1.0 + policy.bid_ceiling_premium):
+            c.log_dict("bid.declined", tender.opened_event, {
+                "tender": tender.id, "customer": tender.customer, "reason": "below_hurdle",
+                "floor_" + unit: floor, "market_" + unit: market,
+                "hurdle_irr": policy.hurdle_irr})
+            return None
+        price = max(floor, candidate.price)
+        economics = appraise(c, replace(candidate, price=price))
         event = c.log_dict("bid.submitted", tender.opened_event, {
             "tender": tender.id, "customer": tender.customer, "site": site.name, "it_mw": mw,
-            "ready_date": c.model.clock.date_of(t_ready).isoformat(), unit: price})
+            "ready_date": c.model.clock.date_of(t_ready).isoformat(), unit: price,
+            "floor_" + unit: floor, **economics.data()})
         return Bid(tender.id, c.name, site.name, mw, t_ready, price, gpus, generation,
-                   c.spec.credit_rating, event)
+                   c.spec.credit_rating, event, economics)
 
 
 def funding_headroom_usd(c: Neocloud) -> float:

@@ -56,15 +56,58 @@ class SiteSpec(Section):
 
 
 class FleetSpec(Section):
-    """GPUs in service at the start and what they earn."""
+    """A batch of GPUs the company owns at the start: in service, or arriving.
+
+    It sells its hours as cloud capacity: at a fixed price if it has one, else at its
+    generation's rent index. The share of hours billed ramps from ``utilization`` at the
+    start to ``utilization_target`` on ``target_date`` (a management target: it slips by a
+    drawn delay); a batch with an ``online_date`` comes into service then (also slipping).
+    """
 
     site: str
     gpus: int = Field(ge=0)
+    generation: str | None = Field(default=None, description=(
+        "rents at this generation's index (None: at its fixed price)"))
     kw_it_per_gpu: float = Field(gt=0)
-    price_usd_per_gpu_hour: float = Field(ge=0)
-    utilization: float = Field(ge=0, le=1)
+    price_usd_per_gpu_hour: float | None = Field(default=None, ge=0)
+    utilization: float = Field(ge=0, le=1, description="share of hours billed at the start")
+    utilization_target: float | None = Field(default=None, ge=0, le=1)
+    target_date: dt.date | None = None
+    target_slip_days_mean: float = Field(default=0.0, ge=0, le=730)
+    online_date: dt.date | None = Field(default=None, description=(
+        "comes into service then (None: in service at the start)"))
+    online_slip_days_mean: float = Field(default=0.0, ge=0, le=730)
     cost_usd_per_gpu: float = Field(ge=0)
-    useful_life_years: float = Field(gt=0)
+    useful_life_years: float = Field(gt=0, le=15)
+
+    @model_validator(mode="after")
+    def _priced_and_targeted(self) -> FleetSpec:
+        if (self.generation is None) == (self.price_usd_per_gpu_hour is None):
+            raise ValueError("a fleet batch rents at a generation's index or at a fixed "
+                             "price_usd_per_gpu_hour: give exactly one")
+        if (self.utilization_target is None) != (self.target_date is None):
+            raise ValueError("utilization_target and target_date go together")
+        return self
+
+
+class CostSpec(Section):
+    """What a company spends to run, by what it runs; its taxes; its assets' lives."""
+
+    overhead_usd_per_month: float = Field(default=10e6, ge=0, description=(
+        "corporate overhead that does not scale: management, listing, systems"))
+    overhead_share_of_revenue: float = Field(default=0.04, ge=0, le=0.5, description=(
+        "overhead that grows with the business (sales, support, G&A)"))
+    site_opex_usd_per_it_mw_month: float = Field(default=25_000.0, ge=0, le=500_000, description=(
+        "running an AI hall: staff, maintenance, insurance, property tax, per IT MW in service"))
+    gpu_opex_share_of_capex_annual: float = Field(default=0.026, ge=0, le=0.5, description=(
+        "repairs, spares, network and software a year, per dollar of GPUs in service"))
+    mining_opex_usd_per_ehs_month: float = Field(default=50_000.0, ge=0, le=1e6, description=(
+        "running mining sites beyond their power, per EH/s running"))
+    tax_rate: float = Field(default=0.21, ge=0, le=0.6, description="on positive pre-tax income")
+    hall_life_years: float = Field(default=20.0, gt=0, le=60, description=(
+        "halls and shells depreciate over this"))
+    gpu_salvage_share: float = Field(default=0.10, ge=0, le=0.9, description=(
+        "GPUs depreciate to this share of their cost"))
 
 
 class ConvertibleSpec(Section):
@@ -92,10 +135,8 @@ class ConvertibleSpec(Section):
 class PolicySpec(Section):
     """How a neocloud decides: bids, builds, GPU orders, mining, power (defaults are NF)."""
 
-    bid_markup: float = Field(default=0.10, ge=-0.5, le=2,
-                              description="price over the market GPU rent or cost-based rent")
-    lease_yield_annual: float = Field(default=0.15, gt=0, le=1,
-                                      description="lease rent per year / shell capex (D)")
+    bid_markup: float = Field(default=0.0, ge=-0.5, le=2,
+                              description="price over the market's rent, floored at the hurdle")
     max_bid_mw: float = Field(default=300.0, gt=0, description="largest IT MW in one bid")
     hall_build_days_median: float = Field(default=300.0, gt=0)
     hall_build_days_sigma: float = Field(default=0.25, ge=0, le=2,
@@ -121,6 +162,12 @@ class PolicySpec(Section):
                                              description="added to expected energization dates")
     max_new_equity_share: float = Field(default=0.25, ge=0, le=5,
                                         description="new equity it would raise, per market cap")
+    hurdle_irr: float = Field(default=0.10, ge=-0.5, le=1.0, description=(
+        "the least equity IRR a project must earn to be bid or built"))
+    bid_ceiling_premium: float = Field(default=0.30, ge=0, le=5, description=(
+        "no bid when its floor price is above the market's by more than this"))
+    rent_outlook_decline_annual: float = Field(default=0.15, ge=0, le=0.9, description=(
+        "how fast it expects market rents to fall, valuing uncontracted capacity"))
 
 
 class NeocloudSpec(Section):
@@ -138,7 +185,8 @@ class NeocloudSpec(Section):
                                            description="NF default $45/MWh industrial power")
     pue: float = Field(default=1.2, ge=1, le=3, description="NF default 1.2")
     mining_j_per_th: float = Field(default=18.0, gt=0, description="NF default 18 J/TH")
-    other_opex_usd_per_month: float = Field(default=10e6, ge=0, description="NF default")
+    mining_uptime: float = Field(default=1.0, gt=0, le=1, description=(
+        "share of installed hashrate that runs (repairs, curtailment, ramp)"))
     cash_buffer_usd: float = Field(default=200e6, ge=0, description="NF default")
     atm_discount: float = Field(default=0.03, ge=0, lt=1, description="NF default 3%")
     atm_max_usd_per_month: float = Field(default=300e6, ge=0, description="NF default")
@@ -150,15 +198,16 @@ class NeocloudSpec(Section):
     building_debt_rate: float = Field(default=0.08, ge=0, le=1, description="NF default 8%/yr")
     building_debt_term_years: float = Field(default=10.0, gt=0, description="NF default 10 years")
     sites: dict[str, SiteSpec]
-    fleet: FleetSpec | None = None
+    fleet: list[FleetSpec] = Field(default_factory=list)
+    costs: CostSpec = Field(default_factory=CostSpec)
     convertibles: list[ConvertibleSpec] = Field(default_factory=list)
     policy: PolicySpec = Field(default_factory=PolicySpec)
     financing: FinancingSpec = Field(default_factory=FinancingSpec)
 
     @model_validator(mode="after")
     def _sites_exist(self) -> NeocloudSpec:
-        for key, site in (("fleet.site", self.fleet.site if self.fleet else None),
-                          ("policy.speculative_site", self.policy.speculative_site)):
+        places = [(f"fleet.{i}.site", batch.site) for i, batch in enumerate(self.fleet)]
+        for key, site in [*places, ("policy.speculative_site", self.policy.speculative_site)]:
             if site is not None and site not in self.sites:
                 raise ValueError(f"{key} {site!r} is not one of its sites {sorted(self.sites)}")
         return self

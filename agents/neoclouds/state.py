@@ -19,6 +19,7 @@ from abm.finance.debt import AmortizingLoan, ConvertibleNote
 from abm.model import Model
 from agents.bitcoin.network import Bitcoin
 from agents.deals.contracts import Contract
+from agents.gpus.rents import RentMarket
 from agents.gpus.vendor import GpuVendor
 from agents.grid.taker import PowerTaker
 from agents.markets.capital import Markets
@@ -26,7 +27,7 @@ from agents.neoclouds.commitments import BuildProgram, Commitment
 from agents.neoclouds.fleet import GpuBatch
 from agents.neoclouds.share_register import ShareRegister
 from agents.neoclouds.site import Site
-from agents.neoclouds.specs import NeocloudSpec, PolicySpec
+from agents.neoclouds.specs import FleetSpec, NeocloudSpec, PolicySpec
 from agents.neoclouds.statements import MonthFlows
 
 HOURS_PER_DAY: Final = 24.0
@@ -40,24 +41,16 @@ class Company(PowerTaker):
     """What a neocloud or miner holds and owes, and what it does to its own sites."""
 
     def __init__(self, model: Model, name: str, spec: NeocloudSpec, btc: Bitcoin,
-                 markets: Markets, vendor: GpuVendor) -> None:
+                 markets: Markets, vendor: GpuVendor, rents: RentMarket) -> None:
         super().__init__(model, name)
         self.spec, self.btc, self.markets, self.vendor = spec, btc, markets, vendor
+        self.rents = rents
         self.sites = {
             n: Site(n, name, s.utility, s.secured_mw, s.energized_mw, s.it_built_mw,
                     s.mining_ehs, spec.mining_j_per_th, spec.pue)
             for n, s in spec.sites.items()
         }
-        self.batches: list[GpuBatch] = []
-        if spec.fleet is not None:
-            fl = spec.fleet
-            batch = GpuBatch("existing", fl.site, fl.gpus, fl.kw_it_per_gpu,
-                             fl.gpus * fl.cost_usd_per_gpu, fl.useful_life_years, 0.0,
-                             price_usd_per_gpu_hour=fl.price_usd_per_gpu_hour,
-                             utilization=fl.utilization)
-            self.batches.append(batch)
-            self.sites[fl.site].install_gpus(batch.it_mw)
-            self.sites[fl.site].committed_it_mw += batch.it_mw
+        self.batches = [self._starting_batch(fl) for fl in spec.fleet]
         self.contracts: list[Contract] = []
         self.leases: list[Contract] = []
         self.speculative: list[Contract] = []
@@ -83,6 +76,8 @@ class Company(PowerTaker):
         self.load = Accrual(self.own_load_mw)
         self.t_closed = 0.0
         self.month = MonthFlows()
+        self.tax_loss_usd = 0.0
+        """Losses carried forward against future taxable income."""
         if spec.listed:
             markets.list_company(name, spec.share_price_usd, spec.share_vol_annual)
         model.ledger.open_account(name, spec.cash_usd)
@@ -115,19 +110,16 @@ class Company(PowerTaker):
         return self.spec.cash_buffer_usd
 
     @property
-    def other_opex_usd_per_month(self) -> float:
-        """Staff and overhead a month."""
-        return self.spec.other_opex_usd_per_month
-
-    @property
     def hashrate_ehs(self) -> float:
-        """Mining hashrate running (paused ASICs excluded)."""
-        return sum(s.mining_ehs - s.mining_paused_ehs for s in self.sites.values())
+        """Mining hashrate operating: installed ASICs not paused, times their uptime."""
+        running = sum(s.mining_ehs - s.mining_paused_ehs for s in self.sites.values())
+        return running * self.spec.mining_uptime
 
     @property
     def own_load_mw(self) -> float:
-        """Power the company pays for, across sites."""
-        return sum(s.own_load_mw for s in self.sites.values())
+        """Power the company pays for, across sites (ASICs down draw none)."""
+        down = 1.0 - self.spec.mining_uptime
+        return sum(s.own_load_mw - down * s.mining_load_mw for s in self.sites.values())
 
     @property
     def gpus(self) -> int:
@@ -148,6 +140,40 @@ class Company(PowerTaker):
     def bids_on(self) -> str | None:
         """The tender kind this business model answers (None: it does not bid)."""
         return BIDS_ON.get(self.spec.business_model)
+
+    def _starting_batch(self, fl: FleetSpec) -> GpuBatch:
+        """A batch of the starting fleet: in service now, or arriving on its drawn day.
+
+        Its site holds room for it from the start; the share of its hours billed ramps
+        to its target, whose date slips by a drawn delay (its own stream, ``fleet``).
+        """
+        clock, rng = self.model.clock, self.stream("fleet")
+        t_online = 0.0
+        if fl.online_date is not None:
+            t_online = max(0.0, clock.t_of(fl.online_date)) + (
+                float(rng.exponential(fl.online_slip_days_mean))
+                if fl.online_slip_days_mean > 0 else 0.0)
+        t_target = None
+        if fl.target_date is not None:
+            t_target = max(t_online, clock.t_of(fl.target_date)) + (
+                float(rng.exponential(fl.target_slip_days_mean))
+                if fl.target_slip_days_mean > 0 else 0.0)
+        batch = GpuBatch(fl.generation or "existing", fl.site, fl.gpus, fl.kw_it_per_gpu,
+                         fl.gpus * fl.cost_usd_per_gpu, fl.useful_life_years, t_online,
+                         price_usd_per_gpu_hour=fl.price_usd_per_gpu_hour,
+                         utilization=fl.utilization, in_service=t_online <= 0.0,
+                         utilization_target=fl.utilization_target, t_target_days=t_target)
+        site = self.sites[fl.site]
+        site.committed_it_mw += batch.it_mw
+        if batch.in_service:
+            site.install_gpus(batch.it_mw)
+        return batch
+
+    def rent_of(self, batch: GpuBatch) -> float:
+        """What an hour of ``batch`` sells for now: its fixed price, or its market's rent."""
+        if batch.price_usd_per_gpu_hour is not None:
+            return batch.price_usd_per_gpu_hour
+        return self.rents.rent(batch.generation)
 
     def share_price_usd(self) -> float:
         """The share price today (listed companies only)."""

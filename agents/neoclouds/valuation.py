@@ -32,14 +32,9 @@ DAYS_PER_YEAR: Final = 365.0
 
 
 def cloud_arr_usd(c: Company, t_days: float) -> float:
-    """Annual revenue of uncontracted GPUs in service at their price and utilization."""
-    total = 0.0  # loops on floats in this module, not sum() over generators: same sums
-    for b in c.batches:
-        if b.contract is None and b.in_service:
-            total += (b.gpus * b.utilization * HOURS_PER_DAY * DAYS_PER_YEAR
-                      * (b.price_usd_per_gpu_hour if b.price_usd_per_gpu_hour is not None
-                         else c.vendor.rental_usd_per_gpu_hour(b.generation, t_days)))
-    return total
+    """Annual revenue of uncontracted GPUs in service at today's price and share billed."""
+    return sum(b.gpus * b.utilization_at(t_days) * HOURS_PER_DAY * DAYS_PER_YEAR
+               * c.rent_of(b) for b in c.batches if b.contract is None and b.in_service)
 
 
 def contracted_arr_usd(c: Company, t_days: float, cloud_usd: float | None = None) -> float:

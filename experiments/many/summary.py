@@ -14,6 +14,7 @@ shards, so a shard stays small and the statistics come from exactly the stored p
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,10 +56,15 @@ def milestone_column(company: str, milestone: Milestone) -> str:
 
 
 def path_stats(values: np.ndarray) -> np.ndarray:
-    """(3 x metric) end, min and max of a (month x metric) path; NaN for an empty path."""
+    """(3 x metric) end, min and max of a (month x metric) path; NaN for an empty path.
+
+    A metric with no value all along (a GPU generation's rent before it launches) has a
+    NaN min and max.
+    """
     if values.shape[0] == 0:
         return np.full((3, values.shape[1]), np.nan)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's all-NaN slice warning
         return np.vstack([values[-1], np.nanmin(values, axis=0), np.nanmax(values, axis=0)])
 
 

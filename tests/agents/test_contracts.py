@@ -74,7 +74,7 @@ def test_late_delivery_brings_credits_then_termination() -> None:
     needed_by = (pd.Timestamp("2026-08-01") - pd.Timestamp("2025-11-06")).days
     assert t_term == pytest.approx(needed_by + 180.0)
     ledger = result.ledger
-    refund = ledger[(ledger["company"] == "iren") & (ledger["account"] == "financing.refund")]
+    refund = ledger[(ledger["company"] == "iren") & (ledger["account"] == "deferred.refund")]
     prepaid = ev[(ev["kind"] == "contract.prepaid") & (ev["tranche"] == 2)
                  & (ev["contract"] == "iren_microsoft")]
     assert len(refund) == 1 and refund["amount_usd"].iloc[0] == pytest.approx(

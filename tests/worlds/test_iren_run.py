@@ -31,7 +31,7 @@ def test_same_seed_same_run_other_seed_other_path(base_run: RunResult) -> None:
 def test_an_unrelated_agent_leaves_irens_draws_unchanged(base_run: RunResult) -> None:
     spec, _ = load_world("iren")
     data = spec.model_dump()
-    rival = {**data["neoclouds"]["iren"], "display_name": "Rival miner", "fleet": None,
+    rival = {**data["neoclouds"]["iren"], "display_name": "Rival miner", "fleet": [],
              "convertibles": [], "business_model": "miner"}
     rival["policy"] = {**rival["policy"], "speculative_gpus_per_quarter": 0}
     data["neoclouds"] = {"aaa_rival": rival, **data["neoclouds"]}

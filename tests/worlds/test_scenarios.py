@@ -111,11 +111,14 @@ def test_hot_summer_brings_emergencies_and_sb6_makes_ai_shed(base: RunResult) ->
     assert len(both) > 0 and both["obligation"].astype(bool).all()
 
 
-def test_gpu_shortage_ships_fewer_gpus(base: RunResult) -> None:
+def test_gpu_shortage_ships_within_half_the_allocation_and_rents_rise(base: RunResult) -> None:
     short = run("gpu_shortage")
-    assert (short.path["gpu_vendor.gpus_shipped"].iloc[-1]
-            < base.path["gpu_vendor.gpus_shipped"].iloc[-1])
-    assert short.path["iren.gpus"].iloc[-1] <= base.path["iren.gpus"].iloc[-1]
+    shipped = short.path["gpu_vendor.gpus_shipped"]
+    quarterly = shipped.groupby(pd.PeriodIndex(shipped.index, freq="Q")).last().diff()
+    assert quarterly.max() <= 100_000 + 75_000 + 60_000 + 40_000  # the halved allocations
+    rent = "gpu.gb300.rent_usd_per_gpu_hour"
+    years = slice("2026-01-01", "2028-12-31")
+    assert short.path[rent][years].mean() > base.path[rent][years].mean()
 
 
 def test_btc_bear_and_bull_move_the_price_path(base: RunResult) -> None:

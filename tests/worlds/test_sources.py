@@ -96,7 +96,7 @@ def test_every_source_has_a_status_and_a_fact_sheet_url(raw: dict[str, Any],
 def test_not_found_in_the_sheet_is_not_found_in_the_world(rows: list[Row]) -> None:
     by_key = {r.key: r for r in rows}
     for key in ("neoclouds.iren.pue",                        # PUE: NF in the sheet, section 2
-                "neoclouds.iren.fleet.price_usd_per_gpu_hour",  # price per GPU-hour: NF, s. 3
+                "neoclouds.iren.fleet.1.online_date",       # delivery of the Aug 2025 order: NF
                 "neoclouds.iren.atm_max_usd_per_month"):     # usage of the $1.0B ATM: NF, s. 4
         assert by_key[key].source.startswith("NF:"), key
     assert "no overbuild before 2029" in by_key["demand.stay_boom_monthly"].source
