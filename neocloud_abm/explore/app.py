@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 import dash
 from dash import Input, Output, dcc, html
+from dash.exceptions import DependencyException
 
 from abm.config import ConfigError
 from neocloud_abm.explore import components as ui
@@ -78,9 +79,14 @@ def route(catalog: Catalog, pathname: str) -> tuple[Any, str]:
     return ui.not_found(pathname), "not found"
 
 
+def _not_served(_exc: Exception) -> tuple[str, int]:
+    return "not found", 404
+
+
 def make_app(catalog: Catalog) -> dash.Dash:
     """The Dash app serving ``catalog``'s runs and experiments."""
-    app = dash.Dash(__name__, title="neocloud-abm explorer", update_title=None,
+    app = dash.Dash(__name__, title="neocloud-abm explorer",
+                    update_title=None,  # type: ignore[arg-type]  # None: no "Updating..."
                     assets_folder=str(NO_ASSETS), include_assets_files=False,
                     suppress_callback_exceptions=True, serve_locally=True)
     app.index_string = INDEX
@@ -94,6 +100,9 @@ def make_app(catalog: Catalog) -> dash.Dash:
     def show(pathname: Any) -> Any:
         page, _title = route(catalog, pathname if isinstance(pathname, str) else "/")
         return page
+
+    # A script path Dash does not serve (``../`` and the like): 404, not a logged error.
+    app.server.register_error_handler(DependencyException, _not_served)
 
     run_page.register(app, catalog)
     experiment_page.register(app, catalog)

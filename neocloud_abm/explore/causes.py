@@ -47,14 +47,13 @@ def _rows(events: pd.DataFrame, ids: Sequence[int], pathname: str,
     head = html.Tr([html.Th(c) for c in ("date", "id", "agent", "kind", "from", "what")])
     body = []
     for event_id, depth in zip(ids, depths or [0] * len(ids), strict=True):
-        row = by_id.loc[event_id]
-        record = row.to_dict()
-        cause = row["cause"]
+        record = by_id.loc[event_id].to_dict()
+        cause = record["cause"]
         body.append(html.Tr([
-            html.Td(f"{pd.Timestamp(row['date']):%Y-%m-%d}"),
+            html.Td(f"{pd.Timestamp(record['date']):%Y-%m-%d}"),
             html.Td(event_link(int(event_id), pathname)),
-            html.Td(str(row["agent"])),
-            html.Td(("\u2003" * depth + "\u21b3 " if depth else "") + str(row["kind"])),
+            html.Td(str(record["agent"])),
+            html.Td(("\u2003" * depth + "\u21b3 " if depth else "") + str(record["kind"])),
             html.Td("" if is_missing(cause) else event_link(int(cause), pathname)),
             html.Td(describe(record, columns)),
         ], className="chosen" if depth == 0 and depths is not None else None))

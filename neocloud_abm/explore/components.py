@@ -10,22 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import dash_ag_grid as dag
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from experiments.many.summary import companies_of
 from experiments.reports.formatting import label
 
 PREFERRED_METRICS = ("ai_run_rate_arr_usd", "cash_usd", "energized_mw")
-TABLE_STYLE: dict[str, Any] = {
-    "style_table": {"overflowX": "auto"},
-    "style_cell": {"fontFamily": "system-ui, sans-serif", "fontSize": "13px",
-                   "padding": "4px 8px", "textAlign": "left", "whiteSpace": "normal",
-                   "height": "auto", "maxWidth": "520px"},
-    "style_header": {"backgroundColor": "#f4f6f8", "fontWeight": "600"},
-    "style_data_conditional": [{"if": {"state": "active"}, "backgroundColor": "#e8f0fb",
-                                "border": "1px solid #1f5fa8"}],
+GRID_OPTIONS: dict[str, Any] = {
+    "suppressFieldDotNotation": True,  # metric names have dots: fields are not paths
+    "enableCellTextSelection": True, "ensureDomOrder": True,
+    "pagination": True, "paginationPageSize": 15, "paginationPageSizeSelector": False,
 }
+DEFAULT_COLUMN: dict[str, Any] = {"sortable": True, "resizable": True, "filter": False,
+                                  "minWidth": 80}
+LINK_STYLE = {"color": "#1f5fa8", "textDecoration": "underline", "cursor": "pointer"}
 
 
 def companies(metrics: Iterable[str]) -> list[str]:
@@ -103,12 +103,30 @@ def section(title: str, *children: Any, id_: str | None = None) -> html.Section:
         html.Section(body, className="section")
 
 
-def table(id_: str, frame: pd.DataFrame, **settings: Any) -> dash_table.DataTable:
-    """A sortable table of a (small) frame, shown as it is."""
-    return dash_table.DataTable(
-        id=id_, data=frame.to_dict("records"),
-        columns=[{"name": str(c), "id": str(c)} for c in frame.columns],
-        sort_action="native", page_size=20, **TABLE_STYLE, **settings)
+def grid(id_: str, columns: Sequence[dict[str, Any]], rows: list[dict[str, Any]] | None = None,
+         *, height: str = "auto", **options: Any) -> Any:
+    """An AG Grid table: sortable, resizable columns, 15 rows a page.
+
+    ``height="auto"`` grows with the rows shown; an infinite (server-side) grid needs a
+    fixed height.
+    """
+    props = {k: options.pop(k) for k in ("rowModelType", "getRowId") if k in options}
+    grid_options = {**GRID_OPTIONS, **options}
+    if height == "auto":
+        grid_options["domLayout"] = "autoHeight"
+    if props.get("rowModelType") != "infinite":
+        props["rowData"] = rows or []
+    return dag.AgGrid(id=id_, columnDefs=list(columns), defaultColDef=DEFAULT_COLUMN,
+                      dashGridOptions=grid_options, columnSize="responsiveSizeToFit",
+                      style={"height": None if height == "auto" else height, "width": "100%"},
+                      **props)
+
+
+def table(id_: str, frame: pd.DataFrame) -> Any:
+    """A sortable table of a small frame, shown as it is."""
+    columns = [{"field": str(c), "headerName": str(c)} for c in frame.columns]
+    rows = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    return grid(id_, columns, rows)
 
 
 def note(text: str, bad: bool = False) -> html.P:

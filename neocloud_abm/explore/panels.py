@@ -16,13 +16,13 @@ from typing import Any, Protocol
 import dash
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, dash_table, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from experiments.many.summary import ID_COLUMNS
 from experiments.reports.formatting import fmt, scale_for
 from experiments.reports.tables import END_METRICS
 from neocloud_abm.explore import components as ui
-from neocloud_abm.explore.catalog import Catalog, ExperimentSource
+from neocloud_abm.explore.catalog import Catalog, ExperimentSource, Summary
 from neocloud_abm.explore.figures import fan_figure, message
 
 SUMMARY_PAGE = 15
@@ -112,28 +112,63 @@ def _default_columns(experiment: ExperimentSource) -> list[str]:
     return [c for c in wanted if c in columns]
 
 
-def _shown(frame: pd.DataFrame, key: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows and columns of a page of the summary: numbers scaled, run ids as links."""
-    out = pd.DataFrame(index=frame.index)
-    columns = []
+def _scales(summary: Summary, columns: list[str]) -> dict[str, tuple[float, str]]:
+    """A divisor and unit per numeric column, from its largest value over all runs."""
+    out = {}
+    frame = summary.frame(columns)
     for name in frame.columns:
         values = frame[name]
-        title = name
-        if name == "run_id":
-            out[name] = [f"[{r}](/experiment/{key}/run/{r})" for r in values]
-            columns.append({"name": name, "id": name, "presentation": "markdown"})
+        if name in ID_COLUMNS or not pd.api.types.is_numeric_dtype(values):
             continue
-        if pd.api.types.is_datetime64_any_dtype(values):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        out[name] = scale_for(name, np.abs(numbers[np.isfinite(numbers)]).tolist())
+    return out
+
+
+def _cells(frame: pd.DataFrame, scales: dict[str, tuple[float, str]]) -> list[dict[str, Any]]:
+    """Rows of the summary as text: numbers scaled to the column's unit, dates as months."""
+    out = pd.DataFrame(index=frame.index)
+    for name in frame.columns:
+        values = frame[name]
+        if name in scales:
+            factor = scales[name][0]
+            out[name] = [fmt(v, factor) for v in values.to_numpy(dtype="float64",
+                                                                 na_value=np.nan)]
+        elif pd.api.types.is_datetime64_any_dtype(values):
             out[name] = [f"{d:%Y-%m}" if not pd.isna(d) else "never" for d in values]
-        elif pd.api.types.is_numeric_dtype(values) and name not in ID_COLUMNS:
-            numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-            factor, unit = scale_for(name, np.abs(numbers[np.isfinite(numbers)]).tolist())
-            out[name] = [fmt(v, factor) for v in numbers]
-            title = f"{name} ({unit})" if unit else name
         else:
             out[name] = values.astype(str)
-        columns.append({"name": title, "id": name})
-    return out.to_dict("records"), columns
+    return [{str(k): v for k, v in row.items()} for row in out.to_dict("records")]
+
+
+def _summary_columns(summary: Summary, picked: Any) -> list[str]:
+    wanted = [c for c in ID_COLUMNS if c in summary.columns]
+    return wanted + [c for c in (picked or []) if isinstance(c, str) and c in summary.columns
+                     and c not in wanted]
+
+
+def _sorted_rows(summary: Summary, sort_model: Any) -> np.ndarray:
+    """Row numbers of the summary in the order asked (file order if none)."""
+    order = np.arange(summary.rows)
+    if isinstance(sort_model, list) and sort_model and isinstance(sort_model[0], dict):
+        name, direction = sort_model[0].get("colId"), sort_model[0].get("sort")
+        if isinstance(name, str) and name in summary.columns:
+            ranked = summary.column(name).reset_index(drop=True).sort_values(
+                ascending=direction != "desc", na_position="last", kind="stable")
+            order = ranked.index.to_numpy()
+    return order
+
+
+def summary_rows(summary: Summary, picked: Any, request: Any) -> dict[str, Any]:
+    """The rows an AG Grid asks for (``startRow`` to ``endRow``, sorted), and the row count."""
+    request = request if isinstance(request, dict) else {}
+    start = max(0, int(request.get("startRow") or 0))
+    end = min(summary.rows, max(start, int(request.get("endRow") or start + SUMMARY_PAGE)),
+              start + 500)
+    columns = _summary_columns(summary, picked)
+    rows = _sorted_rows(summary, request.get("sortModel"))[start:end]
+    frame = summary.frame(columns).iloc[rows]
+    return {"rowData": _cells(frame, _scales(summary, columns)), "rowCount": summary.rows}
 
 
 class SummaryPanel:
@@ -155,38 +190,47 @@ class SummaryPanel:
             html.Div([ui.picker("exp-summary-columns", "columns", others,
                                 _default_columns(experiment), multi=True, width="100%")],
                      className="pickers"),
-            dash_table.DataTable(id="exp-summary", page_action="custom", sort_action="custom",
-                                 sort_mode="single", page_current=0, page_size=SUMMARY_PAGE,
-                                 sort_by=[], markdown_options={"link_target": "_self"},
-                                 **ui.TABLE_STYLE),
-            ui.note("From summary.parquet. Click a column's arrows to sort; click a run id "
-                    "to open that run (remade from experiment.json if it was not kept)."))
+            html.Div(id="exp-summary-box"),
+            ui.note("From summary.parquet, sorted and paged on the server. Click a column "
+                    "header to sort; click a run id to open that run (remade from "
+                    "experiment.json if it was not kept)."))
 
     def register(self, app: dash.Dash, catalog: Catalog) -> None:
-        """Page and sort on the server: only the rows shown travel."""
+        """A new grid for the columns picked; its rows come a page at a time."""
 
-        @app.callback(Output("exp-summary", "data"), Output("exp-summary", "columns"),
-                      Output("exp-summary", "page_count"), Input("exp-key", "data"),
-                      Input("exp-summary-columns", "value"), Input("exp-summary", "page_current"),
-                      Input("exp-summary", "page_size"), Input("exp-summary", "sort_by"))
-        def page(key: Any, picked: Any, current: Any, size: Any, sort_by: Any) -> tuple[Any, ...]:
+        @app.callback(Output("exp-summary-box", "children"), Input("exp-key", "data"),
+                      Input("exp-summary-columns", "value"))
+        def grid(key: Any, picked: Any) -> Any:
             experiment = catalog.experiment(key)
             if experiment is None or experiment.summary is None:
-                return [], [], 0
+                return ui.note("no summary")
             summary = experiment.summary
-            wanted = [c for c in ID_COLUMNS if c in summary.columns]
-            wanted += [c for c in (picked or []) if isinstance(c, str) and c not in wanted]
-            size = max(1, min(int(size or SUMMARY_PAGE), 200))
-            current = max(0, int(current or 0))
-            order = np.arange(summary.rows)
-            if sort_by and isinstance(sort_by[0], dict) and sort_by[0].get("column_id") in \
-                    summary.columns:
-                column = summary.column(str(sort_by[0]["column_id"]))
-                ranked = column.reset_index(drop=True).sort_values(
-                    ascending=sort_by[0].get("direction") != "desc", na_position="last",
-                    kind="stable")
-                order = ranked.index.to_numpy()
-            rows = order[current * size:(current + 1) * size]
-            frame = summary.frame(wanted).iloc[rows]
-            data, columns = _shown(frame, str(key))
-            return data, columns, max(1, -(-summary.rows // size))
+            columns = _summary_columns(summary, picked)
+            scales = _scales(summary, columns)
+            defs: list[dict[str, Any]] = [
+                {"field": c, "headerName": f"{c} ({scales[c][1]})" if scales.get(c, (1, ""))[1]
+                 else c, "minWidth": 110 if c in ID_COLUMNS else 150} for c in columns]
+            defs[0].update({"cellStyle": ui.LINK_STYLE, "pinned": "left", "minWidth": 140})
+            return ui.grid("exp-summary", defs, height="520px", rowModelType="infinite",
+                           cacheBlockSize=SUMMARY_PAGE, paginationPageSize=SUMMARY_PAGE,
+                           maxBlocksInCache=40)
+
+        @app.callback(Output("exp-summary", "getRowsResponse"),
+                      Input("exp-summary", "getRowsRequest"), State("exp-key", "data"),
+                      State("exp-summary-columns", "value"))
+        def rows(request: Any, key: Any, picked: Any) -> Any:
+            experiment = catalog.experiment(key)
+            if experiment is None or experiment.summary is None:
+                return dash.no_update
+            return summary_rows(experiment.summary, picked, request)
+
+        @app.callback(Output("url", "pathname"), Input("exp-summary", "cellClicked"),
+                      State("exp-key", "data"), prevent_initial_call=True)
+        def open_run(cell: Any, key: Any) -> Any:
+            experiment = catalog.experiment(key)
+            cell = cell if isinstance(cell, dict) else {}
+            run_id = cell.get("value")
+            if experiment is None or cell.get("colId") != "run_id" or not isinstance(run_id, str) \
+                    or not experiment.has_run(run_id):
+                return dash.no_update
+            return f"/experiment/{experiment.key}/run/{run_id}"

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, dash_table, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from abm.config import ConfigError
 from abm.result import RunResult
@@ -25,8 +25,13 @@ from neocloud_abm.explore.catalog import Catalog
 from neocloud_abm.explore.causes import event_panel
 from neocloud_abm.explore.figures import message, path_figure
 
-TIMELINE_COLUMNS = ("date", "id", "agent", "kind", "cause", "what")
-PAGE_SIZE = 15
+TIMELINE_GRID = (
+    {"field": "date", "width": 110, "flex": 0}, {"field": "id", "width": 80, "flex": 0,
+                                               "cellStyle": ui.LINK_STYLE},
+    {"field": "agent", "width": 120, "flex": 0}, {"field": "kind", "width": 190, "flex": 0},
+    {"field": "cause", "headerName": "from", "width": 80, "flex": 0},
+    {"field": "what", "flex": 1, "wrapText": True, "autoHeight": True, "sortable": False},
+)
 
 
 def run_ref(key: str, run_id: str | None) -> dict[str, str | None]:
@@ -80,9 +85,7 @@ def layout(result: RunResult, ref: dict[str, str | None], title: str) -> html.Di
             ui.text_filter("run-until", "until", "YYYY-MM-DD", width="130px"),
         ], className="pickers"),
             html.Div(id="run-filter-note", className="note"),
-            dash_table.DataTable(
-                id="run-timeline", columns=[{"name": c, "id": c} for c in TIMELINE_COLUMNS],
-                data=[], page_size=PAGE_SIZE, sort_action="native", **ui.TABLE_STYLE),
+            ui.grid("run-timeline", TIMELINE_GRID, getRowId="params.data.key"),
             ui.note("Click a row to see why the event happened and what it led to.")),
         ui.section("Event", html.Div(ui.note("Pick an event in the timeline or on the chart."),
                                      id="run-event"), id_="run-event-section"),
@@ -105,6 +108,7 @@ def _records(result: RunResult) -> pd.DataFrame:
             "kind": events["kind"].astype(str).to_numpy(),
             "cause": ["" if pd.isna(c) else f"#{int(c)}" for c in events["cause"]],
             "what": [describe(r, columns) for r in events.to_dict("records")],
+            "key": events["id"].astype(int).astype(str).to_numpy(),  # the grid's row id
         }, index=events.index)
         if len(_RECORDS) > 16:
             _RECORDS.clear()
@@ -141,8 +145,7 @@ def register(app: dash.Dash, catalog: Catalog) -> None:
             return dash.no_update, dash.no_update
         return ui.metric_choice(list(result.path.columns), chosen, current)
 
-    @app.callback(Output("run-timeline", "data"), Output("run-filter-note", "children"),
-                  Output("run-timeline", "page_current"),
+    @app.callback(Output("run-timeline", "rowData"), Output("run-filter-note", "children"),
                   Input("run-ref", "data"), Input("run-agent", "value"),
                   Input("run-kind", "value"), Input("run-since", "value"),
                   Input("run-until", "value"))
@@ -151,23 +154,23 @@ def register(app: dash.Dash, catalog: Catalog) -> None:
 
         result = _run_of(catalog, ref)
         if result is None:
-            return [], "", 0
+            return [], ""
         try:
             chosen = select_events(result.events, agents=[str(a) for a in agents or []],
                                    kinds=str(kinds or ""), since=str(since or "") or None,
                                    until=str(until or "") or None)
         except ConfigError as exc:
-            return dash.no_update, f"{exc.key or exc.source}: {exc.expected}", dash.no_update
+            return dash.no_update, f"{exc.key or exc.source}: {exc.expected}"
         rows = _records(result).loc[chosen.index]
         shown = f"{len(rows):,} of {len(result.events):,} events"
-        return rows.to_dict("records"), shown, 0
+        return rows.to_dict("records"), shown
 
-    @app.callback(Output("url", "search"), Input("run-timeline", "active_cell"),
+    @app.callback(Output("url", "search"), Input("run-timeline", "cellClicked"),
                   Input("run-chart", "clickData"), prevent_initial_call=True)
-    def pick(cell: Any, click: Any) -> str:
-        if dash.ctx.triggered_id == "run-timeline" and isinstance(cell, dict):
-            return f"?event={int(cell['row_id'])}" if cell.get("row_id") is not None \
-                else dash.no_update
+    def pick(cell: Any, click: Any) -> Any:
+        if dash.ctx.triggered_id == "run-timeline":
+            row = str((cell or {}).get("rowId", ""))
+            return f"?event={int(row)}" if row.isdigit() else dash.no_update
         points = (click or {}).get("points") or []
         data = points[0].get("customdata") if points else None
         return f"?event={int(data)}" if isinstance(data, int | float) else dash.no_update
