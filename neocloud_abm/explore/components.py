@@ -110,7 +110,8 @@ def grid(id_: str, columns: Sequence[dict[str, Any]], rows: list[dict[str, Any]]
     ``height="auto"`` grows with the rows shown; an infinite (server-side) grid needs a
     fixed height.
     """
-    props = {k: options.pop(k) for k in ("rowModelType", "getRowId") if k in options}
+    props: dict[str, Any] = {k: options.pop(k) for k in ("rowModelType", "getRowId")
+                             if k in options}
     grid_options = {**GRID_OPTIONS, **options}
     if height == "auto":
         grid_options["domLayout"] = "autoHeight"
