@@ -15,7 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from experiments.many.summary import companies_of
-from experiments.reports.formatting import label
+from experiments.reports.formatting import base_unit, label
 
 PREFERRED_METRICS = ("ai_run_rate_arr_usd", "cash_usd", "energized_mw")
 GRID_OPTIONS: dict[str, Any] = {
@@ -75,8 +75,14 @@ def metric_choice(metrics: Sequence[str], chosen: Any, current: Any
 
 def options(values: Iterable[str], *, labels: bool = False) -> list[dict[str, str]]:
     """Dropdown options (value and shown label) of plain names or metric names."""
-    return [{"value": v, "label": label(f"x.{v}").removeprefix("X ") if labels else v}
-            for v in values]
+    return [{"value": v, "label": metric_label(v) if labels else v} for v in values]
+
+
+def metric_label(name: str) -> str:
+    """A metric name (without its company) in words, with its unit: ``cash ($)``."""
+    unit = base_unit(name)
+    words = label(f"x.{name}").removeprefix("X ")
+    return f"{words} ({unit})" if unit else words
 
 
 def picker(id_: str, title: str, values: Sequence[str], value: Any, *,
