@@ -42,6 +42,7 @@ table.events{border-collapse:collapse;font-size:.85rem;width:100%}
 table.events th,table.events td{border-bottom:1px solid #eee;padding:.25rem .5rem;
 text-align:left;vertical-align:top}
 table.events tr.chosen{background:#fff6dd}
+table.events td:first-child,table.events td:nth-child(4){white-space:nowrap}
 .event-link{font-family:ui-monospace,monospace}
 .why-text{font-size:.75rem;background:#f6f8fa;padding:.6rem;overflow-x:auto}
 """

@@ -110,11 +110,12 @@ def section(title: str, *children: Any, id_: str | None = None) -> html.Section:
 
 
 def grid(id_: str, columns: Sequence[dict[str, Any]], rows: list[dict[str, Any]] | None = None,
-         *, height: str = "auto", **options: Any) -> Any:
+         *, height: str = "auto", fit: bool = True, **options: Any) -> Any:
     """An AG Grid table: sortable, resizable columns, 15 rows a page.
 
     ``height="auto"`` grows with the rows shown; an infinite (server-side) grid needs a
-    fixed height.
+    fixed height. ``fit`` spreads the columns over the width (else their own widths and
+    ``flex`` hold).
     """
     props: dict[str, Any] = {k: options.pop(k) for k in ("rowModelType", "getRowId")
                              if k in options}
@@ -124,7 +125,8 @@ def grid(id_: str, columns: Sequence[dict[str, Any]], rows: list[dict[str, Any]]
     if props.get("rowModelType") != "infinite":
         props["rowData"] = rows or []
     return dag.AgGrid(id=id_, columnDefs=list(columns), defaultColDef=DEFAULT_COLUMN,
-                      dashGridOptions=grid_options, columnSize="responsiveSizeToFit",
+                      dashGridOptions=grid_options,
+                      columnSize="responsiveSizeToFit" if fit else None,
                       style={"height": None if height == "auto" else height, "width": "100%"},
                       **props)
 

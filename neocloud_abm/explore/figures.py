@@ -92,32 +92,34 @@ def path_figure(path: pd.DataFrame, events: pd.DataFrame, suffix: str,
 
 def _fan_traces(band: pd.DataFrame, factor: float, color: str, name: str,
                 outer: bool = True) -> list[dict[str, Any]]:
+    """The bands (upper edge, then lower edge filled to it) and the median line.
+
+    Each trace's ``meta.column`` names the bands column it draws (``p5`` ... ``p95``).
+    """
     x = _dates(band["date"])
     pairs = [("p5", "p95", BAND_OPACITY[0])] if outer else []
     pairs.append(("p25", "p75", BAND_OPACITY[1]))
     traces: list[dict[str, Any]] = []
     for low, high, alpha in pairs:
-        traces.append({"type": "scatter", "mode": "lines", "x": x, "name": f"{name} {high}",
+        group = f"{name} {low}-{high}"
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "name": group,
                        "y": (band[high] / factor).tolist(), "line": {"width": 0},
-                       "showlegend": False, "legendgroup": f"{name}{low}",
+                       "showlegend": False, "legendgroup": group, "meta": {"column": high},
                        "hovertemplate": f"{high} %{{y:,.3~f}}<extra></extra>"})
-        traces.append({"type": "scatter", "mode": "lines", "x": x, "name": f"{name} {low}",
+        traces.append({"type": "scatter", "mode": "lines", "x": x, "name": group,
                        "y": (band[low] / factor).tolist(), "line": {"width": 0},
                        "fill": "tonexty", "fillcolor": _rgba(color, alpha),
-                       "legendgroup": f"{name}{low}",
+                       "legendgroup": group, "meta": {"column": low},
                        "hovertemplate": f"{low} %{{y:,.3~f}}<extra></extra>"})
-        traces[-1]["showlegend"] = False
-    traces.append({"type": "scatter", "mode": "lines", "x": x, "name": f"{name} p50",
+    traces.append({"type": "scatter", "mode": "lines", "x": x, "name": f"{name} median",
                    "y": (band["p50"] / factor).tolist(), "line": {"color": color, "width": 2},
+                   "meta": {"column": "p50"},
                    "hovertemplate": "median %{y:,.3~f}<extra></extra>"})
     return traces
 
 
 def fan_figure(band: pd.DataFrame, metric: str, arm: str) -> Figure:
-    """The fan of one metric of one arm: median, p25-p75 (dark) and p5-p95 (light) bands.
-
-    Trace names end in the band column they draw (``p5`` ... ``p95``).
-    """
+    """The fan of one metric of one arm: median, p25-p75 (dark) and p5-p95 (light) bands."""
     if band.empty:
         return message(f"no bands of {metric} in arm {arm}")
     factor, unit = scale_for(metric, band["p95"].abs().tolist() + band["p5"].abs().tolist())

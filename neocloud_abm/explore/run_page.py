@@ -26,11 +26,14 @@ from neocloud_abm.explore.causes import event_panel
 from neocloud_abm.explore.figures import message, path_figure
 
 TIMELINE_GRID = (
-    {"field": "date", "width": 110, "flex": 0}, {"field": "id", "width": 80, "flex": 0,
-                                               "cellStyle": ui.LINK_STYLE},
-    {"field": "agent", "width": 120, "flex": 0}, {"field": "kind", "width": 190, "flex": 0},
-    {"field": "cause", "headerName": "from", "width": 80, "flex": 0},
-    {"field": "what", "flex": 1, "wrapText": True, "autoHeight": True, "sortable": False},
+    {"field": "date", "headerName": "date", "width": 112},
+    {"field": "id", "headerName": "id", "width": 84, "cellStyle": ui.LINK_STYLE},
+    {"field": "agent", "headerName": "agent", "width": 130},
+    {"field": "kind", "headerName": "kind", "width": 200},
+    {"field": "cause", "headerName": "from", "width": 84},
+    {"field": "what", "headerName": "what", "flex": 1, "wrapText": True, "autoHeight": True,
+     "sortable": False,
+     "cellStyle": {"lineHeight": "1.45", "paddingTop": "6px", "paddingBottom": "6px"}},
 )
 
 
@@ -85,7 +88,7 @@ def layout(result: RunResult, ref: dict[str, str | None], title: str) -> html.Di
             ui.text_filter("run-until", "until", "YYYY-MM-DD", width="130px"),
         ], className="pickers"),
             html.Div(id="run-filter-note", className="note"),
-            ui.grid("run-timeline", TIMELINE_GRID, getRowId="params.data.key"),
+            ui.grid("run-timeline", TIMELINE_GRID, fit=False, getRowId="params.data.key"),
             ui.note("Click a row to see why the event happened and what it led to.")),
         ui.section("Event", html.Div(ui.note("Pick an event in the timeline or on the chart."),
                                      id="run-event"), id_="run-event-section"),

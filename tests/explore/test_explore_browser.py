@@ -56,7 +56,7 @@ def url(served: dict[str, Path]) -> Iterator[str]:
         assert server.stdout is not None
         line = server.stdout.readline()
         found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert found, f"no address printed: {line!r} {server.stderr.read() if server.stderr else ''}"
+        assert found, f"no address printed: {line!r}"
         yield found.group(0)
     finally:
         server.terminate()
@@ -102,9 +102,12 @@ def _figure(driver: Any, graph_id: str) -> Any:
         graph_id)
 
 
-def _shot(driver: Any, name: str) -> None:
+def _shot(driver: Any, name: str, element_id: str | None = None) -> None:
     folder = os.environ.get("EXPLORE_SHOTS")
     if folder:
+        if element_id:
+            driver.execute_script("document.getElementById(arguments[0]).scrollIntoView();",
+                                  element_id)
         time.sleep(0.5)
         driver.save_screenshot(str(Path(folder) / f"{name}.png"))
 
@@ -113,7 +116,8 @@ def _pick(driver: Any, dropdown_id: str, value: str) -> None:
     """Choose ``value`` in a Dash dropdown, as a user does: open it, click the option."""
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.ID, dropdown_id).click()
+    # Dash loads a dropdown's code on demand: it may come after the chart is drawn.
+    _wait(driver, lambda d: d.find_element(By.ID, dropdown_id), dropdown_id).click()
     option = _wait(driver, lambda d: d.find_element(
         By.CSS_SELECTOR, f"[role=option] input[value='{value}']"), f"option {value}")
     driver.execute_script("arguments[0].closest('[role=option]').click();", option)
@@ -186,7 +190,7 @@ def test_clicking_an_event_shows_its_cause_chain_as_abm_why_does(
     ids = [int(a.text.lstrip("#")) for a in browser.find_elements(
         By.CSS_SELECTOR, "#run-why-chain tbody tr td:nth-child(2) a")]
     assert ids == chains[target]
-    _shot(browser, "explore_why")
+    _shot(browser, "explore_why", "run-event-section")
     browser.find_element(By.CSS_SELECTOR, "#run-why-chain tbody tr td:nth-child(2) a").click()
     root = chains[target][0]
     _wait(browser, lambda d: d.find_element(By.ID, "run-event-title").text
@@ -204,12 +208,12 @@ def test_an_experiment_fan_chart_shows_its_bands(browser: Any, url: str,
     bands = pd.read_parquet(served["experiment"] / "bands.parquet")
     band = bands[(bands["arm"] == meta["arm"]) & (bands["metric"] == meta["metric"])]
     band = band.sort_values("date")
-    drawn = {t["name"].rsplit(" ", 1)[-1]: np.asarray(t["y"], dtype=float) * meta["factor"]
+    drawn = {t["meta"]["column"]: np.asarray(t["y"], dtype=float) * meta["factor"]
              for t in figure["data"]}
     assert set(drawn) == {"p5", "p25", "p50", "p75", "p95"}
     for column, values in drawn.items():
         assert np.allclose(values, band[column].to_numpy(dtype=float)), column
-    assert [t["x"] for t in figure["data"]][0] == [f"{d:%Y-%m-%d}" for d in band["date"]]
+    assert figure["data"][0]["x"] == [f"{d:%Y-%m-%d}" for d in band["date"]]
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#exp-summary .ag-row"),
           "the summary's rows")
     _shot(browser, "explore_experiment")
