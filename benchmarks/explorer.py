@@ -38,9 +38,10 @@ MONTHS = pd.date_range("2025-11-30", "2030-12-31", freq="ME")
 QUANTILES = ("p5", "p25", "p50", "p75", "p95")
 SWITCH_TO = "cash_usd"
 SORT_BY = "iren.cash_usd@end"
-CHROME_ARGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-               "--disable-background-networking --disable-component-update --disable-sync "
-               "--window-size=1400,1400").split()
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--window-size=1400,1400"]
+"""Chromium as this machine runs it: headless, as root, with no network of its own."""
 
 
 def make_experiment(folder: Path, runs: int, seed: int = 0) -> Path:
@@ -166,13 +167,14 @@ def http_round(folder: Path) -> dict[str, float]:
     """The server's share: the fan callback for a new metric, and a sorted page of rows."""
     server, url = _start(folder)
     try:
-        key = {"id": "exp-key", "property": "data", "value": "e0"}
+        key: dict[str, Any] = {"id": "exp-key", "property": "data", "value": "e0"}
         fan = [key, {"id": "exp-fan-company", "property": "value", "value": "iren"},
                {"id": "exp-fan-metric", "property": "value", "value": SWITCH_TO},
                {"id": "exp-fan-arm", "property": "value", "value": "base"}]
         request = {"startRow": 0, "endRow": 15, "sortModel": [{"colId": SORT_BY, "sort": "asc"}]}
         rows = [{"id": "exp-summary", "property": "getRowsRequest", "value": request}]
-        state = [key, {"id": "exp-summary-columns", "property": "value", "value": [SORT_BY]}]
+        state: list[dict[str, Any]] = [
+            key, {"id": "exp-summary-columns", "property": "value", "value": [SORT_BY]}]
         _post(url, "exp-fan.figure", fan, [])  # the first request pays for warming up
         return {"switch (server)": _post(url, "exp-fan.figure", fan, []),
                 "sort (server)": _post(url, "exp-summary.getRowsResponse", rows, state)}

@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 
 _PORT_RANGE = (0, 65535)
+HELP = "runs and experiments in the browser (a local web app)"
+DESCRIPTION = ("Serve run folders and experiment folders (also EXPERIMENT_DIR:RUN_ID) in the "
+               "browser: paths, timelines and cause chains of runs; fan charts, summaries and "
+               "analyses of experiments. Read-only; it binds to 127.0.0.1 by default.")
 
 
 def port_number(text: str) -> int:
@@ -25,11 +29,7 @@ def port_number(text: str) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``abm explore``."""
-    explore = sub.add_parser(
-        "explore", help="runs and experiments in the browser (a local web app)",
-        description="Serve run folders and experiment folders (also EXPERIMENT_DIR:RUN_ID) "
-        "in the browser: paths, timelines and cause chains of runs; fan charts, summaries "
-        "and analyses of experiments. Read-only; it binds to 127.0.0.1 by default.")
+    explore = sub.add_parser("explore", help=HELP, description=DESCRIPTION)
     explore.add_argument("paths", nargs="+", metavar="PATH",
                          help="a run folder, an experiment folder, or EXPERIMENT_DIR:RUN_ID")
     explore.add_argument("--host", default="127.0.0.1",
