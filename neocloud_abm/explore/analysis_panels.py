@@ -48,14 +48,17 @@ class ComparisonPanel:
         table = experiment.tables["compare"]
         confidence = float(experiment.manifest.get("analysis", {}).get("confidence", 0.95))
         reference = experiment.arms[0] if experiment.arms else "the first arm"
+        outcomes = list(dict.fromkeys(table["outcome"].astype(str)))
         return ui.section(
             self.title, pickers, _graph("exp-arms-chart"),
             ui.note(f"Every arm runs the same seeds (common random numbers). Cells: median "
                     f"[p5, p95]; differences: mean paired difference to {reference} "
                     f"[{confidence:.0%} t-interval]."),
             ui.table("exp-compare-table", tables.comparison(table, confidence)),
-            dcc.Graph(id="exp-differences", figure=differences_figure(table),
-                      config={"displaylogo": False}))
+            html.Div([ui.picker("exp-diff-outcome", "outcome", outcomes,
+                                outcomes[0] if outcomes else None, width="420px")],
+                     className="pickers"),
+            dcc.Graph(id="exp-differences", config={"displaylogo": False}))
 
     def register(self, app: dash.Dash, catalog: Catalog) -> None:
         """Redraw the arms on a pick."""
@@ -70,6 +73,15 @@ class ComparisonPanel:
             name = f"{company}.{metric}"
             return arms_figure({arm: experiment.band(arm, name) for arm in experiment.arms},
                                name)
+
+        @app.callback(Output("exp-differences", "figure"), Input("exp-key", "data"),
+                      Input("exp-diff-outcome", "value"))
+        def differences(key: Any, outcome: Any) -> dict[str, Any]:
+            experiment = catalog.experiment(key)
+            if experiment is None or "compare" not in experiment.tables \
+                    or not isinstance(outcome, str):
+                return message("pick an outcome")
+            return differences_figure(experiment.tables["compare"], outcome)
 
 
 def _parameters(experiment: ExperimentSource) -> list[str]:

@@ -144,31 +144,41 @@ def arms_figure(bands: dict[str, pd.DataFrame], metric: str) -> Figure:
                                               factor)}
 
 
-def differences_figure(table: pd.DataFrame) -> Figure:
-    """Mean paired difference to the reference arm with its interval, per outcome and arm."""
-    rows = table[table["diff_n"] > 0]
+def differences_figure(table: pd.DataFrame, outcome: str) -> Figure:
+    """Each arm's mean paired difference to the reference arm in one outcome, with its interval.
+
+    Below them, every arm's median with its p5-p95 range, on the same scale.
+    """
+    rows = table[table["outcome"] == outcome]
     if rows.empty:
-        return message("no paired differences (one arm, or no pairs)")
-    outcomes = list(dict.fromkeys(rows["outcome"]))
-    traces = []
-    for k, outcome in enumerate(outcomes):
-        part = rows[rows["outcome"] == outcome]
-        factor, unit = scale_for(str(outcome), part[["diff_lo", "diff_hi"]].abs()
-                                 .to_numpy().ravel().tolist())
-        mean = part["diff_mean"].to_numpy(dtype=float) / factor
-        traces.append({
-            "type": "bar", "orientation": "h", "name": label(str(outcome)),
-            "y": [f"{label(str(outcome))} ({unit}): {a}" for a in part["arm"]], "x": mean.tolist(),
-            "marker": {"color": COLORS[k % len(COLORS)]},
-            "error_x": {"type": "data", "symmetric": False,
-                        "array": (part["diff_hi"].to_numpy(dtype=float) / factor - mean).tolist(),
-                        "arrayminus": (mean - part["diff_lo"].to_numpy(dtype=float)
-                                       / factor).tolist()},
-            "hovertemplate": "%{y}: %{x:,.3~f}<extra></extra>"})
-    layout = _layout("Paired difference to the reference arm (mean and interval)", "", 1.0,
+        return message(f"no comparison of {outcome}")
+    spans = rows[["p5", "p95", "diff_lo", "diff_hi"]].abs().to_numpy().ravel().tolist()
+    factor, unit = scale_for(outcome, spans)
+    paired = rows[rows["diff_n"] > 0]
+    mean = paired["diff_mean"].to_numpy(dtype=float) / factor
+    median = rows["p50"].to_numpy(dtype=float) / factor
+    traces = [
+        {"type": "scatter", "mode": "markers", "name": "paired difference (mean, interval)",
+         "y": [f"{a} - {rows['arm'].iloc[0]}" for a in paired["arm"]], "x": mean.tolist(),
+         "marker": {"color": COLORS[1], "size": 11, "symbol": "diamond"},
+         "error_x": {"type": "data", "symmetric": False,
+                     "array": (paired["diff_hi"].to_numpy(dtype=float) / factor - mean).tolist(),
+                     "arrayminus": (mean - paired["diff_lo"].to_numpy(dtype=float)
+                                    / factor).tolist()},
+         "hovertemplate": "%{y}: %{x:,.3~f}<extra></extra>"},
+        {"type": "scatter", "mode": "markers", "name": "arm (median, p5-p95)",
+         "y": rows["arm"].tolist(), "x": median.tolist(),
+         "marker": {"color": COLORS[0], "size": 9},
+         "error_x": {"type": "data", "symmetric": False,
+                     "array": (rows["p95"].to_numpy(dtype=float) / factor - median).tolist(),
+                     "arrayminus": (median - rows["p5"].to_numpy(dtype=float) / factor).tolist()},
+         "hovertemplate": "%{y}: %{x:,.3~f}<extra></extra>"},
+    ]
+    layout = _layout(f"{label(outcome)}: arms and paired differences", "", factor,
                      hovermode="closest")
-    layout["yaxis"] = {"automargin": True}
-    layout["height"] = 140 + 40 * len(rows)
+    layout["xaxis"] = {"title": {"text": unit}, "zeroline": True}
+    layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
+    layout["height"] = 200 + 45 * (len(rows) + len(paired))
     return {"data": traces, "layout": layout}
 
 

@@ -95,28 +95,30 @@ def layout(result: RunResult, ref: dict[str, str | None], title: str) -> html.Di
     ])
 
 
-_RECORDS: dict[tuple[int, int], pd.DataFrame] = {}
+_RECORDS: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+"""Timeline rows by run: the events frame (held, so its id is not reused) and its rows."""
 
 
 def _records(result: RunResult) -> pd.DataFrame:
     """Every event as a table row (what it says, in words), worked out once per run."""
     events = result.events
-    cache_key = (id(events), len(events))
-    if cache_key not in _RECORDS:
-        columns = data_columns(events)
-        rows = pd.DataFrame({
-            "date": pd.DatetimeIndex(events["date"]).strftime("%Y-%m-%d"),
-            "id": events["id"].astype(int).to_numpy(),
-            "agent": events["agent"].astype(str).to_numpy(),
-            "kind": events["kind"].astype(str).to_numpy(),
-            "cause": ["" if pd.isna(c) else f"#{int(c)}" for c in events["cause"]],
-            "what": [describe(r, columns) for r in events.to_dict("records")],
-            "key": events["id"].astype(int).astype(str).to_numpy(),  # the grid's row id
-        }, index=events.index)
-        if len(_RECORDS) > 16:
-            _RECORDS.clear()
-        _RECORDS[cache_key] = rows
-    return _RECORDS[cache_key]
+    cached = _RECORDS.get(id(events))
+    if cached is not None and cached[0] is events:
+        return cached[1]
+    columns = data_columns(events)
+    rows = pd.DataFrame({
+        "date": pd.DatetimeIndex(events["date"]).strftime("%Y-%m-%d"),
+        "id": events["id"].astype(int).to_numpy(),
+        "agent": events["agent"].astype(str).to_numpy(),
+        "kind": events["kind"].astype(str).to_numpy(),
+        "cause": ["" if pd.isna(c) else f"#{int(c)}" for c in events["cause"]],
+        "what": [describe(r, columns) for r in events.to_dict("records")],
+        "key": events["id"].astype(int).astype(str).to_numpy(),  # the grid's row id
+    }, index=events.index)
+    if len(_RECORDS) >= 16:
+        _RECORDS.clear()
+    _RECORDS[id(events)] = (events, rows)
+    return rows
 
 
 def event_from_search(search: str | None) -> str | None:

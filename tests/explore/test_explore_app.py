@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,22 +91,21 @@ def test_the_server_serves_no_file_outside(catalog: Catalog) -> None:
         assert response.status_code in (200, 404), path
         assert b"root:" not in response.data and b"[project]" not in response.data
     for path in TRAVERSALS:
-        out = _dispatch(client, [("page", "children")], [("url", "pathname", path)])
+        out = _dispatch(client, ("page", "children"), [("url", "pathname", path)])
         assert "Not found" in json.dumps(out), path
 
 
-def _dispatch(client: Any, outputs: list[tuple[str, str]],
-              inputs: list[tuple[str, str, Any]]) -> dict[str, Any]:
-    """Call a callback over HTTP as the browser does; its response by output id."""
-    body = {"output": "...".join(f"{i}.{p}" for i, p in outputs),
-            "outputs": [{"id": i, "property": p} for i, p in outputs],
+def _dispatch(client: Any, output: tuple[str, str], inputs: list[tuple[str, str, Any]],
+              state: Sequence[tuple[str, str, Any]] = ()) -> Any:
+    """Call a callback over HTTP as the browser does; the value of its one output."""
+    body = {"output": f"{output[0]}.{output[1]}",
+            "outputs": {"id": output[0], "property": output[1]},
             "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "changedPropIds": [f"{i}.{p}" for i, p, _ in inputs], "state": []}
-    if len(outputs) == 1:
-        body["outputs"] = body["outputs"][0]
+            "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+            "changedPropIds": [f"{i}.{p}" for i, p, _ in inputs]}
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.data[:300]
-    return dict(response.get_json()["response"])
+    return response.get_json()["response"][output[0]][output[1]]
 
 
 def test_a_run_of_an_experiment_opens_without_writing(catalog: Catalog,
@@ -129,18 +129,32 @@ def test_the_summary_is_sorted_and_paged_on_the_server(catalog: Catalog) -> None
     client = make_app(catalog).server.test_client()
     column = "iren.cash_usd@end"
     request = {"startRow": 0, "endRow": 2, "sortModel": [{"colId": column, "sort": "desc"}]}
-    body = {"output": "exp-summary.getRowsResponse",
-            "outputs": {"id": "exp-summary", "property": "getRowsResponse"},
-            "inputs": [{"id": "exp-summary", "property": "getRowsRequest", "value": request}],
-            "changedPropIds": ["exp-summary.getRowsRequest"],
-            "state": [{"id": "exp-key", "property": "data", "value": "e0"},
-                      {"id": "exp-summary-columns", "property": "value", "value": [column]}]}
-    answer = client.post("/_dash-update-component", json=body).get_json()
-    response = answer["response"]["exp-summary"]["getRowsResponse"]
+    response = _dispatch(client, ("exp-summary", "getRowsResponse"),
+                         [("exp-summary", "getRowsRequest", request)],
+                         [("exp-key", "data", "e0"), ("exp-summary-columns", "value", [column])])
     summary = pd.read_parquet(catalog.experiments["e0"].folder / "summary.parquet")
     best = summary.sort_values(column, ascending=False, kind="stable")["run_id"].tolist()
     assert [r["run_id"] for r in response["rowData"]] == best[:2]
     assert response["rowCount"] == 3 and column in response["rowData"][0]
+
+
+def test_comparison_and_sweep_panels_answer(catalog: Catalog) -> None:
+    client = make_app(catalog).server.test_client()
+    table = catalog.experiments["e1"].tables["compare"]
+    outcome = str(table["outcome"].iloc[0])
+    figure = _dispatch(client, ("exp-differences", "figure"),
+                       [("exp-key", "data", "e1"), ("exp-diff-outcome", "value", outcome)])
+    paired = table[(table["outcome"] == outcome) & (table["diff_n"] > 0)]
+    factor = figure["layout"]["meta"]["factor"]
+    assert figure["data"][0]["x"] == pytest.approx((paired["diff_mean"] / factor).tolist())
+    arms = _dispatch(client, ("exp-arms-chart", "figure"),
+                     [("exp-key", "data", "e1"), ("exp-arms-company", "value", "iren"),
+                      ("exp-arms-metric", "value", "cash_usd")])
+    assert {t["name"] for t in arms["data"]} >= {"base median", "lease median"}
+    swept = _dispatch(client, ("exp-param-chart", "figure"),
+                      [("exp-key", "data", "e2"),
+                       ("exp-param-outcome", "value", "iren.cash_usd@end")])
+    assert swept["data"][0]["x"] == [1.1, 1.4]
 
 
 def test_figures_of_analyses() -> None:
