@@ -8,6 +8,7 @@ the address printed is the one bound. Requests are not logged (``--verbose`` log
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 from typing import TextIO
 
@@ -23,6 +24,28 @@ def url_of(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port`` (0: a free port); a ConfigError if it cannot.
+
+    Made here, not by Werkzeug, whose own answer to a busy port is several lines and an exit.
+    """
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise ConfigError("--host", host, f"cannot listen there ({exc.strerror or exc})") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError("--port" if port else "--host", f"{host}:{port}",
+                          f"cannot listen there ({exc.strerror or exc})") from None
+    return sock
+
+
 def serve(catalog: Catalog, host: str = "127.0.0.1", port: int = 0, *,
           verbose: bool = False, out: TextIO | None = None) -> int:
     """Serve ``catalog`` until interrupted; the address goes to ``out`` (stdout) first.
@@ -36,14 +59,10 @@ def serve(catalog: Catalog, host: str = "127.0.0.1", port: int = 0, *,
     stream = out if out is not None else sys.stdout
     logging.getLogger("werkzeug").setLevel(logging.INFO if verbose else logging.WARNING)
     app = make_app(catalog)
-    try:
-        server = make_server(host, port, app.server, threaded=True)
-    except (OSError, SystemExit) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or "cannot bind"
-        raise ConfigError("--port" if port else "--host", f"{host}:{port}",
-                          f"cannot listen there ({reason})") from None
+    listening = listen(host, port)
+    server = make_server(host, port, app.server, threaded=True, fd=listening.fileno())
     runs, experiments = len(catalog.runs), len(catalog.experiments)
-    stream.write(f"explorer: {url_of(host, server.server_port)} ({runs} run"
+    stream.write(f"explorer: {url_of(host, int(listening.getsockname()[1]))} ({runs} run"
                  f"{'s' if runs != 1 else ''}, {experiments} experiment"
                  f"{'s' if experiments != 1 else ''}; Ctrl-C to stop)\n")
     if host not in LOCAL_HOSTS:
@@ -56,4 +75,5 @@ def serve(catalog: Catalog, host: str = "127.0.0.1", port: int = 0, *,
         stream.write("explorer stopped\n")
     finally:
         server.server_close()
+        listening.close()
     return 0

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -64,11 +65,18 @@ def test_an_unreadable_run_is_one_line(tmp_path: Path, explore_dirs: dict[str, P
             open_catalog([str(locked)])
 
 
-def test_a_bad_port_is_one_line(capsys: pytest.CaptureFixture[str],
-                                explore_dirs: dict[str, Path]) -> None:
+def test_a_bad_or_busy_port_is_one_line(capsys: pytest.CaptureFixture[str],
+                                       explore_dirs: dict[str, Path]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["explore", str(explore_dirs["run"]), "--port", "70000"])
     assert stop.value.code == 2 and "expected a port" in capsys.readouterr().err
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["explore", str(explore_dirs["run"]), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot listen there" in err and err.count("\n") == 1
 
 
 def test_addresses_reach_only_the_folders_given(catalog: Catalog) -> None:
@@ -114,6 +122,8 @@ def test_a_run_of_an_experiment_opens_without_writing(catalog: Catalog,
     before = _tree(folder)
     page, title = route(catalog, "/experiment/e0/run/p00000-r000001")
     assert title.endswith(":p00000-r000001") and "run-timeline" in _text(page)
+    given = open_catalog([f"{folder}:p00000-r000002"])  # EXP_DIR:RUN_ID on the command line
+    assert given.runs["r0"].result.meta["seed"] == 2
     assert _tree(folder) == before and not (folder / "runs").exists()
 
 
