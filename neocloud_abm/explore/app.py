@@ -76,7 +76,9 @@ def route(catalog: Catalog, pathname: str) -> tuple[Any, str]:
                 page = run_page.layout(result, run_page.run_ref(parts[1], parts[3]), title)
                 return html.Div([back, page]), title
     except ConfigError as exc:
-        return ui.not_found(f"{exc}"), "not found"
+        return html.Div([html.H1("Cannot open this run"), ui.note(str(exc), bad=True),
+                         dcc.Link("back to the experiment", href=f"/experiment/{parts[1]}")]), \
+            "cannot open"
     return ui.not_found(pathname), "not found"
 
 

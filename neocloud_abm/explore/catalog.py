@@ -175,7 +175,13 @@ class Catalog:
             if (key, run_id) in self._kept:
                 self._kept.move_to_end((key, run_id))
                 return self._kept[(key, run_id)]
-        result = read_experiment_run(experiment.folder, run_id)
+        try:
+            result = read_experiment_run(experiment.folder, run_id)
+        except ConfigError:
+            raise
+        except Exception as exc:  # the model raised: the run failed in the experiment too
+            raise ConfigError(SOURCE, f"{experiment.label}:{run_id}", "this run cannot be "
+                              f"made again: {type(exc).__name__}: {exc}") from None
         with self._lock:
             self._kept[(key, run_id)] = result
             while len(self._kept) > RUNS_KEPT:

@@ -181,3 +181,15 @@ def test_figures_of_analyses() -> None:
     morris = pd.DataFrame({"outcome": "y", "parameter": ["a"], "mu_star": [3.0],
                            "mu_star_conf": 0.5, "mu": 1.0, "sigma": 1.0})
     assert indices_figure(morris, "morris", "y")["data"][0]["x"] == [3.0]
+
+
+def test_a_run_that_cannot_be_made_again_is_a_message(catalog: Catalog,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import neocloud_abm.explore.catalog as module
+
+    def fail(*_args: Any) -> None:
+        raise RuntimeError("36.8 MW IT does not fit")  # as a failed run of a sweep raises
+
+    monkeypatch.setattr(module, "read_experiment_run", fail)
+    page, title = route(catalog, "/experiment/e2/run/p00001-r000000")
+    assert title == "cannot open" and "RuntimeError: 36.8 MW IT does not fit" in _text(page)
