@@ -54,8 +54,9 @@ def _header(result: RunResult, title: str) -> html.Div:
     overrides = meta.get("overrides") or {}
     sets = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "none"
     return html.Div([
-        html.H1(title),
-        ui.note(f"world {Path(str(meta.get('world', '?'))).stem}, seed {meta.get('seed', '?')}, "
+        html.H1(f"run {Path(title).name}"),
+        ui.note(f"{title}: world {Path(str(meta.get('world', '?'))).stem}, seed "
+                f"{meta.get('seed', '?')}, "
                 f"{meta.get('start_date', '?')} to {meta.get('until', '?')}; scenarios: "
                 f"{scenarios}; overrides: {sets}; {len(result.events):,} events"),
     ])
