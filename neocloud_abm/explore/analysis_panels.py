@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash
+import pandas as pd
 from dash import Input, Output, dcc, html
 
 from experiments.reports import tables
@@ -27,6 +28,12 @@ from neocloud_abm.explore.figures import (
     message,
 )
 from neocloud_abm.explore.panels import focus_pickers, link_metric_picker
+
+
+def analysis_table(catalog: Catalog, key: Any, name: str) -> pd.DataFrame | None:
+    """The analysis table ``name`` (``compare``, ``sensitivity``...) of experiment ``key``."""
+    experiment = catalog.experiment(key)
+    return experiment.tables.get(name) if experiment is not None else None
 
 
 def _graph(id_: str, height: str = "440px") -> dcc.Graph:
@@ -77,11 +84,9 @@ class ComparisonPanel:
         @app.callback(Output("exp-differences", "figure"), Input("exp-key", "data"),
                       Input("exp-diff-outcome", "value"))
         def differences(key: Any, outcome: Any) -> dict[str, Any]:
-            experiment = catalog.experiment(key)
-            if experiment is None or "compare" not in experiment.tables \
-                    or not isinstance(outcome, str):
-                return message("pick an outcome")
-            return differences_figure(experiment.tables["compare"], outcome)
+            table = analysis_table(catalog, key, "compare")
+            return message("pick an outcome") if table is None or not isinstance(outcome, str) \
+                else differences_figure(table, outcome)
 
 
 def _parameters(experiment: ExperimentSource) -> list[str]:
@@ -170,9 +175,8 @@ class IndicesPanel:
         @app.callback(Output("exp-indices-chart", "figure"), Input("exp-key", "data"),
                       Input("exp-indices-outcome", "value"))
         def draw(key: Any, outcome: Any) -> dict[str, Any]:
+            indices = analysis_table(catalog, key, "sensitivity")
             experiment = catalog.experiment(key)
-            if experiment is None or "sensitivity" not in experiment.tables \
-                    or not isinstance(outcome, str):
+            if indices is None or experiment is None or not isinstance(outcome, str):
                 return message("pick an outcome")
-            return indices_figure(experiment.tables["sensitivity"], self._method(experiment),
-                                  outcome)
+            return indices_figure(indices, self._method(experiment), outcome)

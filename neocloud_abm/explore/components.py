@@ -138,6 +138,11 @@ def table(id_: str, frame: pd.DataFrame) -> Any:
     return grid(id_, columns, rows)
 
 
+def header(title: str, *lines: str) -> html.Div:
+    """A page's heading and the lines that say what it shows."""
+    return html.Div([html.H1(title), *(note(line) for line in lines)])
+
+
 def note(text: str, bad: bool = False) -> html.P:
     """A line of explanation (or of trouble)."""
     return html.P(text, className="note bad" if bad else "note")

@@ -30,14 +30,13 @@ def _header(experiment: ExperimentSource) -> html.Div:
     seeds = manifest.get("seeds", {})
     finished = experiment.summary.rows if experiment.summary is not None else 0
     scenarios = ", ".join(design.get("scenarios", []) or []) or "none"
-    return html.Div([
-        html.H1(f"{experiment.kind} experiment: {world}"),
-        ui.note(f"{experiment.label}: {manifest.get('runs', '?')} runs planned, {finished:,} in "
-                f"the summary; arms: {', '.join(experiment.arms) or 'base'}; horizon to "
-                f"{design.get('until') or 'the world default'}; scenarios: {scenarios}; seeds "
-                f"{seeds.get('first', '?')}..{seeds.get('last', '?')}"),
-        ui.note(f"command: {manifest.get('command') or '(library call)'}"),
-    ])
+    return ui.header(
+        f"{experiment.kind} experiment: {world}",
+        f"{experiment.label}: {manifest.get('runs', '?')} runs planned, {finished:,} in the "
+        f"summary; arms: {', '.join(experiment.arms) or 'base'}; horizon to "
+        f"{design.get('until') or 'the world default'}; scenarios: {scenarios}; seeds "
+        f"{seeds.get('first', '?')}..{seeds.get('last', '?')}",
+        f"command: {manifest.get('command') or '(library call)'}")
 
 
 def layout(experiment: ExperimentSource) -> html.Div:

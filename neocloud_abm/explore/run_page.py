@@ -53,13 +53,11 @@ def _header(result: RunResult, title: str) -> html.Div:
     scenarios = ", ".join(meta.get("scenarios", []) or []) or "none"
     overrides = meta.get("overrides") or {}
     sets = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "none"
-    return html.Div([
-        html.H1(f"run {Path(title).name}"),
-        ui.note(f"{title}: world {Path(str(meta.get('world', '?'))).stem}, seed "
-                f"{meta.get('seed', '?')}, "
-                f"{meta.get('start_date', '?')} to {meta.get('until', '?')}; scenarios: "
-                f"{scenarios}; overrides: {sets}; {len(result.events):,} events"),
-    ])
+    return ui.header(f"run {Path(title).name}",
+                     f"{title}: world {Path(str(meta.get('world', '?'))).stem}, seed "
+                     f"{meta.get('seed', '?')}, {meta.get('start_date', '?')} to "
+                     f"{meta.get('until', '?')}; scenarios: {scenarios}; overrides: {sets}; "
+                     f"{len(result.events):,} events")
 
 
 def layout(result: RunResult, ref: dict[str, str | None], title: str) -> html.Div:
