@@ -218,3 +218,19 @@ def test_an_experiment_fan_chart_shows_its_bands(browser: Any, url: str,
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#exp-summary .ag-row"),
           "the summary's rows")
     _shot(browser, "explore_experiment")
+
+
+def test_a_run_id_in_the_summary_opens_that_run(browser: Any, url: str,
+                                                served: dict[str, Path]) -> None:
+    from selenium.webdriver.common.by import By
+
+    kept = sorted((served["experiment"] / "runs").glob("*"))
+    browser.get(url + "experiment/e0")
+    cell = _wait(browser, lambda d: d.find_element(
+        By.CSS_SELECTOR, "#exp-summary .ag-row[row-index='1'] .ag-cell[col-id='run_id']"),
+        "the second run's id")
+    run_id = cell.text
+    cell.click()
+    _wait(browser, lambda d: _figure(d, "run-chart"), "the run's chart")
+    assert browser.current_url.endswith(f"/experiment/e0/run/{run_id}")
+    assert sorted((served["experiment"] / "runs").glob("*")) == kept  # remade in memory
