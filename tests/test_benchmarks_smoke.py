@@ -59,3 +59,14 @@ def test_side_by_side_times_a_monte_carlo_per_interpreter() -> None:
                          text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "round 1 (empty memo)" in out.stdout and "2 runs" in out.stdout
+
+
+def test_the_explorer_benchmark_runs_on_a_small_folder() -> None:
+    """``python -m benchmarks.explorer`` at 50 runs, one round (the 10,000-run figure is not
+    CI's to measure)."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.explorer", "--runs", "50",
+                          "--rounds", "1"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300, check=False)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "synthetic experiment: 50 runs" in out.stdout
+    assert "switch (server):" in out.stdout and "sort (server):" in out.stdout

@@ -12,6 +12,7 @@ Every mistake is a :class:`~abm.config.ConfigError` so the command prints one li
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -45,8 +46,8 @@ def is_experiment_folder(folder: Path) -> bool:
     return any((folder / marker).exists() for marker in EXPERIMENT_MARKERS)
 
 
-def experiment_run_folder(experiment: Path, run_id: str, source: str) -> Path:
-    """The folder holding run ``run_id`` of ``experiment`` (``runs/RUN_ID/``)."""
+def _check_run_id(experiment: Path, run_id: str, source: str) -> Path:
+    """The folder run ``run_id`` of ``experiment`` is kept in, once both names are checked."""
     if not _RUN_ID.match(run_id) or ".." in run_id:
         raise ConfigError(source, run_id, "expected a run id of letters, digits, '_', '-', "
                           "'.' or '='")
@@ -55,19 +56,67 @@ def experiment_run_folder(experiment: Path, run_id: str, source: str) -> Path:
     if not is_experiment_folder(experiment):
         raise ConfigError(source, f"{experiment}:{run_id}", "not an experiment folder (it has "
                           "no experiment.json, runs/ or shards/)")
-    folder = experiment / RUNS_SUBFOLDER / run_id
+    return experiment / RUNS_SUBFOLDER / run_id
+
+
+def _no_such_run(experiment: Path, run_id: str, source: str) -> ConfigError:
+    known = sorted(p.name for p in (experiment / RUNS_SUBFOLDER).glob("*") if p.is_dir())
+    hint = (f"; known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''}"
+            if known else f"; {experiment} has no {RUNS_SUBFOLDER}/ folder of per-run files")
+    return ConfigError(source, f"{experiment}:{run_id}", f"no such run in the experiment{hint}")
+
+
+def experiment_run_folder(experiment: Path, run_id: str, source: str) -> Path:
+    """The folder holding run ``run_id`` of ``experiment`` (``runs/RUN_ID/``).
+
+    A run not kept yet is made again from ``experiment.json`` and kept there.
+    """
+    folder = _check_run_id(experiment, run_id, source)
     if not folder.is_dir() and (experiment / "experiment.json").is_file():
-        _remake_run(experiment, run_id, folder, source)
+        remade = remake_run(experiment, run_id)
+        if remade is not None:
+            try:
+                remade.save(folder)
+            except OSError as exc:
+                raise ConfigError(source, str(folder),
+                                  f"cannot write the remade run ({exc})") from None
     if not folder.is_dir():
-        known = sorted(p.name for p in (experiment / RUNS_SUBFOLDER).glob("*") if p.is_dir())
-        hint = (f"; known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''}"
-                if known else f"; {experiment} has no {RUNS_SUBFOLDER}/ folder of per-run files")
-        raise ConfigError(source, f"{experiment}:{run_id}", f"no such run in the experiment{hint}")
+        raise _no_such_run(experiment, run_id, source)
     return folder
 
 
-def _remake_run(experiment: Path, run_id: str, folder: Path, source: str) -> None:
-    """Make run ``run_id`` of an experiment again from its manifest, into ``folder``."""
+def read_experiment_run(experiment: Path, run_id: str, source: str = "RUN") -> RunResult:
+    """Run ``run_id`` of ``experiment`` without writing anything.
+
+    Its kept folder (``runs/RUN_ID/``) if there is one, else the run made again in memory
+    from ``experiment.json``: what a read-only reader (the explorer) uses.
+    """
+    folder = _check_run_id(experiment, run_id, source)
+    if folder.is_dir():
+        return load_run_folder(folder, source)
+    remade = remake_run(experiment, run_id) if (experiment / "experiment.json").is_file() \
+        else None
+    if remade is None:
+        raise _no_such_run(experiment, run_id, source)
+    return _with_dates(_read_back(remade), source, folder)
+
+
+def _read_back(result: RunResult) -> RunResult:
+    """The run's frames as a save and a load would give them (Parquet's types), in memory."""
+    frames = []
+    for frame in (result.path, result.events, result.ledger):
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer)
+        frames.append(pd.read_parquet(buffer))
+    result.path, result.events, result.ledger = frames
+    return result
+
+
+def remake_run(experiment: Path, run_id: str) -> RunResult | None:
+    """Run ``run_id`` of an experiment made again from its manifest (None: not in its design).
+
+    Runs are deterministic by seed, so this is the run the experiment made.
+    """
     from abm.config import parse_override
     from experiments.many.specs import parse_run_id
     from experiments.many.store import read_manifest
@@ -77,7 +126,7 @@ def _remake_run(experiment: Path, run_id: str, folder: Path, source: str) -> Non
     design = read_manifest(experiment).get("design", {})
     points = design.get("points", [])
     if ids is None or ids[0] >= len(points):
-        return
+        return None
     point = points[ids[0]]
 
     def pairs(raw: list[list[object]]) -> list[tuple[str, object]]:
@@ -90,10 +139,7 @@ def _remake_run(experiment: Path, run_id: str, folder: Path, source: str) -> Non
                        scenarios=[*design.get("scenarios", []), *point.get("scenarios", [])])
     result.meta["experiment"] = {"folder": str(experiment), "run_id": run_id,
                                  "remade_from": "experiment.json"}
-    try:
-        result.save(folder)
-    except OSError as exc:
-        raise ConfigError(source, str(folder), f"cannot write the remade run ({exc})") from None
+    return result
 
 
 def resolve_run(arg: str, run_id: str | None = None, *, source: str = "RUN") -> RunResult:
