@@ -63,10 +63,17 @@ def code_sha() -> str:
 
 
 def input_hashes(world: str, scenarios: Sequence[str]) -> dict[str, str]:
-    """Hashes of the world file, each scenario file and the model code."""
-    from worlds.catalog import scenario_path, world_path
+    """Hashes of the world's files, each scenario file and the model code.
 
-    out = {"code": code_sha(), f"world:{world}": file_sha(world_path(world))}
+    A world that extends another hashes the files of both.
+    """
+    from worlds.catalog import scenario_path, world_files
+
+    files = world_files(world)
+    whole = "".join(file_sha(f) for f in files)
+    digest = file_sha(files[0]) if len(files) == 1 else hashlib.sha256(
+        whole.encode()).hexdigest()[:16]
+    out = {"code": code_sha(), f"world:{world}": digest}
     for scenario in scenarios:
         out[f"scenario:{scenario}"] = file_sha(scenario_path(scenario))
     return out
