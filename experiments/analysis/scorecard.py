@@ -33,39 +33,49 @@ SUMMARY = "score_summary.parquet"
 PIT_BINS = 10
 
 
+Plan = list[tuple[int, np.ndarray, float]]
+"""Per observation: its metric's column, the month-end rows it reads, and its scale
+(``-1`` for a metric the run lacks; a level's scale is 0: it reads one row, unsummed)."""
+
+
 def _rows(obs: Observation, dates: np.ndarray) -> np.ndarray:
     """Which month ends of a run hold an observation's level, or make up its flow."""
     days = dates.astype("datetime64[D]")
     if obs.date is not None:
-        return np.flatnonzero(days == np.datetime64(obs.date, "D"))
+        return np.flatnonzero(days == np.datetime64(obs.date, "D"))[:1]
     lo, hi = np.datetime64(obs.start, "D"), np.datetime64(obs.end, "D")
     return np.flatnonzero((days >= lo) & (days <= hi))
 
 
-def _run_values(head: ShardHead, values: np.ndarray,
-                observations: Sequence[Observation]) -> np.ndarray:
-    out = np.full(len(observations), np.nan)
+def _plan(head: ShardHead, observations: Sequence[Observation]) -> Plan:
     columns = {m: i for i, m in enumerate(head.metrics)}
-    for j, obs in enumerate(observations):
-        column = columns.get(obs.metric)
-        rows = _rows(obs, head.dates)
-        if column is None or not rows.size:
-            continue
-        if obs.kind == "level":
-            out[j] = values[rows[0], column]
-        else:
-            out[j] = float(np.sum(values[rows, column])) * obs.scale
-    return out
+    return [(columns.get(obs.metric, -1), _rows(obs, head.dates),
+             0.0 if obs.kind == "level" else obs.scale) for obs in observations]
 
 
 def observed_values(observations: Sequence[Observation], run_ids: Sequence[str],
                     shards: Mapping[str, Path]) -> np.ndarray:
-    """A (runs x observations) array of the runs' values, NaN for runs without a shard."""
+    """A (runs x observations) array of the runs' values, NaN for runs without a shard.
+
+    Runs of one experiment mostly share their metrics and month ends: which cells each
+    observation reads is worked out once per distinct layout, not once per run.
+    """
     out = np.full((len(run_ids), len(observations)), np.nan)
     paths = [shards.get(rid) for rid in run_ids]
+    plans: dict[tuple[tuple[str, ...], bytes], Plan] = {}
     for i, read in enumerate(read_in_order(read_matrix, paths)):
-        if read is not None:
-            out[i] = _run_values(read[0], read[1], observations)
+        if read is None:
+            continue
+        head, values = read
+        key = (head.metrics, head.dates.tobytes())
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(head, observations)
+        row = out[i]
+        for j, (column, rows, scale) in enumerate(plan):
+            if column >= 0 and rows.size:
+                cells = values[rows, column]
+                row[j] = cells[0] if scale == 0.0 else float(cells.sum()) * scale
     return out
 
 

@@ -111,7 +111,7 @@ def test_a_bad_observation_names_the_file_the_row_and_the_expectation(
     ("metric,value,source,date\niren.cash_usd,1,x,2026-02-30\n", "line 2 (iren.cash_usd).date"),
 ])
 def test_a_bad_csv_names_its_line(text: str, expected: str, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="obs.csv") as info:
+    with pytest.raises(ConfigError, match=r"obs\.csv") as info:
         load_observations(write(tmp_path, text, "obs.csv"), METRICS, START, UNTIL)
     assert expected in str(info.value)
 
