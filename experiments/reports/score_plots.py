@@ -61,10 +61,22 @@ def observation_fans(bands: pd.DataFrame, scores: pd.DataFrame, target: Path, *,
         for row in rows:
             _draw_observation(ax, row, factor)
         flows = any(r["kind"] == "flow" for r in rows)
-        title = label(metric) + (" (monthly)" if flows else "")
+        title = label(metric) + (" (monthly)" if flows else "") + ", month ends"
         style(ax, f"{title} ({unit})" if unit else title)
+        _months_axis(ax, band["date"].nunique() if not band.empty else 1)
     _legend(fig)
     return save(fig, target)
+
+
+def _months_axis(ax: Any, months: int) -> None:
+    """Ticks on month ends, named by their month (values are read at month ends)."""
+    from matplotlib.dates import DateFormatter, MonthLocator
+
+    every = max(1, -(-months // 7))
+    ax.xaxis.set_major_locator(MonthLocator(bymonthday=-1, interval=every))
+    ax.xaxis.set_major_formatter(DateFormatter("%b %y"))
+    for tick in ax.get_xticklabels():
+        tick.set_rotation(0)
 
 
 def _legend(fig: Any) -> None:

@@ -181,17 +181,35 @@ def score_changes(both: pd.DataFrame) -> pd.DataFrame:
     """
     return pd.DataFrame({
         "observation": both["observation"], "when": both["when"],
-        "CRPS/value": [fmt(v) for v in both["crps_rel"]],
-        "other": [fmt(v) for v in both["crps_rel_other"]],
-        "change": [fmt(v) for v in both["crps_rel_change"]],
+        "CRPS/value": [f"{v:.3f}" for v in both["crps_rel"]],
+        "other": [f"{v:.3f}" for v in both["crps_rel_other"]],
+        "change": [f"{v:+.3f}" for v in both["crps_rel_change"]],
         "in 90%": ["yes" if v else "NO" for v in both["inside"]],
         "other in 90%": ["yes" if v else "NO" for v in both["inside_other"]],
     })
 
 
+SUMMARY_NAMES = {"observations": "observations", "runs": "runs",
+                 "coverage_90": "90%-band coverage", "mean_crps_rel": "mean CRPS / value",
+                 "median_band_width_rel": "median band width / value",
+                 "median_beats_consensus": "median beat consensus"}
+
+
 def summary_changes(frame: pd.DataFrame) -> pd.DataFrame:
-    """The summary measures of two scorecards side by side, with the change."""
-    return pd.DataFrame({"measure": frame["measure"],
-                         "this": [fmt(v) for v in frame["this"]],
-                         "other": [fmt(v) for v in frame["other"]],
-                         "change": [fmt(v) for v in frame["change"]]})
+    """The summary measures of two scorecards side by side, with the change.
+
+    Counts print as whole numbers; shares as percentages, their change in points.
+    """
+    rows = []
+    for rec in frame.to_dict("records"):
+        counted = rec["measure"] in ("observations", "runs")
+        values = [rec["this"], rec["other"]]
+        if counted:
+            shown = [f"{v:.0f}" for v in values] + [f"{rec['change']:+.0f}"]
+        else:
+            shown = ["-" if not np.isfinite(v) else f"{v:.0%}" for v in values]
+            change = rec["change"]
+            shown.append("-" if not np.isfinite(change) else f"{100 * change:+.0f} pp")
+        rows.append({"measure": SUMMARY_NAMES.get(rec["measure"], rec["measure"]),
+                     "this": shown[0], "other": shown[1], "change": shown[2]})
+    return pd.DataFrame(rows, columns=["measure", "this", "other", "change"])

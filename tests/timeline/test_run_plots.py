@@ -1,6 +1,7 @@
 """The run pictures: valid PNGs of a readable size; four panels; milestone lanes whose
 numbers never collide, with a table that tells each one."""
 
+import itertools
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_the_milestone_numbers_never_collide_and_the_table_tells_each(run0: RunR
     assert len(lines) == len(numbers)
     assert [int(line.split()[0]) for line in lines] == list(range(1, len(numbers) + 1))
     line_boxes = [t.get_window_extent(renderer) for t in table.texts]
-    assert all(a.y0 >= b.y1 - 0.5 for a, b in zip(line_boxes, line_boxes[1:], strict=False))
+    assert all(a.y0 >= b.y1 - 0.5 for a, b in itertools.pairwise(line_boxes))
     assert any("signed $9.70B" in line for line in lines)  # the Microsoft contract
 
 
