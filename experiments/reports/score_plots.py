@@ -9,7 +9,7 @@ alone does not show the spread of a sum. A calibrated model's PIT histogram is f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +70,13 @@ def observation_fans(bands: pd.DataFrame, scores: pd.DataFrame, target: Path, *,
 
 def _months_axis(ax: Any, months: int) -> None:
     """Ticks on month ends, named by their month (values are read at month ends)."""
-    from matplotlib.dates import DateFormatter, MonthLocator
+    from matplotlib import dates
 
+    locator: Callable[..., Any] = dates.MonthLocator  # untyped in matplotlib's stubs
+    formatter: Callable[..., Any] = dates.DateFormatter
     every = max(1, -(-months // 7))
-    ax.xaxis.set_major_locator(MonthLocator(bymonthday=-1, interval=every))
-    ax.xaxis.set_major_formatter(DateFormatter("%b %y"))
+    ax.xaxis.set_major_locator(locator(bymonthday=-1, interval=every))
+    ax.xaxis.set_major_formatter(formatter("%b %y"))
     for tick in ax.get_xticklabels():
         tick.set_rotation(0)
 

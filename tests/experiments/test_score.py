@@ -84,7 +84,7 @@ def test_abm_score_prints_the_scorecard_and_the_changes_against_another(
     text = capsys.readouterr().out
     assert "score hindcast_2025_07: 3 runs (3 reps), seeds 0-2, 2025-07-01 to 2025-11-30" in text
     assert "IREN Q1 FY26 revenue" in text and "90%-band coverage" in text
-    assert f"against {scored[0].folder}" in text and "coverage_90" in text
+    assert f"against {scored[0].folder}" in text and "90%-band coverage" in text
     assert "scored in" in text and (out / SCORES).exists()
 
 
