@@ -50,7 +50,7 @@ def observation_fans(bands: pd.DataFrame, scores: pd.DataFrame, target: Path, *,
     """One panel per observed metric: its fan over runs with the observations on it."""
     arm = arm if arm is not None else str(bands["arm"].iloc[0])
     metrics = list(dict.fromkeys(scores["metric"]))
-    fig, axes = figure(max(1, len(metrics)), size=(4.6, 3.1))
+    fig, axes = _grid(max(1, len(metrics)))
     for ax, metric in zip(axes, metrics, strict=False):
         rows = scores[scores["metric"] == metric].to_dict("records")
         band = metric_band(bands, arm, metric)
@@ -66,6 +66,23 @@ def observation_fans(bands: pd.DataFrame, scores: pd.DataFrame, target: Path, *,
         _months_axis(ax, band["date"].nunique() if not band.empty else 1)
     _legend(fig)
     return save(fig, target)
+
+
+def _grid(panels: int, columns: int = 3) -> tuple[Any, Any]:
+    """Panels on a fixed grid: a constrained layout would cost more than the drawing."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    rows = -(-panels // columns)
+    height = 3.0 * rows + 0.8
+    fig = Figure(figsize=(4.6 * columns, height))
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=0.05, right=0.99, top=1 - 0.35 / height, bottom=0.75 / height,
+                        hspace=0.42, wspace=0.2)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax in axes[panels:]:
+        ax.set_visible(False)
+    return fig, axes[:panels]
 
 
 def _months_axis(ax: Any, months: int) -> None:
@@ -95,7 +112,7 @@ def _legend(fig: Any) -> None:
         Line2D([], [], color="black", linewidth=1.2, marker="_",
                label="the runs' 90% band and median of that average"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
 
 
 def pit_chart(scores: pd.DataFrame, target: Path, bins: int = 10) -> Path:
