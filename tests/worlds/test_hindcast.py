@@ -156,3 +156,15 @@ def test_every_figure_of_the_hindcast_has_a_source() -> None:
     missing = [r.key for r in rows if in_file(r.key) and is_figure(r.value)
                and r.source in (NO_SOURCE, "-")]
     assert not missing, f"figures without a source: {missing[:20]}"
+
+
+def test_the_observations_come_after_the_start_from_the_fact_sheets(
+        sheet_urls: set[str]) -> None:
+    rows = read_toml(WORLDS_DIR / "observations" / f"{WORLD}.toml")["observation"]
+    assert len(rows) >= 30
+    for row in rows:
+        day = row.get("date") or row["to"]
+        assert START < day <= dt.date(2025, 11, 30), row["label"]
+        assert STATUS.match(row["source"]), row["label"]
+        cited = urls_of(row["source"]) + urls_of(row.get("note", ""))
+        assert cited and set(cited) <= sheet_urls, row["label"]
