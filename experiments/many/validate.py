@@ -24,6 +24,8 @@ CODE_PARTS = ("abm", "agents", "worlds", "experiments/many/worker.py",
               "experiments/many/summary.py", "experiments/many/shards.py",
               "experiments/many/specs.py")
 """Sources whose change changes a run's shard; their hash is part of an experiment."""
+NOT_CODE = ("worlds/observations",)
+"""Data under ``CODE_PARTS`` that no run reads (what a score compares the runs with)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def code_sha() -> str:
             raise FileNotFoundError(f"code hash: {root} is missing (CODE_PARTS)")
         files = [root] if root.is_file() else sorted(
             [*root.rglob("*.py"), *root.rglob("*.toml")])
+        files = [f for f in files
+                 if not f.relative_to(_PACKAGE_ROOT).as_posix().startswith(NOT_CODE)]
         for path in files:
             digest.update(str(path.relative_to(_PACKAGE_ROOT)).encode())
             digest.update(path.read_bytes())

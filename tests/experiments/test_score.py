@@ -108,7 +108,7 @@ def command(out: Path, reps: int) -> list[str]:
 def test_a_killed_score_resumes_to_identical_scores(
         tmp_path: Path, reps_for: Callable[[float], int],
         stop_mid_run: Callable[..., tuple[int, str, str]]) -> None:
-    reps = reps_for(2.0)
+    reps = reps_for(1.0)  # a hindcast run is a few times a one-month run: seconds of work
     killed = tmp_path / "killed"
     status, _out, _err = stop_mid_run(command(killed, reps), killed, signal.SIGKILL)
     assert status == -signal.SIGKILL and not (killed / SCORES).exists()
@@ -119,3 +119,22 @@ def test_a_killed_score_resumes_to_identical_scores(
     for name in (SCORES, SUMMARY):
         pd.testing.assert_frame_equal(pd.read_parquet(whole.folder / name),
                                       pd.read_parquet(killed / name), check_exact=True)
+
+
+def test_a_corrected_observation_rescores_the_same_runs(
+        scored: tuple[ExperimentResult, ExperimentResult], tmp_path: Path) -> None:
+    import shutil
+
+    from experiments.many.validate import NOT_CODE, code_sha
+
+    folder = tmp_path / "copy"
+    shutil.copytree(scored[1].folder, folder)
+    corrected = tmp_path / "corrected.toml"
+    corrected.write_text(OBSERVATIONS.read_text().replace("value = 240.3e6", "value = 1.0e6"))
+    again = score(WORLD, corrected, reps=REPS, out=folder, workers=1, report=False)
+    assert again.stats.ran == 0 and again.stats.skipped == REPS  # no run made again
+    assert again.scores is not None and scored[1].scores is not None
+    row = again.scores.set_index("observation").loc["IREN Q1 FY26 revenue"]
+    assert row["value"] == 1.0e6 and row["pit"] == 0.0 and not row["inside"]
+    assert OBSERVATIONS.parent.relative_to(OBSERVATIONS.parents[2]).as_posix() in NOT_CODE
+    assert code_sha()  # observations are not hashed as model code: editing them resumes
