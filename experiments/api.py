@@ -1,4 +1,4 @@
-"""The Python face of experiments: Monte Carlo, sweeps, comparisons, sensitivity, reports.
+"""The Python face of experiments: Monte Carlo, sweeps, comparisons, sensitivity, scores.
 
 Each function validates everything first, runs into an experiment folder (resuming it if
 it holds the same experiment), and returns an :class:`~experiments.runner.ExperimentResult`
@@ -12,6 +12,8 @@ whose ``summary`` (one row per run), ``bands`` (quantiles per arm, metric and mo
     mc.bands.query("metric == 'iren.cash_usd'")
     cmp = compare("iren", business_model_arms("iren"), reps=100)
     cmp.comparison
+    card = score("hindcast_2025_07", "worlds/observations/hindcast_2025_07.toml", reps=200)
+    card.scores                                  # one row per observation
 
 ``workers`` defaults to the machine's cores (1 runs in this process); ``dask`` takes
 ``"local"`` or a scheduler address ``"tcp://host:8786"``.
@@ -25,7 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from experiments.many.designs import Vary, parse_vary
-from experiments.many.plans import compare_plan, monte_carlo_plan, sensitivity_plan, sweep_plan
+from experiments.many.plans import (
+    compare_plan,
+    monte_carlo_plan,
+    score_plan,
+    sensitivity_plan,
+    sweep_plan,
+)
 from experiments.many.result import ExperimentResult
 from experiments.many.specs import Plan, Point
 from experiments.runner import execute
@@ -35,13 +43,15 @@ Overrides = Sequence[tuple[str, Any]] | Mapping[str, Any]
 
 def _run(plan: Plan, out: str | Path | None, workers: int | None, dask: str | None,
          force: bool, quiet: bool, report: bool, outcomes: Sequence[str] = (),
-         confidence: float = 0.95) -> ExperimentResult:
+         confidence: float = 0.95,
+         observations: str | Path | None = None) -> ExperimentResult:
     from experiments.many.validate import check_positive
 
     default = os.cpu_count() or 1
     count = check_positive(default if workers is None else workers, "--workers", "workers")
     return execute(plan, out=out, workers=count, dask=dask, quiet=quiet, force=force,
-                   report=report, outcomes=outcomes, confidence=confidence)
+                   report=report, outcomes=outcomes, confidence=confidence,
+                   observations=observations)
 
 
 def _varies(vary: Sequence[str | Vary]) -> list[Vary]:
@@ -57,6 +67,20 @@ def monte_carlo(world: str = "iren", reps: int = 100, *, seed: int = 0,
     plan = monte_carlo_plan(world, reps, seed=seed, until=until, scenarios=scenarios,
                             overrides=overrides)
     return _run(plan, out, workers, dask, force, quiet, report)
+
+
+def score(world: str, observations: str | Path, reps: int = 100, *, seed: int = 0,
+          until: str | None = None, scenarios: Sequence[str] = (), overrides: Overrides = (),
+          out: str | Path | None = None, workers: int | None = None, dask: str | None = None,
+          force: bool = False, quiet: bool = True, report: bool = True) -> ExperimentResult:
+    """``reps`` runs scored against ``observations`` (a TOML or CSV file).
+
+    See ``.scores`` (one row per observation: band, inside, PIT, CRPS, errors) and
+    ``.score_summary`` (coverage, mean relative CRPS, band width, record against consensus).
+    """
+    plan = score_plan(world, reps, seed=seed, until=until, scenarios=scenarios,
+                      overrides=overrides)
+    return _run(plan, out, workers, dask, force, quiet, report, observations=observations)
 
 
 def sweep(world: str, vary: Sequence[str | Vary], *, design: str = "grid", samples: int = 16,

@@ -24,6 +24,7 @@ import pandas as pd
 
 from abm.config import ConfigError
 from abm.files import is_storage_error, storage_error
+from experiments.analysis.observations import ObservationSet, load_observations
 from experiments.analysis.outcomes import Outcome, parse_outcome
 from experiments.many.aggregate import DEFAULT_BUDGET_BYTES, aggregate, peak_rss_mb
 from experiments.many.executors import batch_size, batches, check_options, make_executor
@@ -53,6 +54,17 @@ def prepare(plan: Plan, outcomes: Sequence[str] = ()) -> tuple[Plan, PlanCheck, 
     check = validate_plan(plan)
     parsed = [parse_outcome(o, check.metrics, check.start_date, check.until) for o in outcomes]
     return dataclasses.replace(plan, inputs=plan_input_hashes(plan)), check, parsed
+
+
+def load_plan_observations(plan: Plan, check: PlanCheck,
+                           observations: str | Path | None) -> ObservationSet | None:
+    """The observations a score plan needs, checked against its world (none otherwise)."""
+    if (plan.kind == "score") != (observations is not None):
+        raise ConfigError("--observations", str(observations or ""),
+                          "expected observations with a score plan, and only with one")
+    if observations is None:
+        return None
+    return load_observations(observations, check.metrics, check.start_date, check.until)
 
 
 def _storage_fault(outcome: RunOutcome) -> bool:
@@ -114,13 +126,21 @@ def execute(plan: Plan, *, out: str | Path | None = None, workers: int = 1,
             dask: str | None = None, quiet: bool = True, force: bool = False,
             report: bool = True, outcomes: Sequence[str] = (), confidence: float = 0.95,
             command: str = "", echo: Echo | None = None,
-            budget_bytes: int = DEFAULT_BUDGET_BYTES) -> ExperimentResult:
-    """Run ``plan`` into ``out`` (resuming it) and return the aggregated results."""
+            budget_bytes: int = DEFAULT_BUDGET_BYTES,
+            observations: str | Path | None = None) -> ExperimentResult:
+    """Run ``plan`` into ``out`` (resuming it) and return the aggregated results.
+
+    A score plan takes ``observations`` (a TOML or CSV file), checked before any run and
+    scored after the runs (``scores.parquet``, ``score_summary.parquet``).
+    """
     say = echo or _silent
     check_options(workers, dask)
     plan, check, parsed = prepare(plan, outcomes)
+    observed = load_plan_observations(plan, check, observations)
     folder = Path(out) if out is not None else default_folder(plan)
-    analysis = {"outcomes": [o.text for o in parsed], "confidence": confidence}
+    analysis: dict[str, Any] = {"outcomes": [o.text for o in parsed], "confidence": confidence}
+    if observed is not None:
+        analysis.update(observations=str(observed.path), observations_sha=observed.sha)
     runs = list(plan.runs())
     stats = RunStats()
     try:
@@ -134,7 +154,7 @@ def execute(plan: Plan, *, out: str | Path | None = None, workers: int = 1,
                 _execute_runs(todo, store, stats, workers=workers, dask=dask, quiet=quiet,
                               echo=say)
             result = _collect(plan, check, store, runs, stats, parsed, confidence, quiet,
-                              budget_bytes)
+                              budget_bytes, observed)
             if report:
                 from experiments.reports.html import write_report
 
@@ -159,7 +179,7 @@ def _header(plan: Plan, check: PlanCheck, skipped: int) -> str:
 
 def _collect(plan: Plan, check: PlanCheck, store: ExperimentStore, runs: list[RunSpec],
              stats: RunStats, parsed: list[Outcome], confidence: float, quiet: bool,
-             budget_bytes: int) -> ExperimentResult:
+             budget_bytes: int, observed: ObservationSet | None) -> ExperimentResult:
     started = time.perf_counter()
     shards = store.finished()
     ids = {r.run_id for r in runs}
@@ -185,7 +205,7 @@ def _collect(plan: Plan, check: PlanCheck, store: ExperimentStore, runs: list[Ru
     if not agg.summary.empty and (agg.summary["status"] == "ok").any():
         from experiments.analysis.analyses import analyse
 
-        analyse(result, check, shards, parsed, confidence)
+        analyse(result, check, shards, parsed, confidence, observed)
     stats.aggregate_seconds = time.perf_counter() - started
     stats.peak_rss_mb = peak_rss_mb()
     return result

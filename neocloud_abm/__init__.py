@@ -7,6 +7,7 @@ its command line (:mod:`neocloud_abm.cli`, the ``abm`` command) sit on top of th
     import neocloud_abm as nab
     result = nab.run(world="iren", seed=0, until="2030-12-31")
     mc = nab.monte_carlo("iren", reps=200, out="experiments_out/mc")
+    card = nab.score("hindcast_2025_07", "worlds/observations/hindcast_2025_07.toml")
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from typing import Any
 
 from abm.result import RunResult
 from experiments.analysis.comparison import business_model_arms
-from experiments.api import compare, monte_carlo, report, sensitivity, sweep
+from experiments.api import compare, monte_carlo, report, score, sensitivity, sweep
 from experiments.many.result import ExperimentResult
 from worlds.run import run_world
 
 __all__ = ["ExperimentResult", "RunResult", "business_model_arms", "compare", "monte_carlo",
-           "report", "run", "sensitivity", "sweep"]
+           "report", "run", "score", "sensitivity", "sweep"]
 __version__ = "0.1.0"
 
 

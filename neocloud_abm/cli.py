@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from abm.config import ConfigError
 from abm.files import describe_os_error, is_storage_error
-from neocloud_abm.commands import bench, experiments, explore, run, timeline, worlds
+from neocloud_abm.commands import bench, experiments, explore, run, score, timeline, worlds
 from neocloud_abm.commands.options import Parser
 
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="abm", description="Simulate IREN and the race to turn grid power "
                     "into AI compute.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for commands in (run, experiments, timeline, worlds, explore, bench):
+    for commands in (run, experiments, score, timeline, worlds, explore, bench):
         commands.register(sub)
     return parser
 

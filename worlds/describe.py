@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from abm.config import leaf_keys, read_toml, source_of
-from worlds.catalog import load_world, read_scenario, resolve_key, world_path
+from abm.config import leaf_keys, source_of
+from worlds.catalog import load_world, read_scenario, read_world, resolve_key
 
 FORMATS = ("table", "csv", "json")
 NO_SOURCE = "(no source)"
@@ -107,7 +107,7 @@ def describe_world(world: str, scenarios: Sequence[str] = (),
                    overrides: Sequence[tuple[str, Any]] = ()) -> list[Row]:
     """Every leaf parameter of ``world`` (with overlays) as rows, in the spec's order."""
     spec, _path = load_world(world, overrides, scenarios)
-    base = read_toml(world_path(world))
+    base = read_world(world)[0]
     before = (load_world(world)[0] if scenarios or overrides else spec).model_dump()
     origin: dict[str, str] = {}
     for scenario in scenarios:

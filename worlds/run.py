@@ -18,7 +18,7 @@ from abm.model import Model
 from agents.customers.customer import Customer
 from agents.neoclouds.neocloud import Neocloud
 from worlds.build import build_model
-from worlds.catalog import load_world, scenario_path, world_path
+from worlds.catalog import load_world, scenario_path, world_files
 from worlds.spec import WorldSpec
 
 if TYPE_CHECKING:  # results are frames: pandas on first use (a worker's runs need none)
@@ -74,13 +74,14 @@ def load_world_once(world: str, pairs: Sequence[tuple[str, Any]],
 
     An experiment's worker runs the same world hundreds of times; reading and validating
     it is ~2% of a run. The spec is frozen and nothing changes its tables, so one copy
-    serves every run. The key holds each file's path, size and modification time (an
-    edited file is read again) and the overrides.
+    serves every run. The key holds each file's path, size and modification time (the
+    world's, those of the worlds it extends, the scenarios'; an edited file is read again)
+    and the overrides.
     """
-    files = [world_path(world), *(scenario_path(name) for name in scenarios)]
     try:
-        stamps = [f"{f.resolve()}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files]
-    except OSError:  # a missing file: load_world names it
+        files = [*_world_chain(world), *(scenario_path(name) for name in scenarios)]
+        stamps = [_stamp(f) for f in files]
+    except (OSError, ConfigError):  # a missing or broken file: load_world names it
         return load_world(world, pairs, scenarios)
     key = (repr(list(pairs)), *stamps)
     loaded = _LOADED.get(key)
@@ -90,6 +91,24 @@ def load_world_once(world: str, pairs: Sequence[tuple[str, Any]],
             _LOADED.clear()
         _LOADED[key] = loaded
     return loaded
+
+
+def _stamp(path: Path) -> str:
+    info = path.stat()
+    return f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
+
+
+_CHAINS: dict[str, tuple[list[Path], list[str]]] = {}
+
+
+def _world_chain(world: str) -> list[Path]:
+    """:func:`~worlds.catalog.world_files`, read again only when one of them changed."""
+    known = _CHAINS.get(world)
+    if known is not None and [_stamp(f) for f in known[0]] == known[1]:
+        return known[0]
+    files = world_files(world)
+    _CHAINS[world] = (files, [_stamp(f) for f in files])
+    return files
 
 
 def _until(spec: WorldSpec, until: str | dt.date | None) -> dt.date:

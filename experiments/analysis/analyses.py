@@ -3,11 +3,14 @@
 - comparison: outcome distributions per arm and paired differences (``compare.parquet``);
 - sensitivity: Sobol' or Morris indices per outcome and parameter (``sensitivity.parquet``);
 - sweep: one row per design point with the values set and median outcomes
-  (``design.parquet``).
+  (``design.parquet``);
+- score: each observation against the runs, and a summary (``scores.parquet``,
+  ``score_summary.parquet``).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +22,7 @@ from experiments.many.shards import atomic_write_frame
 from experiments.many.validate import PlanCheck
 
 if TYPE_CHECKING:
+    from experiments.analysis.observations import ObservationSet
     from experiments.many.result import ExperimentResult
 
 
@@ -37,10 +41,19 @@ def focus_outcomes(check: PlanCheck, texts: Sequence[str] = ()) -> list[Outcome]
 
 
 def analyse(result: ExperimentResult, check: PlanCheck, shards: Mapping[str, Path],
-            outcomes: Sequence[Outcome], confidence: float) -> None:
+            outcomes: Sequence[Outcome], confidence: float,
+            observations: ObservationSet | None = None) -> None:
     """Add the kind's analysis to ``result`` and write it to the experiment folder."""
     plan, summary, folder = result.plan, result.summary, result.folder
-    if plan.kind == "compare":
+    if plan.kind == "score" and observations is not None:
+        from experiments.analysis.scorecard import score_experiment
+
+        started = time.perf_counter()
+        ids = summary.loc[summary["status"] == "ok", "run_id"].tolist()
+        result.scores, result.score_summary = score_experiment(folder, observations, ids,
+                                                               shards)
+        result.stats.score_seconds = time.perf_counter() - started
+    elif plan.kind == "compare":
         chosen = list(outcomes) or focus_outcomes(check)
         values = outcome_values(chosen, summary, shards, check.start_date)
         table = paired_table(values, plan.arms(), summary[["arm", "rep"]], confidence)

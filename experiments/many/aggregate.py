@@ -114,7 +114,7 @@ class _Bar:
             self._bar.close()
 
 
-def _read_in_order(read: Callable[[Path], T], paths: Sequence[Path | None]
+def read_in_order(read: Callable[[Path], T], paths: Sequence[Path | None]
                    ) -> Iterator[T | None]:
     """``read(path)`` of each of ``paths`` in order (``None`` for ``None``), read ahead.
 
@@ -140,7 +140,7 @@ def _footers(ordered: Sequence[RunSpec], shards: Mapping[str, Path]) -> dict[str
     arms: dict[str, _Arm] = {}
     last: dict[str, tuple[str, ...]] = {}  # the metrics of each arm's last shard
     paths = [shards.get(spec.run_id) for spec in ordered]
-    for spec, path, head in zip(ordered, paths, _read_in_order(read_head, paths),
+    for spec, path, head in zip(ordered, paths, read_in_order(read_head, paths),
                                 strict=True):
         arm = arms.setdefault(spec.arm, _Arm(spec.arm))
         if path is None or head is None:
@@ -304,7 +304,7 @@ def _values_pass(ordered: Sequence[RunSpec], shards: Mapping[str, Path],
     names: tuple[str, ...] = ()
     cols: list[int] = []
     paths = [shards.get(spec.run_id) for spec in ordered]
-    for i, (spec, read) in enumerate(zip(ordered, _read_in_order(read_matrix, paths),
+    for i, (spec, read) in enumerate(zip(ordered, read_in_order(read_matrix, paths),
                                          strict=True)):
         if read is None:
             row = identity(_spec_dict(spec), "failed")

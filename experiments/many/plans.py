@@ -4,6 +4,7 @@
 - Sweep: one point per design sample (grid, LHS or Sobol' sequence) x ``reps``.
 - Comparison: one point per arm (a scenario, or a set of overrides) x ``reps``.
 - Sensitivity: one point per row of SALib's sample x ``reps``.
+- Score: a Monte Carlo whose runs are scored against observations afterwards.
 
 Paths to world or scenario files are made absolute, so workers elsewhere find them.
 """
@@ -52,6 +53,17 @@ def monte_carlo_plan(world: str = "iren", reps: int = 100, *, seed: int = 0,
                      overrides: Sequence[tuple[str, Any]] | Mapping[str, Any] = ()) -> Plan:
     """``reps`` runs of one world, seeds ``seed .. seed + reps - 1``."""
     return _base("mc", world, reps, seed, until, scenarios, overrides, [Point("base")])
+
+
+def score_plan(world: str, reps: int = 100, *, seed: int = 0, until: str | None = None,
+               scenarios: Sequence[str] = (),
+               overrides: Sequence[tuple[str, Any]] | Mapping[str, Any] = ()) -> Plan:
+    """A Monte Carlo to score against observations.
+
+    The observations are not part of the plan: a corrected observation rescores the same
+    runs.
+    """
+    return _base("score", world, reps, seed, until, scenarios, overrides, [Point("base")])
 
 
 def sweep_plan(world: str, varies: Sequence[Vary], *, design: str = "grid", samples: int = 16,

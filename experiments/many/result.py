@@ -24,6 +24,8 @@ class RunStats:
     run_seconds: float = 0.0
     """Seconds from starting the executor to the last run's end."""
     aggregate_seconds: float = 0.0
+    score_seconds: float = 0.0
+    """Seconds to score the runs against observations (part of ``aggregate_seconds``)."""
     peak_rss_mb: float = 0.0
     executor_error: str = ""
     reported_ok: set[str] = field(default_factory=set, repr=False)
@@ -46,6 +48,9 @@ class ExperimentResult:
     comparison: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     design: pd.DataFrame | None = None
+    scores: pd.DataFrame | None = None
+    """A score experiment's observations against the runs (one row each)."""
+    score_summary: pd.DataFrame | None = None
     stats: RunStats = field(default_factory=RunStats)
     notes: list[str] = field(default_factory=list)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Pairs = tuple[tuple[str, Any], ...]
-KINDS = ("mc", "sweep", "compare", "sensitivity")
+KINDS = ("mc", "sweep", "compare", "sensitivity", "score")
 _RUN_ID = re.compile(r"^p(\d{5})-r(\d{6})$")
 
 

@@ -5,7 +5,7 @@ Layout::
     experiment.json     design (identity), seeds rule, reps, inputs' hashes, versions
     shards/<run>.parquet   one per finished run (written by workers)
     failures/<run>.json    one per run that raised (removed when a retry succeeds)
-    summary.parquet, bands.parquet, compare.parquet | sensitivity.parquet
+    summary.parquet, bands.parquet, compare.parquet | sensitivity.parquet | scores.parquet
     plots/*.png, report.html
 
 Opening a folder that already holds the same experiment resumes it: finished runs are
@@ -34,7 +34,7 @@ MANIFEST = "experiment.json"
 PLOTS = "plots"
 SCRATCH = ".aggregate"
 RESULT_FILES = ("summary.parquet", "bands.parquet", "compare.parquet", "sensitivity.parquet",
-                "design.parquet", "report.html")
+                "design.parquet", "scores.parquet", "score_summary.parquet", "report.html")
 VERSIONED = ("neocloud-abm", "numpy", "pandas", "pyarrow", "simpy", "SALib", "dask",
              "distributed", "matplotlib")
 SEED_RULE = ("run (point p, replication r) uses seed base_seed + r: every point and arm "

@@ -24,6 +24,8 @@ CODE_PARTS = ("abm", "agents", "worlds", "experiments/many/worker.py",
               "experiments/many/summary.py", "experiments/many/shards.py",
               "experiments/many/specs.py")
 """Sources whose change changes a run's shard; their hash is part of an experiment."""
+NOT_CODE = ("worlds/observations",)
+"""Data under ``CODE_PARTS`` that no run reads (what a score compares the runs with)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ def code_sha() -> str:
             raise FileNotFoundError(f"code hash: {root} is missing (CODE_PARTS)")
         files = [root] if root.is_file() else sorted(
             [*root.rglob("*.py"), *root.rglob("*.toml")])
+        files = [f for f in files
+                 if not f.relative_to(_PACKAGE_ROOT).as_posix().startswith(NOT_CODE)]
         for path in files:
             digest.update(str(path.relative_to(_PACKAGE_ROOT)).encode())
             digest.update(path.read_bytes())
@@ -63,10 +67,17 @@ def code_sha() -> str:
 
 
 def input_hashes(world: str, scenarios: Sequence[str]) -> dict[str, str]:
-    """Hashes of the world file, each scenario file and the model code."""
-    from worlds.catalog import scenario_path, world_path
+    """Hashes of the world's files, each scenario file and the model code.
 
-    out = {"code": code_sha(), f"world:{world}": file_sha(world_path(world))}
+    A world that extends another hashes the files of both.
+    """
+    from worlds.catalog import scenario_path, world_files
+
+    files = world_files(world)
+    whole = "".join(file_sha(f) for f in files)
+    digest = file_sha(files[0]) if len(files) == 1 else hashlib.sha256(
+        whole.encode()).hexdigest()[:16]
+    out = {"code": code_sha(), f"world:{world}": digest}
     for scenario in scenarios:
         out[f"scenario:{scenario}"] = file_sha(scenario_path(scenario))
     return out

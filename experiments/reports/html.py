@@ -154,12 +154,31 @@ def _analysis(folder: Path, manifest: dict[str, Any], bands: pd.DataFrame | None
         chart = plots.sensitivity_chart(indices, method, plot_dir / "sensitivity.png")
         parts.append(_section(f"Sensitivity ({method})", _image(chart, "sensitivity"),
                               _table(tables.sensitivity(indices, method))))
+    parts.extend(_scores(folder, bands))
     design = _read(folder, "design.parquet")
     if design is not None and not design.empty:
         parts.append(_section("Sweep design", _p("One row per design point: the values set "
                                                  "and median outcomes over replications."),
                               _table(tables.design(design))))
     return parts
+
+
+def _scores(folder: Path, bands: pd.DataFrame | None) -> list[str]:
+    scores = _read(folder, "scores.parquet")
+    summary = _read(folder, "score_summary.parquet")
+    if scores is None or summary is None or scores.empty:
+        return []
+    from experiments.reports.score_plots import score_pictures
+
+    shown = [_p(line) for line in tables.score_summary_line(summary).splitlines()]
+    if bands is not None and not bands.empty:
+        fans, pit = score_pictures(bands, scores, folder / PLOTS)
+        shown += [_image(fans, "observations on their fan charts"), _image(pit, "PIT histogram")]
+    shown += [_p("Per observation: the runs' p5, median and p95; whether the value is inside "
+                 "the 90% band; its PIT (share of runs below it); its CRPS (in the metric's "
+                 "unit, lower is better); the median's and consensus's error relative to "
+                 "the value."), _table(tables.scorecard(scores, width=60))]
+    return [_section("Scores against what happened", *shown)]
 
 
 def write_report(folder: str | Path) -> Path:

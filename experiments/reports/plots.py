@@ -26,7 +26,8 @@ RIVAL_METRICS = ("energized_mw", "gpus", "ai_run_rate_arr_usd", "contracted_arr_
                  "cash_usd", "market_cap_usd")
 
 
-def _figure(n_panels: int, columns: int = 3, size: tuple[float, float] = (4.2, 2.9)) -> Any:
+def figure(n_panels: int, columns: int = 3, size: tuple[float, float] = (4.2, 2.9)) -> Any:
+    """A figure on the Agg canvas with ``n_panels`` axes in rows of ``columns``: (fig, axes)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -40,7 +41,8 @@ def _figure(n_panels: int, columns: int = 3, size: tuple[float, float] = (4.2, 2
     return fig, axes[:n_panels]
 
 
-def _save(fig: Any, target: Path) -> Path:
+def save(fig: Any, target: Path) -> Path:
+    """Write ``fig`` as a PNG to ``target`` atomically; returns ``target``."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -48,13 +50,15 @@ def _save(fig: Any, target: Path) -> Path:
     return target
 
 
-def _band(bands: pd.DataFrame, arm: str, metric: str) -> pd.DataFrame:
+def metric_band(bands: pd.DataFrame, arm: str, metric: str) -> pd.DataFrame:
+    """One arm's bands of one metric, by date."""
     rows = bands[(bands["arm"] == arm) & (bands["metric"] == metric)]
     return rows.sort_values("date")
 
 
-def _fan(ax: Any, band: pd.DataFrame, factor: float, color: str, name: str,
+def fan(ax: Any, band: pd.DataFrame, factor: float, color: str, name: str,
          light: bool = False) -> None:
+    """Draw a fan: the median line over the 25-75% and 5-95% bands."""
     dates = pd.DatetimeIndex(band["date"])
     ax.fill_between(dates, band["p5"] / factor, band["p95"] / factor, color=color,
                     alpha=0.10 if light else 0.18, linewidth=0)
@@ -63,7 +67,8 @@ def _fan(ax: Any, band: pd.DataFrame, factor: float, color: str, name: str,
     ax.plot(dates, band["p50"] / factor, color=color, linewidth=1.6, label=name)
 
 
-def _style(ax: Any, title: str) -> None:
+def style(ax: Any, title: str) -> None:
+    """A panel's title, grid and tick labels."""
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     ax.tick_params(labelsize=8)
@@ -75,29 +80,29 @@ def fan_charts(bands: pd.DataFrame, metrics: Sequence[str], target: Path, *,
                arm: str | None = None, title: str = "") -> Path:
     """One fan chart per metric (median, 25-75 and 5-95% bands over runs) of one arm."""
     arm = arm if arm is not None else str(bands["arm"].iloc[0])
-    shown = [m for m in metrics if not _band(bands, arm, m).empty]
-    fig, axes = _figure(max(1, len(shown)))
+    shown = [m for m in metrics if not metric_band(bands, arm, m).empty]
+    fig, axes = figure(max(1, len(shown)))
     for ax, metric in zip(axes, shown, strict=False):
-        band = _band(bands, arm, metric)
+        band = metric_band(bands, arm, metric)
         factor, unit = scale_for(metric, band["p95"].abs().tolist())
-        _fan(ax, band, factor, COLORS[0], "median")
-        _style(ax, f"{label(metric)} ({unit})" if unit else label(metric))
+        fan(ax, band, factor, COLORS[0], "median")
+        style(ax, f"{label(metric)} ({unit})" if unit else label(metric))
     if title:
         fig.suptitle(title, fontsize=12)
-    return _save(fig, target)
+    return save(fig, target)
 
 
 def rivals_chart(bands: pd.DataFrame, companies: Sequence[str], target: Path, *,
                  arm: str | None = None, suffixes: Sequence[str] = RIVAL_METRICS) -> Path:
     """Companies side by side on shared scales: per metric, each one's median and 25-75%."""
     arm = arm if arm is not None else str(bands["arm"].iloc[0])
-    fig, axes = _figure(len(suffixes), size=(4.6, 3.1))
+    fig, axes = figure(len(suffixes), size=(4.6, 3.1))
     for ax, suffix in zip(axes, suffixes, strict=True):
         peaks = [float(b["p75"].abs().max()) for c in companies
-                 if not (b := _band(bands, arm, f"{c}.{suffix}")).empty]
+                 if not (b := metric_band(bands, arm, f"{c}.{suffix}")).empty]
         factor, unit = scale_for(suffix, peaks)
         for j, company in enumerate(companies):
-            band = _band(bands, arm, f"{company}.{suffix}")
+            band = metric_band(bands, arm, f"{company}.{suffix}")
             if band.empty:
                 continue
             dates = pd.DatetimeIndex(band["date"])
@@ -107,35 +112,35 @@ def rivals_chart(bands: pd.DataFrame, companies: Sequence[str], target: Path, *,
             ax.plot(dates, band["p50"] / factor, color=color, linewidth=1.4,
                     label=company.upper() if j < len(COLORS) else None)
         name = label("x." + suffix).removeprefix("X ")
-        _style(ax, f"{name} ({unit})" if unit else name)
+        style(ax, f"{name} ({unit})" if unit else name)
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncol=min(len(names), 10),
                fontsize=8)
-    return _save(fig, target)
+    return save(fig, target)
 
 
 def arms_chart(bands: pd.DataFrame, arms: Sequence[str], metrics: Sequence[str],
                target: Path) -> Path:
     """Each metric with every arm's fan overlaid (same seeds in every arm)."""
     shown = [m for m in metrics if not bands[bands["metric"] == m].empty]
-    fig, axes = _figure(max(1, len(shown)))
+    fig, axes = figure(max(1, len(shown)))
     for ax, metric in zip(axes, shown, strict=False):
         rows = bands[bands["metric"] == metric]
         factor, unit = scale_for(metric, rows["p95"].abs().tolist())
         for k, arm in enumerate(arms):
-            band = _band(bands, arm, metric)
+            band = metric_band(bands, arm, metric)
             if not band.empty:
-                _fan(ax, band, factor, COLORS[k % len(COLORS)], arm, light=True)
-        _style(ax, f"{label(metric)} ({unit})" if unit else label(metric))
+                fan(ax, band, factor, COLORS[k % len(COLORS)], arm, light=True)
+        style(ax, f"{label(metric)} ({unit})" if unit else label(metric))
         ax.legend(fontsize=7, loc="best")
-    return _save(fig, target)
+    return save(fig, target)
 
 
 def differences_chart(table: pd.DataFrame, target: Path) -> Path:
     """Mean paired difference to the reference arm with its confidence interval, per outcome."""
     diffs = table[table["diff_n"] > 0]
     outcomes = list(dict.fromkeys(diffs["outcome"])) or ["(none)"]
-    fig, axes = _figure(len(outcomes), columns=2, size=(4.6, 1.2 + 0.45 * diffs["arm"].nunique()))
+    fig, axes = figure(len(outcomes), columns=2, size=(4.6, 1.2 + 0.45 * diffs["arm"].nunique()))
     for ax, outcome in zip(axes, outcomes, strict=False):
         rows = diffs[diffs["outcome"] == outcome]
         factor, unit = scale_for(outcome, rows[["diff_lo", "diff_hi"]].abs().to_numpy().ravel())
@@ -147,15 +152,15 @@ def differences_chart(table: pd.DataFrame, target: Path) -> Path:
         ax.errorbar(mean, y, xerr=np.vstack([lo, hi]), fmt="none", ecolor="black", capsize=3)
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_yticks(y, rows["arm"].tolist())
-        _style(ax, f"{label(outcome)}: difference ({unit})" if unit else label(outcome))
-    return _save(fig, target)
+        style(ax, f"{label(outcome)}: difference ({unit})" if unit else label(outcome))
+    return save(fig, target)
 
 
 def sensitivity_chart(indices: pd.DataFrame, method: str, target: Path) -> Path:
     """Sobol' first/total-order bars, or a Morris tornado of mu* (sorted), per outcome."""
     outcomes = list(dict.fromkeys(indices["outcome"]))
     n_params = indices["parameter"].nunique()
-    fig, axes = _figure(len(outcomes), columns=2, size=(5.0, 1.4 + 0.45 * n_params))
+    fig, axes = figure(len(outcomes), columns=2, size=(5.0, 1.4 + 0.45 * n_params))
     for ax, outcome in zip(axes, outcomes, strict=False):
         rows = indices[indices["outcome"] == outcome]
         if method == "sobol":
@@ -175,5 +180,5 @@ def sensitivity_chart(indices: pd.DataFrame, method: str, target: Path) -> Path:
                     color=COLORS[0], capsize=2)
             ax.set_xlabel(f"Morris mu* ({unit})" if unit else "Morris mu*", fontsize=8)
         ax.set_yticks(y, rows["parameter"].tolist())
-        _style(ax, label(outcome))
-    return _save(fig, target)
+        style(ax, label(outcome))
+    return save(fig, target)

@@ -131,3 +131,85 @@ def failures(frame: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
     """Failed runs: id, arm, seed, what was set, and the error line."""
     cols: Sequence[str] = ("run_id", "arm", "seed", "overrides", "error")
     return frame[list(cols)].head(limit)
+
+
+def _share(value: float) -> str:
+    return "-" if value is None or not np.isfinite(value) else f"{value:+.0%}"
+
+
+def scorecard(scores: pd.DataFrame, width: int = 38) -> pd.DataFrame:
+    """Observations down: what happened, the runs' band and median, inside, PIT, CRPS, errors.
+
+    Errors are relative to the value (median minus value, consensus minus value).
+    """
+    rows = []
+    for rec in scores.to_dict("records"):
+        factor, unit = scale_for(str(rec["metric"]), [rec["value"], rec["p5"], rec["p95"]])
+        name = str(rec["observation"])
+        rows.append({
+            "observation": name if len(name) <= width else name[: width - 1] + "…",
+            "when": rec["when"], "unit": unit or "count", "value": fmt(rec["value"], factor),
+            "p5": fmt(rec["p5"], factor), "p50": fmt(rec["p50"], factor),
+            "p95": fmt(rec["p95"], factor), "in 90%": "yes" if rec["inside"] else "NO",
+            "PIT": fmt(rec["pit"]), "CRPS": fmt(rec["crps"], factor),
+            "median err": _share(rec["median_error_rel"]),
+            "consensus err": _share(rec["consensus_error"] / abs(rec["value"])
+                                    if rec["value"] else float("nan")),
+        })
+    return pd.DataFrame(rows)
+
+
+def score_summary_line(summary: pd.DataFrame) -> str:
+    """The summary of a scorecard in one paragraph."""
+    row = summary.iloc[0]
+    n, inside = int(row["observations"]), round(float(row["coverage_90"]) * row["observations"])
+    text = (f"90%-band coverage {row['coverage_90']:.0%} ({inside} of {n} observations inside, "
+            f"{int(row['runs'])} runs); mean CRPS {row['mean_crps_rel']:.0%} of the value; "
+            f"median band width {row['median_band_width_rel']:.0%} of the value")
+    with_consensus = int(row["with_consensus"])
+    if with_consensus:
+        won = round(float(row["median_beats_consensus"]) * with_consensus)
+        text += f"; the median beat consensus in {won} of {with_consensus}"
+    pits = [int(row[f"pit_{k}"]) for k in range(10) if f"pit_{k}" in row]
+    return text + f"\nPIT histogram (tenths of [0, 1]): {' '.join(str(c) for c in pits)}"
+
+
+def score_changes(both: pd.DataFrame) -> pd.DataFrame:
+    """Per shared observation: relative CRPS and inside, here and there.
+
+    From :func:`experiments.analysis.scorecard.against`.
+    """
+    return pd.DataFrame({
+        "observation": both["observation"], "when": both["when"],
+        "CRPS/value": [f"{v:.3f}" for v in both["crps_rel"]],
+        "other": [f"{v:.3f}" for v in both["crps_rel_other"]],
+        "change": [f"{v:+.3f}" for v in both["crps_rel_change"]],
+        "in 90%": ["yes" if v else "NO" for v in both["inside"]],
+        "other in 90%": ["yes" if v else "NO" for v in both["inside_other"]],
+    })
+
+
+SUMMARY_NAMES = {"observations": "observations", "runs": "runs",
+                 "coverage_90": "90%-band coverage", "mean_crps_rel": "mean CRPS / value",
+                 "median_band_width_rel": "median band width / value",
+                 "median_beats_consensus": "median beat consensus"}
+
+
+def summary_changes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The summary measures of two scorecards side by side, with the change.
+
+    Counts print as whole numbers; shares as percentages, their change in points.
+    """
+    rows = []
+    for rec in frame.to_dict("records"):
+        counted = rec["measure"] in ("observations", "runs")
+        values = [rec["this"], rec["other"]]
+        if counted:
+            shown = [f"{v:.0f}" for v in values] + [f"{rec['change']:+.0f}"]
+        else:
+            shown = ["-" if not np.isfinite(v) else f"{v:.0%}" for v in values]
+            change = rec["change"]
+            shown.append("-" if not np.isfinite(change) else f"{100 * change:+.0f} pp")
+        rows.append({"measure": SUMMARY_NAMES.get(rec["measure"], rec["measure"]),
+                     "this": shown[0], "other": shown[1], "change": shown[2]})
+    return pd.DataFrame(rows, columns=["measure", "this", "other", "change"])

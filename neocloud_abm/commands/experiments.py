@@ -42,7 +42,8 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
 
 
-def _common(parser: argparse.ArgumentParser, reps: int) -> None:
+def add_experiment_options(parser: argparse.ArgumentParser, reps: int) -> None:
+    """Add the run options and the options every experiment command shares."""
     add_run_options(parser)
     parser.add_argument("--reps", type=_count, default=reps,
                         help=f"replications (seeds) per point, default {reps}")
@@ -72,12 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``abm mc``, ``sweep``, ``compare``, ``sensitivity`` and ``report``."""
     mc = sub.add_parser("mc", help="Monte Carlo: many seeds of one world",
                         epilog=f"example: {EXAMPLES['mc']}")
-    _common(mc, reps=100)
+    add_experiment_options(mc, reps=100)
     mc.set_defaults(handler=handle_mc)
 
     sweep = sub.add_parser("sweep", help="runs over a design of parameter values",
                            epilog=f"example: {EXAMPLES['sweep']}")
-    _common(sweep, reps=1)
+    add_experiment_options(sweep, reps=1)
     _vary_options(sweep)
     sweep.add_argument("--design", choices=("grid", "lhs", "sobol"), default="grid")
     sweep.add_argument("--outcome", dest="outcomes", action="append", default=[],
@@ -89,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Each --scenario is an arm; --arm NAME:KEY=VALUE adds (or extends) an "
         "arm of overrides; the first arm is the reference of the paired differences.",
         epilog=f"examples: {EXAMPLES['compare']}")
-    _common(compare, reps=100)
+    add_experiment_options(compare, reps=100)
     compare.add_argument("--arm", dest="arms", action="append", default=[],
                          metavar="NAME:KEY=VALUE", help="an arm's override (repeatable)")
     compare.add_argument("--business-models", action="store_true",
@@ -103,7 +104,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     sens = sub.add_parser("sensitivity", help="Sobol' or Morris indices with SALib",
                           epilog=f"example: {EXAMPLES['sensitivity']}")
-    _common(sens, reps=1)
+    add_experiment_options(sens, reps=1)
     _vary_options(sens)
     sens.add_argument("--method", choices=("sobol", "morris"), default="sobol")
     sens.add_argument("--outcome", dest="outcomes", action="append", default=[],
@@ -132,7 +133,7 @@ def handle_mc(args: argparse.Namespace) -> int:
 
     opts = run_options(args)
     plan = monte_carlo_plan(opts.world, scenarios=opts.scenarios, **_base(args))
-    return _execute(plan, args)
+    return run_plan(plan, args)
 
 
 def handle_sweep(args: argparse.Namespace) -> int:
@@ -144,7 +145,7 @@ def handle_sweep(args: argparse.Namespace) -> int:
     varies = [parse_vary(v) for v in args.vary]
     plan = sweep_plan(opts.world, varies, design=args.design, samples=_or(args.samples, 16),
                       scenarios=opts.scenarios, **_base(args))
-    return _execute(plan, args, args.outcomes)
+    return run_plan(plan, args, args.outcomes)
 
 
 def handle_compare(args: argparse.Namespace) -> int:
@@ -165,7 +166,7 @@ def handle_compare(args: argparse.Namespace) -> int:
                           "[0.5, 1), e.g. 0.95")
     points = arm_points(opts.scenarios, arms)
     plan = compare_plan(opts.world, points, **_base(args))
-    return _execute(plan, args, args.outcomes, args.confidence)
+    return run_plan(plan, args, args.outcomes, args.confidence)
 
 
 def _first_neocloud(world: str, overrides: tuple[tuple[str, Any], ...]) -> str:
@@ -186,7 +187,7 @@ def handle_sensitivity(args: argparse.Namespace) -> int:
     plan = sensitivity_plan(opts.world, varies, method=args.method,
                             samples=_or(args.samples, default), scenarios=opts.scenarios,
                             **_base(args))
-    return _execute(plan, args, args.outcomes)
+    return run_plan(plan, args, args.outcomes)
 
 
 def handle_report(args: argparse.Namespace) -> int:
@@ -200,8 +201,16 @@ def handle_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _execute(plan: Plan, args: argparse.Namespace, outcomes: list[str] | None = None,
+def run_plan(plan: Plan, args: argparse.Namespace, outcomes: list[str] | None = None,
              confidence: float = 0.95) -> int:
+    """Run an experiment command's plan, print its results; the command's exit status."""
+    return exit_status(run_and_print(plan, args, outcomes, confidence))
+
+
+def run_and_print(plan: Plan, args: argparse.Namespace, outcomes: list[str] | None = None,
+                  confidence: float = 0.95,
+                  observations: Path | None = None) -> ExperimentResult:
+    """Run a plan with the command's options and print its results."""
     from experiments.many.validate import check_positive
     from experiments.runner import execute
 
@@ -211,9 +220,9 @@ def _execute(plan: Plan, args: argparse.Namespace, outcomes: list[str] | None = 
     result = execute(plan, out=args.out, workers=workers, dask=args.dask, quiet=args.quiet,
                      force=args.force, report=args.report, outcomes=outcomes or (),
                      confidence=confidence, command=shlex.join(["abm", *sys.argv[1:]]),
-                     echo=None if args.quiet else _echo)
+                     echo=None if args.quiet else _echo, observations=observations)
     _print_results(result, args.quiet)
-    return _finish(result)
+    return result
 
 
 def _echo(line: str) -> None:
@@ -247,7 +256,8 @@ def _print_results(result: ExperimentResult, quiet: bool) -> None:
         if stats.ran >= BIG_EXPERIMENT_RUNS and _plain_build():
             print(PLAIN_BUILD_NOTE)
     if not quiet:
-        print(f"aggregated in {stats.aggregate_seconds:.1f} s; parent peak RSS "
+        scored = f" (scored in {stats.score_seconds:.2f} s)" if result.scores is not None else ""
+        print(f"aggregated in {stats.aggregate_seconds:.1f} s{scored}; parent peak RSS "
               f"{stats.peak_rss_mb:.0f} MB")
     companies = companies_of(result.bands["metric"].unique()) if len(result.bands) else []
     kind = result.plan.kind
@@ -264,6 +274,11 @@ def _print_results(result: ExperimentResult, quiet: bool) -> None:
         method = result.plan.setting("method")
         print(f"\n{method} indices (most influential first):")
         print(tables.sensitivity(result.sensitivity, method).to_string(index=False))
+    elif kind == "score" and result.scores is not None and result.score_summary is not None:
+        print(f"\n{len(result.scores)} observations: the runs' 90% band (p5-p95) and median "
+              "against what happened")
+        print(tables.scorecard(result.scores).to_string(index=False))
+        print("\n" + tables.score_summary_line(result.score_summary))
     elif kind == "sweep" and result.design is not None:
         print(f"\n{len(result.design)} design points (first 40):")
         print(tables.design(result.design).to_string(index=False))
@@ -272,7 +287,8 @@ def _print_results(result: ExperimentResult, quiet: bool) -> None:
     print(f"\nexperiment folder: {result.folder}")
 
 
-def _finish(result: ExperimentResult) -> int:
+def exit_status(result: ExperimentResult) -> int:
+    """0 when every run finished; 1 (with the failures listed) when some did not."""
     stats = result.stats
     if result.ok:
         return 0

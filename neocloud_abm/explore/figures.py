@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.one_run.plots import MILESTONE_CATEGORIES, milestones
+from experiments.one_run.milestones import MILESTONE_CATEGORIES, milestones
 from experiments.reports.formatting import label, scale_for
 from experiments.reports.plots import COLORS
 

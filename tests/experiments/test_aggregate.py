@@ -12,8 +12,8 @@ from experiments.many.aggregate import (
     BAND_COLUMNS,
     QUANTILES,
     READ_AHEAD,
-    _read_in_order,
     aggregate,
+    read_in_order,
 )
 from experiments.many.memcheck import measure_in_subprocess, write_synthetic_shards
 from experiments.many.shards import list_shards, read_path, write_shard
@@ -150,7 +150,7 @@ def test_shards_are_read_ahead_in_order_within_a_bound(tmp_path: Path) -> None:
 
     got: list[str | None] = []
     with pytest.raises(OSError, match="s41"):
-        for i, result in enumerate(_read_in_order(read, paths)):
+        for i, result in enumerate(read_in_order(read, paths)):
             with lock:
                 assert len(started) <= i + 1 + READ_AHEAD
             got.append(result)
