@@ -80,8 +80,9 @@ def close_books(c: Company, month_end: dt.date) -> None:
     _spend_on_builds(c, t0, t1)
     life_days = c.spec.costs.hall_life_years * DAYS_PER_YEAR
     salvage = c.spec.costs.gpu_salvage_share
-    m.depreciation_usd = (sum(b.depreciation_usd(t0, t1, salvage) for b in c.batches)
-                          + sum(p.depreciation_usd(t0, t1, life_days) for p in c.builds))
+    gpus_usd = sum(b.depreciation_usd(t0, t1, salvage) for b in c.batches)
+    halls_usd = sum(p.depreciation_usd(t0, t1, life_days) for p in c.builds)
+    m.depreciation_usd = gpus_usd + halls_usd
     _pay_income_tax(c, t1)
     c.t_closed = t1
 
