@@ -41,6 +41,7 @@ class Model:
         self.rng = RngTree(seed)
         self.agents: dict[str, Agent] = {}
         self._hooks: list[MonthEndHook] = []
+        self._late_hooks: list[MonthEndHook] = []
         self._month_ends: list[dt.date] = []
         self._started = False
 
@@ -64,9 +65,13 @@ class Model:
         """All agents of one type, in the order they were added."""
         return [a for a in self.agents.values() if isinstance(a, kind)]
 
-    def on_month_end(self, hook: MonthEndHook) -> None:
-        """Call ``hook(month_end_date)`` at every month close, before the books are checked."""
-        self._hooks.append(hook)
+    def on_month_end(self, hook: MonthEndHook, *, late: bool = False) -> None:
+        """Call ``hook(month_end_date)`` at every month close, before the books are checked.
+
+        ``late`` hooks run after every other hook: once all books have closed (a company
+        pays another's invoices when the other closes).
+        """
+        (self._late_hooks if late else self._hooks).append(hook)
 
     @property
     def now(self) -> float:
@@ -106,6 +111,8 @@ class Model:
     def _close(self, index: int) -> None:
         month_end = self._month_ends[index]
         for hook in self._hooks:
+            hook(month_end)
+        for hook in self._late_hooks:
             hook(month_end)
         self.ledger.close_month()
         self.recorder.sample()

@@ -1,34 +1,40 @@
 """Equity and credit markets: a share price per listed company, spreads, and market state.
 
-A share price is fundamentals x sentiment x noise, with jumps on news:
+A share price is value x mispricing, where value comes from cash flows:
 
-* **Fundamentals** (:mod:`agents.neoclouds.valuation`, snapshot at each month end): EV = k x
-  (``arr_multiple`` x forward ARR x sentiment + ``mining_ebitda_multiple`` x mining
-  EBITDA at today's hashprice), equity = EV - net debt - capex committed to signed work
-  (at least ``equity_floor_share_of_ev`` of EV), divided by diluted shares. Forward ARR blends
-  contracted and run-rate ARR. ``k`` is set once per company at the start so that the
-  price equals its world price exactly (IREN $66.96 on 2025-11-06) at the sentiment of
-  the regime those prices were observed in (``calibration_regime``, a boom): it carries
-  everything the market pays for that the model does not count (unsigned power, growth).
-  A run started in another regime starts at prices moved by the ratio of the levels.
-  A month-end snapshot reaches the price linearly over ``digest_days``, like a market
-  reading the books; past prices never change.
+* **Value** (a month-end snapshot, :class:`agents.markets.fundamentals.Fundamentals`): EV =
+  the present value of the operations in place (contracts and GPUs sold by the hour,
+  :mod:`agents.neoclouds.intrinsic`, at :meth:`Markets.discount_rates`) + mining at an
+  EBITDA multiple of the day's hashprice margin + the power the company holds, at
+  ``land_usd_per_mw`` times the day's sentiment; equity = EV - net debt - capex committed
+  to signed work (at least ``equity_floor_share_of_ev`` of EV), per diluted share.
+  ``land_usd_per_mw`` is set once per company at the start so that the price equals its
+  world price exactly (IREN $66.96 on 2025-11-06) at the sentiment of the regime those
+  prices were observed in (``calibration_regime``, a boom): it is what the market paid
+  for a company's power beyond what its operations in place earn (growth, options). A
+  run started in another regime starts at prices moved by the ratio of the levels. A
+  month-end snapshot reaches the price linearly over ``digest_days``; past prices never
+  change.
+* **Discount rates** rise with the regime (an equity premium per regime for uncontracted
+  cash flows; contracted ones pay ``contracted_premium`` plus the regime's credit spread
+  add) and with leverage (net debt over forward EBITDA above ``leverage_free_turns``),
+  so a contract that earns less than the market's rate lowers the price, and debt does.
 * **Sentiment**, shared by every company: a level per demand regime (boom, digestion,
   bust) approached with a half-life, times a mean-reverting common factor. It scales the
-  AI part of EV, so leverage amplifies it.
-* **Noise**: the company's own mean-reverting mispricing, Student-t daily shocks at its
-  idiosyncratic volatility, drawn up front from its stream ``equity.<company>`` (adding a
-  company changes no one else's draws). The idiosyncratic volatility is what is left of
-  ``share_vol_annual`` (the company's total volatility) after the common factor.
-* **News** (:meth:`Markets.news`): a jump that multiplies the company's path from that day
-  on: a contract up (elasticity x ARR signed / forward ARR, capped), dilution and
-  hedge-fund short selling down (elasticity x shares / shares outstanding).
+  value of power: the growth the market pays for.
+* **Mispricing**: the company's own mean-reverting deviation, Student-t daily shocks at
+  its idiosyncratic volatility, drawn up front from its stream ``equity.<company>``
+  (adding a company changes no one else's draws); the idiosyncratic volatility is what
+  is left of ``share_vol_annual`` after the common factor. **News** (:meth:`Markets.news`)
+  jumps it: a contract up (elasticity x ARR signed / forward ARR, capped), dilution and
+  hedge-fund short selling down; a jump fades with ``news_half_life_days`` as the month
+  end brings what it means into value.
 
 A company's quote and the price of a day from it live in :mod:`agents.markets.quotes`.
 
-Credit: the risk-free rate plus a spread by rating, widened by the regime and during a
-rate shock. Markets can close: each raise attempt meets a closed market with a probability
-set by the regime (and the shock window).
+Credit: the risk-free rate plus a spread by rating, widened by the regime, during a rate
+shock, and with leverage. Markets can close: each raise attempt meets a closed market with
+a probability set by the regime (and the shock window).
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from abm.paths import mean_reverting_path, std_of
 from agents.bitcoin.network import Bitcoin
 from agents.markets.demand import Demand
 from agents.markets.fundamentals import Fundamentals
-from agents.markets.quotes import Digest, Quote
+from agents.markets.quotes import Day, Digest, Quote
 from agents.markets.specs import REGIMES, CapitalMarketsSpec, Rating, Regime
 
 DAYS_PER_YEAR: Final = 365.0
@@ -65,10 +71,17 @@ class Markets(Agent):
         # the shared daily paths as floats, for one day's price (an index, not numpy's)
         self._btc_days: list[float] = btc_days.tolist()
         self._sentiment_days: list[float] = self.sentiment.tolist()
+        v = self.spec.valuation
+        self._news_decay = 0.5 ** (np.arange(n, dtype=np.float64) / v.news_half_life_days)
+        """A news jump's share left after each day (it fades into the month ends' value)."""
+        self._news_span = int(np.searchsorted(-self._news_decay, -1e-9))
+        """Days after which a news jump has faded to nothing that shows in a price."""
         ramp = np.minimum(np.arange(1, n) / self.spec.valuation.digest_days, 1.0)
         self._ramp: list[float] = ramp[:int(np.searchsorted(ramp, 1.0))].tolist()
         """The month end's ramp: a factor per day after it, while short of 1."""
         self._quotes: dict[str, Quote] = {}
+        self._noise: dict[str, np.ndarray] = {}
+        """Each company's log mispricing by day: drawn noise plus decayed news."""
         self._ratings: dict[str, Rating] = {}
         self._floor_share: Final = self.spec.valuation.equity_floor_share_of_ev
         st = self.spec.state
@@ -107,6 +120,8 @@ class Markets(Agent):
         factor = mean_reverting_path(self.stream("sentiment"), n, s.factor_vol_annual,
                                      s.factor_half_life_days, self.spec.valuation.noise_tail_df)
         self._reference = getattr(s, s.calibration_regime) * np.exp(factor)
+        self._level_days: list[float] = level
+        """The regime's sentiment level by day, without the common factor (for value)."""
         return np.asarray(np.fromiter(level, np.float64, n) * np.exp(factor))
 
     def list_company(self, company: str, price_usd: float, vol_annual: float) -> None:
@@ -117,30 +132,57 @@ class Markets(Agent):
         idio = math.sqrt(max(vol_annual**2 - common**2, 0.25 * vol_annual**2))
         noise = mean_reverting_path(self.stream(f"equity.{company}"), n, idio,
                                     v.noise_half_life_days, v.noise_tail_df)
+        self._noise[company] = noise
         self._quotes[company] = Quote(price_usd, vol_annual, np.exp(noise).tolist(),
-                                      self._btc_days, self._sentiment_days, self._floor_share)
+                                      self._btc_days, self._sentiment_days, self._floor_share,
+                                      v.mining_ebitda_multiple * DAYS_PER_YEAR)
 
     # --- fundamentals --------------------------------------------------------------------
+    def discount_rates(self, t_days: float, leverage_turns: float) -> tuple[float, float]:
+        """(contracted, uncontracted) annual rates the market discounts cash flows at.
+
+        Contracted: the risk-free rate, ``contracted_premium`` and the regime's spread add;
+        uncontracted: the risk-free rate and the regime's equity premium; both plus a rate
+        shock's spread add and the leverage premium (:meth:`leverage_premium`).
+        """
+        v, credit = self.spec.valuation, self.spec.credit
+        regime = self.regime_at(t_days)
+        common = (credit.risk_free_rate + self.leverage_premium(leverage_turns)
+                  + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0))
+        return (common + v.contracted_premium + credit.spread_add(regime),
+                common + v.equity_premium(regime))
+
+    def leverage_premium(self, leverage_turns: float) -> float:
+        """What leverage adds to the market's discount rates (net debt / forward EBITDA)."""
+        v = self.spec.valuation
+        excess = max(0.0, leverage_turns - v.leverage_free_turns)
+        return min(v.leverage_premium_per_turn * excess, v.leverage_premium_max)
+
     def anchor(self, company: str, f: Fundamentals) -> None:
-        """Calibrate ``company``'s scale so that today's price is its world price exactly."""
-        q, v, d = self._quotes[company], self.spec.valuation, self._day(self.now)
-        target_price = q.price0_usd / (q.noise_factor[d] * q.news_level(d))
+        """Set ``company``'s value of power so that today's price is its world price exactly."""
+        q, d = self._quotes[company], self._day(self.now)
+        target_price = q.price0_usd / q.mispricing[d]
         target_ev = target_price * f.diluted_shares + f.net_debt_usd + f.commitments_usd
-        mining_ebitda = self._mining_ebitda(f.mining_ehs, f.mining_cost_usd_per_eh_day, d)
-        model_ev = (v.arr_multiple * f.forward_arr_usd * self._reference[d]
-                    + v.mining_ebitda_multiple * mining_ebitda)
-        scale = target_ev / model_ev if model_ev > 0 and target_ev > 0 else 0.0
-        q.other_ev_usd = 0.0 if scale > 0 else target_ev
-        q.ai_scale = scale * v.arr_multiple
-        q.mining_scale = scale * v.mining_ebitda_multiple * DAYS_PER_YEAR
+        mining_ev = q.mining_multiple_days * max(
+            self._btc_days[d] - f.mining_cost_usd_per_eh_day, 0.0) * f.mining_ehs
+        residual = target_ev - f.inplace_value_usd - mining_ev
+        power = residual / self._reference[d]
+        if power > 0 and f.secured_mw > 0:
+            q.land_usd_per_mw, q.other_ev_usd = power / f.secured_mw, 0.0
+        else:
+            q.land_usd_per_mw, q.other_ev_usd = 0.0, residual
         q.min_equity_usd = 1e-3 * q.price0_usd * f.diluted_shares
-        values = (q.ai_scale * f.forward_arr_usd, f.mining_ehs, f.mining_cost_usd_per_eh_day,
-                  f.net_debt_usd + f.commitments_usd, f.diluted_shares)
-        q.digests = [Digest(d, [], values, (0.0, 0.0, 0.0, 0.0, 0.0))]
+        q.digests = [Digest(d, [], self._day_values(q, f), (0.0,) * 6)]
         q.anchored = True
         q.anchor_day = q.settled_until = d
-        q.settled = [0.0] * len(q.noise_factor)
+        q.settled = [0.0] * len(q.mispricing)
         q.changed(d)
+
+    def _day_values(self, q: Quote, f: Fundamentals) -> Day:
+        """The six fundamentals of a quote's day from a snapshot."""
+        return (f.inplace_value_usd, q.land_usd_per_mw * f.secured_mw, f.mining_ehs,
+                f.mining_cost_usd_per_eh_day, f.net_debt_usd + f.commitments_usd,
+                f.diluted_shares)
 
     def update(self, company: str, f: Fundamentals) -> None:
         """Feed a month-end snapshot; it reaches the price over the next ``digest_days``.
@@ -154,12 +196,26 @@ class Markets(Agent):
             return
         d = self._day(self.now)
         start = q.day(d)
-        a0, e0, m0, c0, s0 = start
-        step = (q.ai_scale * f.forward_arr_usd - a0, f.mining_ehs - e0,
-                f.mining_cost_usd_per_eh_day - m0, f.net_debt_usd + f.commitments_usd - c0,
-                f.diluted_shares - s0)
+        value = self._day_values(q, f)
+        step = (value[0] - start[0], value[1] - start[1], value[2] - start[2],
+                value[3] - start[3], value[4] - start[4], value[5] - start[5])
         q.digests.append(Digest(d + 1, self._ramp, start, step))
         q.changed(d + 1)
+
+    def land_usd_per_mw(self, company: str) -> float:
+        """What the market pays ``company`` for a MW of secured power at a sentiment of 1."""
+        return self._quotes[company].land_usd_per_mw
+
+    def value_per_share_usd(self, company: str, t_days: float) -> float:
+        """Fundamental value per share: the price without the common factor and mispricing.
+
+        Power is valued at the regime's sentiment level; what is left between this and
+        the price is the market's mood and the company's mispricing (noise and news).
+        """
+        d, q = self._day(t_days), self._quotes[company]
+        if not q.anchored or d < q.anchor_day:
+            return q.price0_usd
+        return q.value_on(d, self._level_days[d])
 
     # --- prices --------------------------------------------------------------------------
     def share_price_usd(self, company: str, t_days: float) -> float:
@@ -227,10 +283,6 @@ class Markets(Agent):
             q.settled_until = today
         return True
 
-    def _mining_ebitda(self, ehs: float, cost_usd_per_eh_day: float, d: int) -> float:
-        margin = max(self._btc_days[d] - cost_usd_per_eh_day, 0.0)
-        return margin * ehs * DAYS_PER_YEAR
-
     def _day(self, t_days: float) -> int:
         return min(max(math.floor(t_days + 1e-9), 0), self.horizon_days)
 
@@ -253,13 +305,11 @@ class Markets(Agent):
             raise ValueError(f"markets: unknown news kind {kind!r}, expected one of {NEWS_KINDS}")
         move = min(max(move, -0.9), 1.0)  # np.clip's result, without its dispatch
         before = self.share_price_usd(company, self.now)
-        quote = self._quotes[company]
-        today = self._day(self.now)
-        if quote.news_days[-1] == today:
-            quote.news_levels[-1] *= 1.0 + move
-        else:
-            quote.news_days.append(today)
-            quote.news_levels.append(quote.news_levels[-1] * (1.0 + move))
+        quote, today = self._quotes[company], self._day(self.now)
+        noise = self._noise[company]
+        span = min(noise.size - today, self._news_span)
+        noise[today:today + span] += math.log1p(move) * self._news_decay[:span]
+        quote.mispricing[today:today + span] = np.exp(noise[today:today + span]).tolist()
         quote.changed(today)
         event = self.log("market.news", cause=cause, company=company, news=kind, size=size,
                          price_move=move, price_before_usd=before,
@@ -276,12 +326,16 @@ class Markets(Agent):
         shock = self._shock_t_days
         return shock is not None and shock[0] <= t_days < shock[1]
 
-    def credit_spread(self, rating: Rating, t_days: float,
-                      own_spread: float | None = None) -> float:
-        """Spread over the risk-free rate of a borrower of ``rating`` (or ``own_spread``)."""
+    def credit_spread(self, rating: Rating, t_days: float, own_spread: float | None = None,
+                      leverage_turns: float = 0.0) -> float:
+        """Spread over the risk-free rate of a borrower of ``rating`` (or ``own_spread``).
+
+        Widened by the regime, a rate shock and the borrower's leverage (net debt / forward
+        EBITDA).
+        """
         credit = self.spec.credit
         base = own_spread if own_spread is not None else credit.spread_by_rating[rating]
-        add = credit.spread_add(self.regime_at(t_days))
+        add = credit.spread_add(self.regime_at(t_days)) + credit.leverage_add(leverage_turns)
         return base + add + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0)
 
     def closed_probability(self, t_days: float) -> float:

@@ -88,17 +88,27 @@ class SentimentSpec(Section):
 
 
 class ValuationSpec(Section):
-    """How the market values a listed company: EV from forward ARR and mining, less net debt."""
+    """How the market values a listed company: cash flows in place, mining and power."""
 
-    arr_multiple: float = Field(default=10.0, gt=0, description="EV per USD of forward ARR")
-    contracted_arr_weight: float = Field(default=0.75, ge=0, le=1, description=(
-        "forward ARR = this x contracted ARR + the rest x run-rate ARR"))
-    mining_ebitda_multiple: float = Field(default=4.0, ge=0)
+    contracted_premium: float = Field(default=0.03, ge=0, le=0.3, description=(
+        "over the risk-free rate, for contracted cash flows (fees, rent owed)"))
+    equity_premium_boom: float = Field(default=0.06, ge=0, le=0.5, description=(
+        "over the risk-free rate, for uncontracted cash flows (GPU-hours) in a boom"))
+    equity_premium_digestion: float = Field(default=0.08, ge=0, le=0.5)
+    equity_premium_bust: float = Field(default=0.12, ge=0, le=0.5)
+    leverage_free_turns: float = Field(default=3.0, ge=0, le=20, description=(
+        "net debt / forward EBITDA the market does not charge for"))
+    leverage_premium_per_turn: float = Field(default=0.01, ge=0, le=0.1, description=(
+        "added to the discount rates per turn of leverage above the free turns"))
+    leverage_premium_max: float = Field(default=0.10, ge=0, le=0.5)
+    mining_ebitda_multiple: float = Field(default=4.0, ge=0, le=30)
     equity_floor_share_of_ev: float = Field(default=0.05, ge=0, lt=1, description=(
         "equity keeps at least this share of EV (its option value) when debt exceeds EV"))
     noise_tail_df: float = Field(default=4.0, gt=2)
     noise_half_life_days: float = Field(default=180.0, gt=0, description=(
-        "the company's own mispricing decays toward fundamentals with this half-life"))
+        "the company's own mispricing decays toward value with this half-life"))
+    news_half_life_days: float = Field(default=30.0, gt=0, le=365, description=(
+        "a news jump fades with this half-life as month ends bring it into value"))
     digest_days: float = Field(default=30.0, gt=0, description=(
         "month-end fundamentals reach the price linearly over this many days"))
     contract_news_elasticity: float = Field(default=0.05, ge=0, description=(
@@ -108,6 +118,11 @@ class ValuationSpec(Section):
         "price drop per unit of new shares over shares outstanding"))
     short_selling_elasticity: float = Field(default=1.0, ge=0, description=(
         "price drop per unit of shares shorted over shares outstanding"))
+
+    def equity_premium(self, regime: Regime) -> float:
+        """The premium for uncontracted cash flows in ``regime``."""
+        return {"boom": self.equity_premium_boom, "digestion": self.equity_premium_digestion,
+                "bust": self.equity_premium_bust}[regime]
 
 
 class CreditSpec(Section):
@@ -119,6 +134,16 @@ class CreditSpec(Section):
         "a GPU-backed loan pays the customer's spread plus this"))
     spread_add_digestion: float = Field(default=0.01, ge=0, le=0.3)
     spread_add_bust: float = Field(default=0.04, ge=0, le=0.3)
+    leverage_free_turns: float = Field(default=3.0, ge=0, le=20, description=(
+        "net debt / forward EBITDA a borrower's spread does not widen for"))
+    leverage_spread_per_turn: float = Field(default=0.005, ge=0, le=0.1, description=(
+        "a borrower's spread widens this much per turn of leverage above the free turns"))
+    leverage_spread_max: float = Field(default=0.08, ge=0, le=0.5)
+
+    def leverage_add(self, leverage_turns: float) -> float:
+        """What leverage adds to a borrower's spread."""
+        excess = max(0.0, leverage_turns - self.leverage_free_turns)
+        return min(self.leverage_spread_per_turn * excess, self.leverage_spread_max)
 
     def spread_add(self, regime: Regime) -> float:
         """What ``regime`` adds to every spread."""

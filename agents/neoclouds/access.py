@@ -15,7 +15,8 @@ import bisect
 import math
 from typing import Final
 
-from agents.deals.contracts import DAYS_PER_YEAR
+from abm.finance.debt import AmortizingLoan
+from agents.deals.contracts import DAYS_PER_MONTH, DAYS_PER_YEAR
 from agents.markets.capital import Markets
 from agents.neoclouds.cash_plan import CashPlan
 from agents.neoclouds.state import Company
@@ -35,6 +36,19 @@ class CapitalAccess:
         """The cash plan of the last month end (its gap lets notes be induced)."""
         self.equity_sold: list[tuple[float, float, str]] = []
         self.notes_issued = 0
+        self.last_failure_event: int | None = None
+        self.leverage_turns = 0.0
+        """Net debt over forward EBITDA at the last month end (the market's view)."""
+        self.t_last_contract_days = -math.inf
+        self.t_last_convert_days = -math.inf
+        self.facilities: dict[str, list[tuple[int, AmortizingLoan, float]]] = {}
+        """GPU-backed loans by contract: (tranche, loan, the GPUs' cost)."""
+        self.locked_facilities: set[str] = set()
+        """Contracts whose facility breached its covenant: no more draws."""
+        self.atm_program_left_usd = (c.spec.financing.atm_program_usd
+                                     if c.spec.financing.atm_program_usd is not None
+                                     else math.inf)
+        self.t_atm_sold_out_days = -math.inf
         self.failures = 0
         self._uniforms = c.stream("financing").random(DRAW_BLOCK)
         self._i = 0
@@ -63,7 +77,7 @@ class CapitalAccess:
         scale = 1.0 - haircut
         market_cap = c.share_price_usd() * c.shares_outstanding * scale
         convert = (self.convert_room_usd(scale) if "convert" in self.spec.instruments else 0.0)
-        atm = (self.atm_monthly_cap_usd(scale) * months if "atm" in self.spec.instruments
+        atm = (self.atm_capacity_usd(months, scale) if "atm" in self.spec.instruments
                else 0.0)
         atm = min(atm, c.policy_spec.max_new_equity_share * market_cap)
         return p_open * (convert + atm)
@@ -78,12 +92,39 @@ class CapitalAccess:
         outstanding = convertible_principal_usd(c)
         return max(0.0, cv.max_outstanding_share_of_market_cap * market_cap - outstanding)
 
+    def atm_capacity_usd(self, months: float, scale: float = 1.0) -> float:
+        """ATM sales ``months`` allow: the monthly cap, and programs sold out and refiled."""
+        monthly = self.atm_monthly_cap_usd(scale)
+        program = self.spec.atm_program_usd
+        if program is None or monthly <= 0:
+            return monthly * months
+        cycle_months = program / monthly + self.spec.atm_refile_days / DAYS_PER_MONTH
+        return min(monthly * months, program * months / cycle_months)
+
     def atm_monthly_cap_usd(self, scale: float = 1.0) -> float:
         """ATM sales a month allows: a share of traded value, within the program's cap."""
         c, atm = self.c, self.markets.spec.atm
         traded = (atm.daily_turnover_share * c.share_price_usd() * c.shares_outstanding
                   * scale * atm.trading_days_per_month)
         return min(atm.volume_share * traded, c.spec.atm_max_usd_per_month)
+
+    def atm_program_room_usd(self, cause: int) -> float:
+        """What the ATM program still allows; a sold-out one is refiled after a wait."""
+        program = self.spec.atm_program_usd
+        if program is None or self.atm_program_left_usd > 0:
+            return self.atm_program_left_usd
+        if self.c.now - self.t_atm_sold_out_days < self.spec.atm_refile_days:
+            return 0.0
+        self.atm_program_left_usd = program
+        self.c.log("atm.program_filed", cause=cause, size_usd=program)
+        return program
+
+    def atm_sold(self, amount_usd: float) -> None:
+        """Count ``amount_usd`` sold against the ATM program."""
+        self.atm_program_left_usd -= amount_usd
+        if self.atm_program_left_usd <= 1.0:
+            self.atm_program_left_usd = 0.0
+            self.t_atm_sold_out_days = self.c.now
 
     def sold_since_usd(self, channel: str, days: float) -> float:
         """Equity sold through ``channel`` over the last ``days``.
@@ -112,7 +153,7 @@ class CapitalAccess:
         """Log a failed raise; the policy treats the company as distressed for a while."""
         self.t_failed_days = self.c.now
         self.failures += 1
-        self.c.log_dict("capital.raise_failed", cause, {
+        self.last_failure_event = self.c.log_dict("capital.raise_failed", cause, {
             "reason": reason, "amount_usd": amount_usd,
             "regime": self.markets.regime_at(self.c.now), **data})
 

@@ -36,6 +36,7 @@ METRICS: tuple[str, ...] = (
     "deferred_revenue_usd", "shares_outstanding", "shares_diluted", "share_price_usd",
     "market_cap_usd", "hashrate_ehs", "btc_mined", "contracted_mw", "construction_debt_usd",
     "ebit_usd", "tax_usd", "net_income_usd", "operating_cash_flow_usd", "fcf_usd",
+    "inplace_value_usd", "value_per_share_usd", "net_debt_to_ebitda",
 )
 OPERATING: Final = ("revenue", "opex", "interest", "tax", "deferred")
 """Kinds of ledger account whose entries are cash from operations."""
@@ -126,7 +127,7 @@ def _service_debt(c: Company, t0: float, t1: float) -> None:
     """Loans' interest and repayments, and the notes' coupons, over [t0, t1]."""
     ledger, m, name = c.model.ledger, c.month, c.name
     loans: list[AmortizingLoan | ConstructionLoan] = [
-        *c.loans, *(p.loan for p in c.builds if p.loan is not None)]
+        *c.loans, *c.rescue_loans, *(p.loan for p in c.builds if p.loan is not None)]
     interest_usd = repaid_usd = 0.0
     for loan in loans:
         interest, principal = loan.accrue(t0, t1)
@@ -179,6 +180,7 @@ def sample_metrics(c: Company, figures: v.BookFigures) -> tuple[float, ...]:
     m = c.month
     price = figures.price_usd
     gpu_debt, project_debt = v.gpu_debt_usd(c), v.construction_debt_usd(c)
+    rescue = v.rescue_debt_usd(c)
     converts = v.convertible_principal_usd(c)
     secured = energized = built = ai_load = mining_load = idle = committed = 0.0
     for s in c.sites.values():
@@ -196,11 +198,12 @@ def sample_metrics(c: Company, figures: v.BookFigures) -> tuple[float, ...]:
         figures.contracted_arr_usd, figures.run_rate_arr_usd,
         m.revenue_usd, m.revenue_ai_usd, m.revenue_mining_usd, m.opex_usd, m.ebitda_usd,
         -flows.get("capex", 0.0), m.depreciation_usd, m.interest_usd, c.cash_usd,
-        gpu_debt + project_debt + converts,
+        gpu_debt + project_debt + converts + rescue,
         gpu_debt, converts, c.deferred_revenue_usd, c.shares_outstanding,
         c.shares_outstanding + figures.note_shares, price, price * c.shares_outstanding,
         c.hashrate_ehs, m.btc_mined, committed, project_debt,
         m.ebit_usd, m.tax_usd, m.net_income_usd, operating, operating + flows.get("capex", 0.0),
+        figures.inplace_value_usd, figures.value_per_share_usd, figures.leverage_turns,
     )
     m.reset()
     return values

@@ -75,7 +75,7 @@ def project(c: Company, commitments: Iterable[Commitment], horizon_days: float,
         building += spend
         blame.weigh(spend, p.cause)
     service = 0.0
-    for loan in c.loans:
+    for loan in (*c.loans, *c.rescue_loans):
         if loan.balance_usd > 0:
             service += loan.balance_usd * loan.rate_annual * horizon_days / DAYS_PER_YEAR
             service += min(loan.balance_usd, loan.principal_usd * horizon_days / loan.term_days)

@@ -22,6 +22,7 @@ commitments still need, so a company does not sign what it cannot fund.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Final
 
 import simpy
@@ -34,7 +35,16 @@ from agents.markets.fundamentals import Fundamentals
 from agents.markets.specs import Rating
 from agents.neoclouds.access import CapitalAccess
 from agents.neoclouds.cash_plan import CashPlan, pending_equity_usd, project
+from agents.neoclouds.cfo import (
+    check_covenants,
+    convert_allowed,
+    gpu_loan_usd,
+    raise_target_usd,
+    window_open,
+)
 from agents.neoclouds.commitments import Commitment
+from agents.neoclouds.distress import Distress
+from agents.neoclouds.intrinsic import forward_ebitda_usd, present_value, streams
 from agents.neoclouds.raises import issue_convert, private_round, sell_atm
 from agents.neoclouds.state import Company
 from agents.neoclouds.valuation import (
@@ -42,6 +52,7 @@ from agents.neoclouds.valuation import (
     book_figures,
     contracted_arr_usd,
     fundamentals_of,
+    leverage_turns,
 )
 
 MIN_RAISE_USD: Final = 25e6
@@ -54,6 +65,7 @@ class Financing(CapitalAccess):
 
     def __init__(self, c: Company, markets: Markets) -> None:
         super().__init__(c, markets)
+        self.distress = Distress(self)
         self.raising: simpy.Process | None = None
         self.last_ebitda_usd = 0.0
         self._figures: BookFigures | None = None
@@ -73,18 +85,39 @@ class Financing(CapitalAccess):
         """After the books close: show the market the books; raise if the plan is short."""
         c = self.c
         self.last_ebitda_usd = c.month.ebitda_usd
+        fundamentals = self.fundamentals()
         if c.listed:
-            self.markets.update(c.name, self.fundamentals())
+            self.markets.update(c.name, fundamentals)
+        check_covenants(self)
         plan = self.plan()
         self.last_plan = plan
-        if plan.gap_usd > MIN_RAISE_USD and self.raising is None:
-            self.raising = c.process(self._raise(plan.gap_usd, plan, plan.cause))
+        self.distress.check(plan)
+        wide = (self.plan(self.spec.window_horizon_factor)
+                if self.spec.window_horizon_factor > 1.0 and window_open(self) else None)
+        target = raise_target_usd(plan, wide)
+        if target > MIN_RAISE_USD and self.raising is None:
+            self.raising = c.process(self._raise(target, plan, plan.cause))
+
+    def distressed(self) -> bool:
+        """A raise failed within the market's retry window, or the company is in distress."""
+        return super().distressed() or self.distress.active
 
     def fundamentals(self) -> Fundamentals:
-        """The snapshot the market values the company from (its figures kept for the path)."""
-        self._figures = book_figures(self.c, self.c.share_price_usd())
-        weight = self.markets.spec.valuation.contracted_arr_weight
-        return fundamentals_of(self.c, self._figures, weight)
+        """The snapshot the market values the company from (its figures kept for the path).
+
+        Leverage (net debt over forward EBITDA) sets the market's discount rates, at which
+        the operations in place are valued.
+        """
+        c = self.c
+        figures = book_figures(c, c.share_price_usd())
+        flows = streams(c)
+        self.leverage_turns = leverage_turns(c, figures.notes_debt_usd,
+                                             forward_ebitda_usd(c, flows))
+        inplace = present_value(c, flows, *self.markets.discount_rates(c.now,
+                                                                       self.leverage_turns))
+        self._figures = replace(figures, inplace_value_usd=inplace.value_usd,
+                                leverage_turns=self.leverage_turns)
+        return fundamentals_of(c, self._figures)
 
     def month_figures(self, price_usd: float) -> BookFigures:
         """The figures the month end showed the market, or fresh ones if there were none.
@@ -96,12 +129,14 @@ class Financing(CapitalAccess):
         figures, self._figures = self._figures, None
         if figures is None or figures.t_days != self.c.now or figures.price_usd != price_usd:
             figures = book_figures(self.c, price_usd)
-        return figures
+        value = (self.markets.value_per_share_usd(self.c.name, self.c.now) if self.c.listed
+                 else 0.0)
+        return replace(figures, leverage_turns=self.leverage_turns, value_per_share_usd=value)
 
-    def plan(self) -> CashPlan:
-        """The cash plan over the company's horizon, now."""
+    def plan(self, horizon_factor: float = 1.0) -> CashPlan:
+        """The cash plan over the company's horizon (times ``horizon_factor``), now."""
         return project(self.c, self.c.commitments.values(),
-                       self.spec.gap_horizon_months * DAYS_PER_MONTH,
+                       self.spec.gap_horizon_months * DAYS_PER_MONTH * horizon_factor,
                        self.c.share_price_usd(), self.last_ebitda_usd)
 
     # --- what the policy asks ------------------------------------------------------------
@@ -148,15 +183,18 @@ class Financing(CapitalAccess):
             for instrument in self.spec.instruments:
                 if remaining <= MIN_RAISE_USD:
                     break
-                if instrument == "convert" and c.listed:
+                if instrument == "convert" and c.listed and convert_allowed(self):
                     remaining -= yield from issue_convert(self, remaining, gap)
                 elif instrument == "atm" and c.listed:
                     remaining -= yield from sell_atm(self, remaining, gap)
                 elif instrument == "private_round" and not c.listed:
                     remaining -= yield from private_round(self, remaining, gap)
             if remaining > MIN_RAISE_USD and self.failures == failures:
-                self.failed(gap, "capacity" if remaining < gap_usd - 1e-6 else "no_instrument",
-                            remaining, raised_usd=gap_usd - remaining)
+                if remaining < gap_usd - MIN_RAISE_USD:  # raised what the market allowed
+                    c.log("capital.raise_short", cause=gap, amount_usd=remaining,
+                          raised_usd=gap_usd - remaining)
+                else:
+                    self.failed(gap, "no_capacity", remaining, raised_usd=gap_usd - remaining)
             return gap_usd - remaining
         finally:
             self.raising = None
@@ -190,7 +228,8 @@ class Financing(CapitalAccess):
                  cause: int) -> ProcessBody:
         """Pay the vendor (cash plus a GPU-backed loan); returns False if it never could."""
         c = self.c
-        loan_usd = cost_usd * c.spec.gpu_debt_share
+        rate = self.gpu_loan_rate(contract)
+        loan_usd = gpu_loan_usd(self, contract, tranche_index, cost_usd, rate)
         funded = yield from self._fund(cost_usd - loan_usd, cause)
         self.c.commitments.pop(key, None)
         if not funded:
@@ -200,12 +239,14 @@ class Financing(CapitalAccess):
         paid = c.log("gpu.paid", cause=cause, contract=contract.id, tranche=tranche_index,
                      amount_usd=cost_usd)
         if loan_usd > 0:  # the lender funds at payment: loan in, then the vendor paid
-            rate = self.gpu_loan_rate(contract)
             drawn = c.log("debt.drawn", cause=paid, instrument="gpu_backed", amount_usd=loan_usd,
                           rate=rate, contract=contract.id, customer=contract.customer,
-                          customer_rating=self.customer_rating(contract))
-            c.loans.append(AmortizingLoan(f"gpu.{contract.id}.{tranche_index}", loan_usd, rate,
-                                          c.spec.gpu_debt_term_years * DAYS_PER_YEAR, c.now))
+                          customer_rating=self.customer_rating(contract),
+                          ltv=loan_usd / cost_usd)
+            loan = AmortizingLoan(f"gpu.{contract.id}.{tranche_index}", loan_usd, rate,
+                                  c.spec.gpu_debt_term_years * DAYS_PER_YEAR, c.now)
+            c.loans.append(loan)
+            self.facilities.setdefault(contract.id, []).append((tranche_index, loan, cost_usd))
             c.model.ledger.post(c.name, "financing.debt", loan_usd, c.now, drawn)
         c.model.ledger.post(c.name, "capex.gpu", -cost_usd, c.now, paid)
         return True
@@ -228,6 +269,7 @@ class Financing(CapitalAccess):
     def on_contract_signed(self, contract: Contract, event: int) -> None:
         """A contract signed during the run moves the share price up (announcement)."""
         c = self.c
+        self.t_last_contract_days = c.now
         if not c.listed or contract.arr_usd <= 0:
             return
         forward = max(contracted_arr_usd(c, c.now) - contract.arr_usd, contract.arr_usd)

@@ -63,6 +63,7 @@ class Neocloud(Company):
         self.financing = Financing(self, markets)
         self.policy: Policy | None = None
         model.on_month_end(self._close_books)
+        model.on_month_end(self._look_ahead, late=True)
 
     # --- processes -----------------------------------------------------------------------
     def start(self) -> None:
@@ -131,6 +132,10 @@ class Neocloud(Company):
     # --- books ---------------------------------------------------------------------------
     def _close_books(self, month_end: dt.date) -> None:
         close_books(self, month_end)
+
+    def _look_ahead(self, month_end: dt.date) -> None:
+        """Once every company's books have closed: value, plan, raise, or act in distress."""
+        del month_end
         self.financing.after_close()
 
     def metric_names(self) -> tuple[str, ...]:

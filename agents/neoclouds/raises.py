@@ -26,6 +26,7 @@ from abm.finance.debt import ConvertibleNote
 from abm.finance.dilution import capped_call_usd
 from abm.finance.issuance import ConvertTerms, size_convertible
 from agents.neoclouds.access import CapitalAccess
+from agents.neoclouds.cfo import refinance_older_notes
 from agents.neoclouds.conversions import note_lifecycle
 
 DAYS_PER_YEAR: Final = 365.0
@@ -41,7 +42,8 @@ def convert_terms(f: CapitalAccess,
     c, m, cv = f.c, f.markets, f.markets.spec.converts
     realized = m.realized_vol(c.name, c.now, cv.vol_window_days)
     vol = min(max(cv.implied_to_realized_vol * realized, VOL_FLOOR), VOL_CEILING)
-    spread = m.credit_spread(c.spec.credit_rating, c.now, f.spec.credit_spread)
+    spread = m.credit_spread(c.spec.credit_rating, c.now, f.spec.credit_spread,
+                             f.leverage_turns)
     inputs = {  # quoted as desks quote them: vol to a point, spreads to 1 bp
         "spot_usd": spot_usd,
         "vol": round(vol, VOL_DECIMALS),
@@ -110,7 +112,9 @@ def issue_convert(f: CapitalAccess, amount_usd: float, gap: int) -> ProcessBody:
                            call_trigger=cv.call_trigger, issued_event=issued)
     c.notes.append(note)
     c.process(note_lifecycle(c, f, note))
-    return principal - fees_usd - hedge_usd
+    f.t_last_convert_days = c.now
+    proceeds = principal - fees_usd - hedge_usd
+    return proceeds - refinance_older_notes(f, note, proceeds, issued)
 
 
 def sell_atm(f: CapitalAccess, amount_usd: float, gap: int) -> ProcessBody:
@@ -120,7 +124,7 @@ def sell_atm(f: CapitalAccess, amount_usd: float, gap: int) -> ProcessBody:
     yield c.sleep(ATM_SETTLE_DAYS)
     while raised < amount_usd - 1e-6 and c.now < t_end:
         room = f.atm_monthly_cap_usd() - f.sold_since_usd("atm", ATM_WINDOW_DAYS)
-        draw = min(amount_usd - raised, room,
+        draw = min(amount_usd - raised, room, f.atm_program_room_usd(gap),
                    f.atm_monthly_cap_usd() * atm.draw_interval_days / ATM_WINDOW_DAYS)
         if draw <= 0:
             break
@@ -131,6 +135,7 @@ def sell_atm(f: CapitalAccess, amount_usd: float, gap: int) -> ProcessBody:
                                 amount_usd=draw, discount=discount, regime=m.regime_at(c.now))
         c.model.ledger.post(c.name, "financing.equity", draw, c.now, issued)
         f.equity_sold.append((c.now, draw, "atm"))
+        f.atm_sold(draw)
         m.news(c.name, "dilution", shares / c.shares_outstanding, issued)
         raised += draw
         if raised < amount_usd - 1e-6:

@@ -14,6 +14,26 @@ from pydantic import Field, model_validator
 from agents.markets.specs import DEFAULT_INSTRUMENTS, Instrument, Rating, Settlement
 from agents.section import Section
 
+GPU_LTV_BY_RATING: dict[Rating, float] = {"AAA": 1.0, "AA": 1.0, "A": 1.0, "BBB": 0.95,
+                                           "BB": 0.85, "B": 0.75, "NR": 0.7}
+"""A GPU lender's advance by the customer's credit, per ``gpu_debt_share`` (NF)."""
+
+
+class DistressSpec(Section):
+    """What a company that cannot pay does: rescue financing, then a restructuring (NF)."""
+
+    rescue_spread: float = Field(default=0.12, ge=0, le=0.5, description=(
+        "a rescue loan pays the risk-free rate plus this"))
+    rescue_ltv: float = Field(default=0.5, ge=0, le=1, description=(
+        "rescue lenders lend up to this share of collateral, less secured debt"))
+    rescue_term_years: float = Field(default=3.0, gt=0, le=10)
+    energized_collateral_usd_per_mw: float = Field(default=1.5e6, ge=0, description=(
+        "what a rescue lender counts an energized MW for"))
+    secured_collateral_usd_per_mw: float = Field(default=0.25e6, ge=0, description=(
+        "what a rescue lender counts a MW secured, not yet energized, for"))
+    recovery_share: float = Field(default=0.6, gt=0, le=1, description=(
+        "in a restructuring, notes and rescue loans become shares worth this share of them"))
+
 
 class FinancingSpec(Section):
     """How one company raises money when its cash plan shows a gap (defaults are NF)."""
@@ -22,7 +42,8 @@ class FinancingSpec(Section):
                                           description="tried in this order")
     credit_spread: float | None = Field(default=None, ge=0, le=0.5, description=(
         "the company's own spread; None: the spread of its credit rating"))
-    gap_horizon_months: float = Field(default=6.0, gt=0, le=36)
+    gap_horizon_months: float = Field(default=12.0, gt=0, le=36, description=(
+        "the cash plan pre-funds committed capex and debt service this far ahead"))
     capacity_haircut: float = Field(default=0.5, ge=0, lt=1, description=(
         "when bidding, count on raising at a market cap this much below today's"))
     capped_call: bool = True
@@ -36,7 +57,39 @@ class FinancingSpec(Section):
     private_round_days: float = Field(default=90.0, ge=0)
     payment_grace_days: float = Field(default=60.0, ge=0, description=(
         "a vendor waits this long for a late GPU payment before cancelling the order"))
+    window_momentum: float = Field(default=0.30, ge=0, le=10, description=(
+        "a rise of the share price over three months that opens the window to raise more"))
+    window_news_days: float = Field(default=30.0, ge=0, le=365, description=(
+        "days after a contract signed during which the window is open"))
+    window_horizon_factor: float = Field(default=1.5, ge=1, le=4, description=(
+        "with the window open, pre-fund this many times the horizon"))
+    min_days_between_converts: float = Field(default=120.0, ge=0, le=730, description=(
+        "a new convertible waits this long after the last, unless cash is below the buffer"))
+    refinance_within_years: float = Field(default=2.0, ge=0, le=10, description=(
+        "a new convertible buys back older notes out of the money maturing this soon"))
+    refinance_share_of_proceeds: float = Field(default=0.5, ge=0, le=1)
+    atm_program_usd: float | None = Field(default=None, gt=0, description=(
+        "an ATM program's size (None: no limit); a new one is filed when it is sold out"))
+    atm_refile_days: float = Field(default=90.0, ge=0, le=730, description=(
+        "days from a sold-out ATM program to the next"))
+    max_leverage_turns: float = Field(default=6.0, gt=0, le=30, description=(
+        "above this net debt / forward EBITDA the company issues no new convertible debt"))
+    min_dscr: float = Field(default=1.05, ge=1, le=3, description=(
+        "debt-service coverage a GPU facility must keep; a breach stops its draws"))
+    gpu_ltv_by_rating: dict[Rating, float] = Field(
+        default_factory=lambda: dict(GPU_LTV_BY_RATING),
+        description="GPU-backed lending against a contract, per gpu_debt_share, by customer")
+    distress: DistressSpec = Field(default_factory=lambda: DistressSpec())
 
+
+    @model_validator(mode="after")
+    def _every_rating(self) -> FinancingSpec:
+        missing = sorted(set(GPU_LTV_BY_RATING) - set(self.gpu_ltv_by_rating))
+        if missing:
+            raise ValueError(f"gpu_ltv_by_rating needs every rating, missing {missing}")
+        if any(not 0 <= x <= 1 for x in self.gpu_ltv_by_rating.values()):
+            raise ValueError("gpu_ltv_by_rating values must be within [0, 1]")
+        return self
 
 class SiteSpec(Section):
     """A powered site: secured grid power, what is energized, and what runs on it."""

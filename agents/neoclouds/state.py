@@ -58,6 +58,9 @@ class Company(PowerTaker):
         self.seeking_power = False
         self.builds: list[BuildProgram] = []
         self.loans: list[AmortizingLoan] = []
+        """GPU-backed loans."""
+        self.rescue_loans: list[AmortizingLoan] = []
+        """Loans from rescue lenders in distress (:mod:`agents.neoclouds.distress`)."""
         self.notes = [ConvertibleNote(
             c.name, c.principal_usd, c.coupon_rate, model.clock.t_of(c.maturity_date),
             c.conversion_price_usd, c.cap_price_usd, settlement=c.settlement,

@@ -1,7 +1,9 @@
-"""What the market sees of a company: ARR, mining, debt by instrument and diluted shares.
+"""What the market sees of a company: ARR, debt by instrument, leverage, diluted shares.
 
-The share price (:mod:`agents.markets.capital`) values a company from a month-end snapshot of these
-figures, and the statements (:mod:`agents.neoclouds.books`) report them.
+The share price (:mod:`agents.markets.capital`) values a company from a month-end snapshot
+of these figures and of the present value of its operations in place
+(:mod:`agents.neoclouds.intrinsic`); the statements (:mod:`agents.neoclouds.books`) report
+them.
 
 Net debt counts loans, notes that stay debt, and deferred revenue (prepayments owe service)
 less cash. Commitments are the capex already promised for signed work (GPUs ordered and not
@@ -29,6 +31,8 @@ from agents.neoclouds.state import Company
 
 HOURS_PER_DAY: Final = 24.0
 DAYS_PER_YEAR: Final = 365.0
+MAX_LEVERAGE_TURNS: Final = 20.0
+"""Leverage as the market reads it stops here (net debt with no forward EBITDA)."""
 
 
 def cloud_arr_usd(c: Company, t_days: float) -> float:
@@ -64,6 +68,11 @@ def run_rate_arr_usd(c: Company, t_days: float, cloud_usd: float | None = None) 
 def gpu_debt_usd(c: Company) -> float:
     """GPU-backed loans outstanding."""
     return sum(loan.balance_usd for loan in c.loans)
+
+
+def rescue_debt_usd(c: Company) -> float:
+    """Rescue loans outstanding (taken in distress)."""
+    return sum(loan.balance_usd for loan in c.rescue_loans)
 
 
 def construction_debt_usd(c: Company) -> float:
@@ -105,7 +114,7 @@ def net_debt_usd(c: Company, notes_debt_usd: float) -> float:
 
     ``notes_debt_usd`` is the notes' part, from :func:`note_claims` at today's price.
     """
-    return (gpu_debt_usd(c) + construction_debt_usd(c) + notes_debt_usd
+    return (gpu_debt_usd(c) + construction_debt_usd(c) + rescue_debt_usd(c) + notes_debt_usd
             + c.deferred_revenue_usd - c.cash_usd)
 
 
@@ -121,7 +130,11 @@ def commitments_usd(c: Company) -> float:
 
 @dataclass(frozen=True, slots=True)
 class BookFigures:
-    """Figures a month end reads twice (for the market, then for the path), computed once."""
+    """Figures a month end reads twice (for the market, then for the path), computed once.
+
+    The last three are the market's view, set by the financing when it values the company
+    (zero until then).
+    """
 
     t_days: float
     price_usd: float
@@ -129,6 +142,9 @@ class BookFigures:
     run_rate_arr_usd: float
     note_shares: float
     notes_debt_usd: float
+    inplace_value_usd: float = 0.0
+    leverage_turns: float = 0.0
+    value_per_share_usd: float = 0.0
 
 
 def book_figures(c: Company, price_usd: float) -> BookFigures:
@@ -143,11 +159,25 @@ def book_figures(c: Company, price_usd: float) -> BookFigures:
                        run_rate_arr_usd(c, t, cloud), note_shares, notes_debt)
 
 
-def fundamentals_of(c: Company, figures: BookFigures, contracted_weight: float) -> Fundamentals:
-    """The snapshot the market values ``c`` from (``figures`` taken now)."""
-    arr = (contracted_weight * figures.contracted_arr_usd
-           + (1.0 - contracted_weight) * figures.run_rate_arr_usd)
-    cost = c.mining_cost_usd_per_eh_day
-    return Fundamentals(arr, c.hashrate_ehs, cost,
-                        net_debt_usd(c, figures.notes_debt_usd),
+def leverage_turns(c: Company, notes_debt_usd: float, forward_ebitda_usd: float) -> float:
+    """Net debt (loans and notes that stay debt, less cash) over forward EBITDA.
+
+    No net debt is no leverage; net debt without forward EBITDA is the most there is.
+    """
+    net = (gpu_debt_usd(c) + construction_debt_usd(c) + rescue_debt_usd(c) + notes_debt_usd
+           - c.cash_usd)
+    if net <= 0.0:
+        return 0.0
+    if forward_ebitda_usd <= 0.0:
+        return MAX_LEVERAGE_TURNS
+    return min(net / forward_ebitda_usd, MAX_LEVERAGE_TURNS)
+
+
+def fundamentals_of(c: Company, figures: BookFigures) -> Fundamentals:
+    """The snapshot the market values ``c`` from (``figures`` taken and valued now)."""
+    secured = 0.0
+    for site in c.sites.values():
+        secured += site.secured_mw
+    return Fundamentals(figures.inplace_value_usd, secured, c.hashrate_ehs,
+                        c.mining_cost_usd_per_eh_day, net_debt_usd(c, figures.notes_debt_usd),
                         commitments_usd(c), c.shares_outstanding + figures.note_shares)

@@ -148,6 +148,7 @@ def with_iren_notes(spec: WorldSpec, **changes: object) -> WorldSpec:
                               (dt.date(2026, 1, 15), dt.date(2026, 2, 16),
                                dt.date(2026, 3, 16)), strict=True):
         note.update(maturity_date=maturity, call_start_date=None, **changes)
+    data["neoclouds"]["iren"]["financing"]["refinance_share_of_proceeds"] = 0.0  # no buybacks
     return WorldSpec.model_validate(data)
 
 
@@ -206,9 +207,11 @@ def test_gpu_debt_against_microsoft_is_cheaper_than_against_an_unrated_lab(
 
 
 def test_a_closed_market_stops_bids_and_unpaid_gpus_cost_the_contract() -> None:
-    """IREN with no cash and every market closed: raises fail, bids stop, Dell goes unpaid,
-    the Microsoft tranches are never delivered and Microsoft terminates them."""
-    closed = [("iren.cash_usd", 0.0), ("markets.state.closed_probability_boom", 1.0),
+    """IREN with no cash, every market closed and no rescue lender: raises fail, bids
+    stop, Dell goes unpaid, the Microsoft tranches are never delivered and Microsoft
+    terminates them."""
+    closed = [("iren.cash_usd", 0.0), ("iren.financing.distress.rescue_ltv", 0.0),
+              ("markets.state.closed_probability_boom", 1.0),
               ("markets.state.closed_probability_digestion", 1.0),
               ("markets.state.closed_probability_bust", 1.0)]
     spec, _ = load_world("iren", closed)
