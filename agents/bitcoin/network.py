@@ -1,9 +1,10 @@
 """Bitcoin: the price, the network hashrate, the block subsidy and its halvings.
 
-Price and hashrate are daily paths drawn up front (heavy-tailed price returns, noisy
-hashrate growth). Block height advances at a steady rate (difficulty keeps blocks near ten
-minutes), so each halving falls on a known day and is an event of its own. A miner earns
-its share of the network hashrate times the BTC issued (subsidy plus fees).
+The price is a daily path drawn up front (heavy-tailed returns); the network's hashrate is
+the world fleet's answer to it (agents/bitcoin/fleet.py), difficulty epoch by epoch, and
+the block height follows, so each halving falls on a day the path decides and is an event
+of its own. A miner earns its share of the blocks: the BTC issued (subsidy plus fees) per
+EH/s of the difficulty.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
 from abm.paths import DailyPath, lognormal_level, student_t_log_returns
+from agents.bitcoin.fleet import simulate_fleet
 from agents.bitcoin.specs import BitcoinSpec
 
 PH_PER_EH: Final = 1000.0
@@ -31,19 +33,21 @@ class Bitcoin(Agent):
         price_rng, hash_rng = self.stream("price"), self.stream("hashrate")
         price = lognormal_level(spec.price_usd, student_t_log_returns(
             price_rng, n, spec.price_vol_annual, spec.price_drift_annual, spec.price_tail_df))
-        hash_steps = (np.log1p(spec.hashrate_growth_annual) / 365.0
-                      + spec.hashrate_vol_annual / np.sqrt(365.0) * hash_rng.standard_normal(n))
-        hashrate = lognormal_level(spec.network_hashrate_ehs, hash_steps)
-        height = spec.block_height + spec.blocks_per_day * np.arange(n)
-        halvings = np.floor(height / spec.halving_interval_blocks)
+        fleet = simulate_fleet(spec, price, hash_rng)
+        halvings = np.floor(fleet.block_height / spec.halving_interval_blocks)
         halvings0 = np.floor(spec.block_height / spec.halving_interval_blocks)
         subsidy = spec.subsidy_btc * 0.5 ** (halvings - halvings0)
-        btc_per_day = spec.blocks_per_day * subsidy * (1.0 + spec.fees_share_of_subsidy)
+        # Revenue per EH/s is set by the difficulty: blocks come at 144 a day times the
+        # hashrate over the difficulty's, and each EH/s has its share of them.
+        btc_per_eh_day = spec.blocks_per_day * subsidy * (1.0 + spec.fees_share_of_subsidy) \
+            / fleet.difficulty_ehs
         self.price_usd = DailyPath(price)
-        self.hashrate_ehs = DailyPath(hashrate)
+        self.hashrate_ehs = DailyPath(fleet.hashrate_ehs)
         self.subsidy_btc = DailyPath(subsidy)
-        self.btc_per_eh_day = DailyPath(btc_per_day / hashrate)
-        self.usd_per_eh_day = DailyPath(btc_per_day / hashrate * price)
+        self.btc_per_eh_day = DailyPath(btc_per_eh_day)
+        self.usd_per_eh_day = DailyPath(btc_per_eh_day * price)
+        self.fleet_power_cost_usd_per_ph_day = DailyPath(fleet.power_cost_usd_per_ph_day)
+        self.online_share = DailyPath(fleet.online_share)
         self.halving_days = np.flatnonzero(np.diff(subsidy) != 0) + 1
 
     def start(self) -> None:
@@ -63,10 +67,12 @@ class Bitcoin(Agent):
 
     def metric_names(self) -> tuple[str, ...]:
         """Month-end Bitcoin metrics."""
-        return ("price_usd", "network_hashrate_ehs", "hashprice_usd_per_ph_day", "subsidy_btc")
+        return ("price_usd", "network_hashrate_ehs", "hashprice_usd_per_ph_day", "subsidy_btc",
+                "fleet_power_cost_usd_per_ph_day", "network_online_share")
 
     def metrics(self) -> tuple[float, ...]:
         """Values on the last day of the month being closed."""
         t = self.now
         return (self.price_usd.at(t), self.hashrate_ehs.at(t),
-                self.hashprice_usd_per_ph_day(t), self.subsidy_btc.at(t))
+                self.hashprice_usd_per_ph_day(t), self.subsidy_btc.at(t),
+                self.fleet_power_cost_usd_per_ph_day.at(t), self.online_share.at(t))

@@ -7,6 +7,26 @@ from pydantic import Field
 from agents.section import Section
 
 
+class FleetSpec(Section):
+    """The world's mining fleet: its power costs, how it switches off, leaves and grows."""
+
+    fleet_j_per_th: float = Field(gt=0, description="median efficiency of the installed fleet")
+    power_usd_per_mwh: float = Field(gt=0, description="median power price miners pay")
+    fleet_cost_dispersion: float = Field(gt=0, le=2, description="log spread of power costs")
+    new_machine_j_per_th: float = Field(gt=0)
+    new_machine_usd_per_th: float = Field(ge=0)
+    new_cost_dispersion: float = Field(gt=0, le=2)
+    machine_life_years: float = Field(gt=0)
+    efficiency_gain_annual: float = Field(ge=0, le=1,
+                                          description="yearly fall in a new machine's costs")
+    entry_per_margin_annual: float = Field(ge=0, le=20,
+                                           description="growth a year per unit of log margin")
+    entry_lag_days: float = Field(ge=0, le=1000)
+    online_up_per_epoch: float = Field(gt=0, le=1)
+    online_down_per_epoch: float = Field(gt=0, le=1)
+    idle_exit_annual: float = Field(ge=0, le=20)
+
+
 class BitcoinSpec(Section):
     """The Bitcoin network and price at the start, and how they move."""
 
@@ -15,10 +35,10 @@ class BitcoinSpec(Section):
     price_tail_df: float = Field(gt=2, description="Student-t degrees of freedom of daily returns")
     price_drift_annual: float = 0.0
     network_hashrate_ehs: float = Field(gt=0)
-    hashrate_growth_annual: float = Field(ge=-0.9, le=5)
-    hashrate_vol_annual: float = Field(ge=0, le=2)
+    hashrate_vol_annual: float = Field(ge=0, le=2, description="noise on installed hashrate")
     block_height: int = Field(gt=0)
     blocks_per_day: float = Field(gt=0)
     subsidy_btc: float = Field(gt=0)
     halving_interval_blocks: int = Field(gt=0)
     fees_share_of_subsidy: float = Field(ge=0, le=5)
+    fleet: FleetSpec

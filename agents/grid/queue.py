@@ -63,8 +63,18 @@ class InterconnectQueue(Agent):
         self._call_used_mw: dict[tuple[int, str], float] = {}
         self._seq = 0
         self._draws = {p: (self.stream(p), list[float]()) for p in ("study", "batch")}
-        start = spec.batch_start_date
-        self._t_batch_start = 0.0 if start is None else model.clock.t_of(start)
+        self._t_batch_start = self._draw_batch_start()
+
+    def _draw_batch_start(self) -> float:
+        """Day the SB 6 rules apply from: a date, or drawn between two (its own stream)."""
+        spec, clock = self.spec, self.model.clock
+        if spec.batch_start_date is None:
+            return 0.0
+        t0 = max(0.0, clock.t_of(spec.batch_start_date))
+        if spec.batch_start_latest_date is None:
+            return t0
+        t1 = max(t0, clock.t_of(spec.batch_start_latest_date))
+        return t0 + float(self.stream("policy").uniform()) * (t1 - t0)
 
     @property
     def queue_mw(self) -> float:

@@ -139,6 +139,9 @@ class UtilitySpec(Section):
     batch_start_date: dt.date | None = Field(default=None, description=(
         "sb6_batch: the rules apply from this date (or the start): large loads filed from "
         "then join batches closing every batch_interval_days, and must shed in emergencies"))
+    batch_start_latest_date: dt.date | None = Field(default=None, description=(
+        "sb6_batch: if set, the rules' start is drawn uniformly between batch_start_date "
+        "and this date (a rulemaking's uncertain date)"))
     large_load_threshold_mw: float = Field(default=75.0, gt=0, le=1e5, description=(
         "SB 6 large load: batch-studied, deposit, curtailed in emergencies"))
     deposit_usd_per_mw: float = Field(default=0.0, ge=0, le=1e8, description=(
@@ -176,6 +179,11 @@ class UtilitySpec(Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> UtilitySpec:
+        if self.batch_start_latest_date is not None and (
+                self.policy != "sb6_batch" or self.batch_start_date is None
+                or self.batch_start_latest_date < self.batch_start_date):
+            raise ValueError("batch_start_latest_date needs policy = \"sb6_batch\" and a "
+                             "batch_start_date on or before it")
         capped = self.ai_call_cap_mw is not None or self.datacenter_call_cap_mw is not None
         if capped and self.call_start_date is None:
             raise ValueError("call caps need a call_start_date")

@@ -126,6 +126,18 @@ class Utility(InterconnectQueue):
             self.background.seed()
             self.process(self.background.run())
         self.process(self.emergencies.run())
+        if self.spec.policy == "sb6_batch":
+            self.process(self._policy_change())
+
+    def _policy_change(self) -> ProcessBody:
+        """Log the day the SB 6 procedure starts to apply to large loads."""
+        yield self.sleep(self._t_batch_start - self.now)
+        spec = self.spec
+        self.log("grid.policy_changed", utility=self.name, rule=spec.policy,
+                 large_load_threshold_mw=spec.large_load_threshold_mw,
+                 deposit_usd_per_mw=spec.sb6_deposit_usd_per_mw,
+                 batch_interval_days=spec.batch_interval_days,
+                 emergency_shed_share=spec.emergency_shed_share)
 
     def _energize(self, company: str, site: str, tranches: list[tuple[float, float]],
                   cause: int, **data: float | int) -> ProcessBody:

@@ -7,8 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abm.model import Model
-from agents.bitcoin.network import Bitcoin
 from agents.neoclouds.books import METRICS
 from agents.neoclouds.neocloud import Neocloud
 from agents.neoclouds.site import Site
@@ -21,25 +19,6 @@ MODEL_MD_METRICS = (
     "contracted_arr_usd", "revenue_usd", "revenue_ai_usd", "revenue_mining_usd", "ebitda_usd",
     "capex_usd", "cash_usd", "debt_usd", "convertible_principal_usd", "shares_outstanding",
     "shares_diluted", "share_price_usd", "market_cap_usd", "hashrate_ehs", "btc_mined")
-
-
-def flat_bitcoin() -> Bitcoin:
-    spec, _ = load_world("iren", [("bitcoin.price_vol_annual", 1e-9),
-                                  ("bitcoin.hashrate_growth_annual", 0.0),
-                                  ("bitcoin.hashrate_vol_annual", 0.0)])
-    model = Model(spec.world.start_date, 0)
-    return Bitcoin(model, spec.bitcoin, 2000)
-
-
-def test_the_halving_halves_revenue_at_equal_hashrate_share() -> None:
-    btc = flat_bitcoin()
-    day = int(btc.halving_days[0])
-    assert dt.date(2028, 3, 1) < btc.model.clock.start + dt.timedelta(days=day) < dt.date(
-        2028, 6, 1)
-    before = btc.usd_per_eh_day.mean(day - 30, day)
-    after = btc.usd_per_eh_day.mean(day, day + 30)
-    assert btc.hashrate_ehs.at(day - 1) == btc.hashrate_ehs.at(day)
-    assert after / before == pytest.approx(0.5, rel=1e-6)
 
 
 def test_start_hashprice_and_halving_event_in_a_run() -> None:

@@ -81,11 +81,11 @@ def test_abm_describe_grep_table_csv_json(capsys: pytest.CaptureFixture[str]) ->
     parsed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["key"] for r in parsed] == ["neoclouds.iren.sites.sweetwater_1.secured_mw"]
     assert parsed[0]["value"] == "1,400" and parsed[0]["unit"] == "MW"
-    assert main(["describe", "--scenario", "sb6_now", "--grep", "oncor.policy",
+    assert main(["describe", "--scenario", "sb6_now", "--grep", "oncor.batch_start_date",
                  "--format", "json"]) == 0
     [item] = json.loads(capsys.readouterr().out)
-    assert item == {"key": "utilities.oncor.policy", "value": "sb6_batch", "unit": "-",
-                    "source": "scenario sb6_now (base: fifo)"}
+    assert item == {"key": "utilities.oncor.batch_start_date", "value": "2025-11-06",
+                    "unit": "date", "source": "scenario sb6_now (base: 2026-07-01)"}
 
 
 def test_abm_worlds_lists_worlds_and_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
