@@ -1,46 +1,32 @@
 """The power pipeline: candidate sites that companies race to secure, or buy if powered.
 
 Each candidate sits on a utility's grid with the MW it could take. A company secures one by
-filing an interconnect request for it first (its queue position; a later filer for the same
-candidate is beaten), paying the utility's deposit and waiting for the study; or, if the
-candidate is already powered, by buying it outright. Secured power thus grows (or a filing
-is lost) over a run: ``site.secured``, ``site.acquired`` and ``site.lost`` events.
+filing an interconnect request for it first (its queue position, for the site's option fee;
+a later filer for the same candidate is beaten), paying the utility's deposit and waiting
+for the study; or, if the candidate is already powered, by buying it outright. Secured
+power thus grows (or a filing is lost) over a run: ``site.secured``, ``site.acquired`` and
+``site.lost`` events.
+
+Sites also come to market over the run, region by region (a Poisson process): each is a
+``site.offered`` event; the companies that value it at its price or more bid what it is
+worth to them, the highest wins and the others lose it (``site.lost``, outbid); a site no
+company wants goes to a buyer outside the world after its time on the market
+(``site.withdrawn``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+import numpy as np
 import simpy
 
 from abm.agent import Agent, ProcessBody
 from abm.model import Model
-from agents.grid.specs import CandidateSiteSpec, LoadKind, PipelineSpec
+from agents.grid.candidate import Candidate, Status
+from agents.grid.specs import CandidateSiteSpec, LoadKind, PipelineSpec, SiteArrivalSpec
 from agents.grid.taker import PowerTaker
 from agents.grid.utility import InterconnectDecision, Utility
-
-Status = Literal["open", "filed", "secured", "rejected", "acquired"]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A candidate site as companies see it now (a snapshot)."""
-
-    name: str
-    utility: str
-    region: str
-    prospective_mw: float
-    load_kind: LoadKind
-    powered_mw: float
-    price_usd: float | None
-    status: Status
-    holder: str | None
-
-    @property
-    def buyable(self) -> bool:
-        """Whether it is open and already powered, so a company can buy it now."""
-        return self.status == "open" and self.powered_mw > 0 and self.price_usd is not None
 
 
 @dataclass(frozen=True)
@@ -60,6 +46,7 @@ class PowerPipeline(Agent):
     def __init__(self, model: Model, name: str, spec: PipelineSpec) -> None:
         super().__init__(model, name)
         self.spec = spec
+        self._candidates = dict(spec.candidates)
         self._status: dict[str, Status] = dict.fromkeys(spec.candidates, "open")
         self._holder: dict[str, str] = {}
         self._open_views: dict[str, Candidate] = {}
@@ -67,13 +54,77 @@ class PowerPipeline(Agent):
         self.acquired_mw = 0.0
 
     def start(self) -> None:
-        """Attach every candidate to its utility's grid, with any load already on it."""
+        """Attach every candidate to its utility's grid; start the regions' arrivals."""
         for name, c in self.spec.candidates.items():
-            grid = self._utility(c).grid
-            if grid is not None:
-                grid.attach(name, c.substation, c.prospective_mw)
-                if c.powered_mw > 0:
-                    grid.commit(name, c.powered_mw)
+            self._attach(name, c)
+        for region in sorted(self.spec.arrivals):
+            self.process(self._arrivals(region, self.spec.arrivals[region]))
+
+    def _attach(self, name: str, c: CandidateSiteSpec) -> None:
+        grid = self._utility(c).grid
+        if grid is not None:
+            grid.attach(name, c.substation, c.prospective_mw)
+            if c.powered_mw > 0:
+                grid.commit(name, c.powered_mw)
+
+    # --- sites coming to market ----------------------------------------------------------
+    def _arrivals(self, region: str, a: SiteArrivalSpec) -> ProcessBody:
+        """Offer a new site in ``region`` at exponential gaps, each with drawn terms."""
+        if a.sites_per_year <= 0:
+            return
+        rng = self.stream(f"arrivals.{region}")
+        count = 0
+        while True:
+            yield self.sleep(float(rng.exponential(365.0 / a.sites_per_year)))
+            count += 1
+            mw = round(a.mw_median * float(np.exp(a.mw_sigma * rng.standard_normal())), 1)
+            price_draw = float(np.exp(a.price_sigma * rng.standard_normal()))
+            powered = float(rng.uniform()) < a.powered_share
+            c = CandidateSiteSpec(
+                display_name=f"{region} site {count}", utility=a.utility, region=region,
+                substation=a.substations[int(rng.integers(len(a.substations)))],
+                prospective_mw=mw, load_kind=a.load_kind, powered_mw=mw if powered else 0.0,
+                asking_usd_per_mw=a.powered_usd_per_mw * price_draw if powered else None,
+                option_usd_per_mw=0.0 if powered else a.option_usd_per_mw * price_draw)
+            self.offer(f"{region}_{count:03d}", c, a.offer_days)
+
+    def offer(self, name: str, c: CandidateSiteSpec, offer_days: float) -> int:
+        """Put a new site on the market: companies bid, then it is withdrawn if unsold."""
+        if name in self._candidates:
+            raise ValueError(f"pipeline: a candidate {name!r} exists already")
+        self._candidates[name] = c
+        self._status[name] = "open"
+        self._attach(name, c)
+        view = self.candidate(name)
+        offered = self.log("site.offered", site=name, region=c.region, utility=c.utility,
+                           mw=c.prospective_mw, powered_mw=c.powered_mw,
+                           price_usd=view.price_usd, option_usd=view.option_usd)
+        self.process(self._sell(name, offered, offer_days))
+        return offered
+
+    def _sell(self, name: str, offered: int, offer_days: float) -> ProcessBody:
+        """Take bids after the bid window; withdraw the site if still open at the end."""
+        window = min(self.spec.bid_window_days, offer_days)
+        yield self.sleep(window)
+        view = self.candidate(name)
+        bids = sorted(((taker.site_bid_usd(view), taker.name) for taker in self._takers()),
+                      reverse=True)
+        bidders = [(bid, company) for bid, company in bids if bid >= view.cost_usd and bid > 0]
+        if view.status == "open" and bidders:
+            (top, winner), lost = bidders[0], bidders[1:]
+            won = self.log("site.awarded", cause=offered, company=winner, site=name,
+                           bid_usd=top, price_usd=view.cost_usd, bidders=len(bidders))
+            for bid, company in lost:
+                self.log("site.lost", cause=won, company=company, site=name,
+                         reason="outbid", holder=winner, bid_usd=bid)
+            self.model.agent(winner, PowerTaker).take_site(view, won)
+        yield self.sleep(offer_days - window)
+        if self._status[name] == "open":
+            self._status[name] = "withdrawn"
+            self.log("site.withdrawn", cause=offered, site=name, reason="sold outside")
+
+    def _takers(self) -> list[PowerTaker]:
+        return [a for a in self.model.agents.values() if isinstance(a, PowerTaker)]
 
     # --- queries -------------------------------------------------------------------------
     def candidate(self, name: str) -> Candidate:
@@ -95,14 +146,15 @@ class PowerPipeline(Agent):
         price = (c.asking_usd_per_mw * c.powered_mw
                  if c.asking_usd_per_mw is not None and c.powered_mw > 0 else None)
         return Candidate(name, c.utility, c.region, c.prospective_mw, c.load_kind, c.powered_mw,
-                         price, self._status[name], self._holder.get(name))
+                         price, self._status[name], self._holder.get(name),
+                         c.option_usd_per_mw * c.prospective_mw)
 
     def open_candidates(self, region: str | None = None) -> list[Candidate]:
         """Candidates nobody holds or has filed for (in one region if given)."""
         return [self.candidate(n) for n in self._open_names(region)]
 
     def _open_names(self, region: str | None = None) -> list[str]:
-        return [n for n, c in self.spec.candidates.items()
+        return [n for n, c in self._candidates.items()
                 if self._status[n] == "open" and (region is None or c.region == region)]
 
     # --- competing for power -------------------------------------------------------------
@@ -126,6 +178,9 @@ class PowerPipeline(Agent):
             return done
         self._status[candidate_name] = "filed"
         self._holder[candidate_name] = company
+        fee_usd = c.option_usd_per_mw * c.prospective_mw
+        if fee_usd > 0:
+            self.model.ledger.post(company, "capex.site_option", -fee_usd, self.now, cause)
         decision = self._utility(c).request_interconnect(
             company, candidate_name, c.prospective_mw, load_kind or c.load_kind, cause)
         self.process(self._await(company, candidate_name, decision, done))
@@ -139,7 +194,7 @@ class PowerPipeline(Agent):
             self.secured_mw += decision.approved_mw
             event = self.log("site.secured", cause=decision.decided_event, company=company,
                              site=name, mw=decision.approved_mw,
-                             utility=self.spec.candidates[name].utility)
+                             utility=self._candidates[name].utility)
         else:
             self._status[name] = "rejected"
             del self._holder[name]
@@ -170,7 +225,7 @@ class PowerPipeline(Agent):
     # --- helpers -------------------------------------------------------------------------
     def _spec(self, name: str) -> CandidateSiteSpec:
         try:
-            return self.spec.candidates[name]
+            return self._candidates[name]
         except KeyError:
             raise KeyError(f"pipeline: no candidate {name!r}") from None
 

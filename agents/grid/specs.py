@@ -208,6 +208,8 @@ class CandidateSiteSpec(Section):
     powered_mw: float = Field(default=0.0, ge=0, description="MW already energized (buyable)")
     asking_usd_per_mw: float | None = Field(default=None, ge=0, le=1e9, description=(
         "price of a powered site per energized MW"))
+    option_usd_per_mw: float = Field(default=0.0, ge=0, le=1e8, description=(
+        "fee paid on filing for an unpowered site (land and queue position), per MW"))
 
     @model_validator(mode="after")
     def _buyable(self) -> CandidateSiteSpec:
@@ -219,10 +221,34 @@ class CandidateSiteSpec(Section):
         return self
 
 
+class SiteArrivalSpec(Section):
+    """Sites that come to market in a region over time (a Poisson process)."""
+
+    utility: str
+    substations: list[str] = Field(min_length=1, description="grid nodes a site may attach to")
+    sites_per_year: float = Field(ge=0, le=100)
+    mw_median: float = Field(gt=0, le=1e4, description="prospective MW of a site (lognormal)")
+    mw_sigma: float = Field(default=0.5, ge=0, le=3)
+    powered_share: float = Field(default=0.0, ge=0, le=1, description=(
+        "share of sites already energized (bought outright); the rest are filed for"))
+    powered_usd_per_mw: float = Field(default=0.0, ge=0, le=1e8, description=(
+        "median price of a powered site per energized MW"))
+    option_usd_per_mw: float = Field(default=0.0, ge=0, le=1e8, description=(
+        "median fee for an unpowered site's land and queue position, per MW"))
+    price_sigma: float = Field(default=0.3, ge=0, le=3)
+    offer_days: float = Field(default=90.0, gt=0, le=3650, description=(
+        "days a site stays on the market before a buyer outside the world takes it"))
+    load_kind: LoadKind = "ai"
+
+
 class PipelineSpec(Section):
     """The power pipeline: candidate sites across utilities and regions."""
 
     candidates: dict[str, CandidateSiteSpec] = Field(default_factory=dict)
+    arrivals: dict[str, SiteArrivalSpec] = Field(default_factory=dict, description=(
+        "sites coming to market over the run, by region"))
+    bid_window_days: float = Field(default=14.0, ge=0, le=365, description=(
+        "days companies have to bid for a site once it is offered"))
 
     def reference_problem(self, utilities: dict[str, UtilitySpec]) -> tuple[str, str] | None:
         """The first candidate naming an unknown utility or grid node, as (key, expected)."""
@@ -237,4 +263,14 @@ class PipelineSpec(Section):
                         f"{grid.substations}, got {c.substation!r}")
             if grid is not None and name in {*grid.supplies, *grid.substations, *grid.sites}:
                 return key, f"a candidate may not reuse the grid node name {name!r}"
+        for region, a in self.arrivals.items():
+            key = f"pipeline.arrivals.{region}"
+            if a.utility not in utilities:
+                return (f"{key}.utility",
+                        f"expected one of the utilities {sorted(utilities)}, got {a.utility!r}")
+            grid = utilities[a.utility].grid
+            unknown = sorted(set(a.substations) - set(grid.substations if grid else ()))
+            if grid is not None and unknown:
+                return (f"{key}.substations", f"expected {a.utility}'s substations "
+                        f"{grid.substations}, got {unknown}")
         return None

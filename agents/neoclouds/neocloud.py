@@ -24,6 +24,7 @@ from agents.deals.contracts import Contract
 from agents.deals.tender import Bid, Tender
 from agents.gpus.rents import RentMarket
 from agents.gpus.vendor import GpuVendor
+from agents.grid.candidate import Candidate
 from agents.markets.capital import Markets
 from agents.neoclouds.appraisal import appraise, contract_candidate
 from agents.neoclouds.books import METRICS, close_books, sample_metrics
@@ -31,6 +32,7 @@ from agents.neoclouds.conversions import note_lifecycle
 from agents.neoclouds.delivery import start_contract
 from agents.neoclouds.financing import Financing
 from agents.neoclouds.fleet import GpuBatch
+from agents.neoclouds.power_seeking import site_bid_usd, take_site
 from agents.neoclouds.specs import NeocloudSpec
 from agents.neoclouds.state import Company
 
@@ -118,6 +120,16 @@ class Neocloud(Company):
         if self.policy is None or self.bids_on != tender.kind:
             return None
         return self.policy.quote(self, tender)
+
+    def site_bid_usd(self, candidate: Candidate) -> float:
+        """What it bids for a site just offered: its value, if it seeks power and can pay."""
+        if self.policy is None or self.bids_on is None:
+            return 0.0
+        return site_bid_usd(self, candidate, self.financing.headroom_usd)
+
+    def take_site(self, candidate: Candidate, cause: int) -> None:
+        """Take a site the market awarded it."""
+        take_site(self, candidate, cause)
 
     def sign(self, contract: Contract, cause: int | None = None,
              data: Mapping[str, Scalar] | None = None) -> None:

@@ -1,19 +1,33 @@
-"""A neocloud's search for more power: buy a powered site or file for a candidate.
+"""A neocloud's search for more power: value a site, buy it if powered or file for it.
 
-When a company's unpromised power falls below its policy's threshold, it turns to the
-power pipeline: a powered candidate it can afford is bought outright (time to power is
-what wins tenders); otherwise it files for the largest open candidate and waits for the
-utility's study. One search at a time; the outcome (``site.secured`` or ``site.lost``)
-arrives as an event, and approved tranches become the site's expected energizations.
+A company keeps a bank of unpromised power (its policy's ``power_request_free_mw``); when
+what it holds falls below, it turns to the power pipeline. It values a site as the project
+the site makes possible: a powered hall leased at today's market rent for a lease term,
+built once the site has power, at the company's own costs and hurdle (the same return test
+as its bids), so a site is worth the NPV of that project. It takes only sites worth their
+price (or option fee) and within what it can fund: on the market, it bids its value for a
+site just offered (the highest bid wins); between offers, it buys the best-valued powered
+site or files for the best-valued unpowered one. One filing at a time; the outcome
+(``site.secured`` or ``site.lost``) arrives as an event, and approved tranches become the
+site's expected energizations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from abm.agent import ProcessBody
+from abm.finance.project import equity_npv
+from agents.grid.candidate import Candidate
 from agents.grid.pipeline import FilingOutcome, PowerPipeline
+from agents.grid.utility import Utility
+from agents.neoclouds.appraisal import Candidate as Project
+from agents.neoclouds.appraisal import project_of
 from agents.neoclouds.state import Company
+
+SITE_LEASE_TERM_YEARS: Final = 15.0
+"""A powered-shell lease's term, as the sheet's hosts sign them (Galaxy Helios: 15 years)."""
 
 
 def unpromised_mw(c: Company) -> float:
@@ -21,35 +35,88 @@ def unpromised_mw(c: Company) -> float:
     return sum(s.uncommitted_it_mw * s.pue for s in c.sites.values())
 
 
+def wants_power(c: Company) -> bool:
+    """Whether its bank of unpromised power is below its policy's, with no filing open."""
+    threshold = c.policy_spec.power_request_free_mw
+    return threshold > 0 and not c.seeking_power and unpromised_mw(c) < threshold
+
+
+def days_to_power(c: Company, k: Candidate) -> float:
+    """Days until an unpowered site would be energized: its utility's study and build."""
+    if k.powered_mw > 0:
+        return 0.0
+    spec = c.model.agent(k.utility, Utility).spec
+    return spec.study_days_median + spec.first_tranche_days
+
+
+def site_value_usd(c: Company, k: Candidate) -> float:
+    """What the site is worth to ``c``: the NPV at its hurdle of the hall it would lease.
+
+    The hall is appraised as if its build started now, then discounted at the hurdle for
+    the days until the site has power (it is built to be ready when power comes). Zero
+    when that project does not clear the hurdle.
+    """
+    policy = c.policy_spec
+    it_mw = k.prospective_mw / c.spec.pue
+    t_service = c.now + policy.hall_build_days_median + policy.commissioning_days
+    project = Project(kind="lease", site=k.name, it_mw=it_mw, gpus=0, gpu_usd_per_gpu=0.0,
+                      gpu_life_years=1.0, t_gpu_paid_days=c.now, t_service_days=t_service,
+                      term_months=SITE_LEASE_TERM_YEARS * 12.0,
+                      price=c.rents.lease_rent_usd_per_kw_month(), hall_mw=it_mw)
+    npv = equity_npv(project_of(c, project), policy.hurdle_irr)
+    wait_years = days_to_power(c, k) / 365.0
+    return max(0.0, npv) * float((1.0 + policy.hurdle_irr) ** -wait_years)
+
+
+def worth_taking(c: Company, k: Candidate, budget_usd: float) -> float:
+    """``k``'s value to ``c`` if it is worth its cost and affordable, else 0."""
+    if k.cost_usd > budget_usd:
+        return 0.0
+    value = site_value_usd(c, k)
+    return value if value >= k.cost_usd and value > 0 else 0.0
+
+
+def site_bid_usd(c: Company, k: Candidate, headroom_usd: Callable[[], float]) -> float:
+    """What ``c`` bids for a site on the market: its value, if it wants power and can pay."""
+    if not wants_power(c) or k.status != "open":
+        return 0.0
+    budget = headroom_usd()
+    return min(worth_taking(c, k, budget), budget)
+
+
+def take_site(c: Company, k: Candidate, cause: int) -> None:
+    """Take a site awarded to ``c``: buy it if powered, else file for it."""
+    pipeline = c.model.agent("pipeline", PowerPipeline)
+    if k.buyable:
+        pipeline.buy_powered_site(c.name, k.name, cause)
+        return
+    c.seeking_power = True
+    c.process(_await_filing(c, pipeline, k.name, cause))
+
+
 def seek_power(c: Company, headroom_usd: Callable[[], float]) -> None:
-    """Start a search if power runs short and none is under way.
+    """Take the best-valued open site if power runs short and none is under way.
 
     ``headroom_usd`` tells what the company can spend; it is asked only when a search
     starts (a company with power to spare does not work out its funding every month).
     """
-    threshold = c.policy_spec.power_request_free_mw
     pipeline = c.model.agents.get("pipeline")
-    if (threshold <= 0 or c.seeking_power or not isinstance(pipeline, PowerPipeline)
-            or unpromised_mw(c) >= threshold):
+    if not wants_power(c) or not isinstance(pipeline, PowerPipeline):
         return
     candidates = pipeline.open_candidates()
     if not candidates:
         return
     budget_usd = headroom_usd()
-    affordable = [k for k in candidates if k.buyable and k.price_usd is not None
-                  and k.price_usd <= budget_usd]
-    decision = c.log("power.sought", unpromised_mw=unpromised_mw(c), threshold_mw=threshold,
-                     open_candidates=len(candidates))
-    if affordable:
-        best = max(affordable, key=lambda k: (k.powered_mw, k.name))
-        pipeline.buy_powered_site(c.name, best.name, decision)
+    valued = [(worth_taking(c, k, budget_usd), k.name, k) for k in candidates]
+    worth = [(value, name, k) for value, name, k in valued if value > 0]
+    decision = c.log("power.sought", unpromised_mw=unpromised_mw(c),
+                     threshold_mw=c.policy_spec.power_request_free_mw,
+                     open_candidates=len(candidates), worth_their_price=len(worth))
+    if not worth:
         return
-    filable = [k for k in candidates if k.powered_mw <= 0]
-    if not filable:
-        return
-    best = max(filable, key=lambda k: (k.prospective_mw, k.name))
-    c.seeking_power = True
-    c.process(_await_filing(c, pipeline, best.name, decision))
+    powered = [w for w in worth if w[2].buyable]
+    _value, _name, best = max(powered or worth, key=lambda w: (w[0], w[1]))
+    take_site(c, best, decision)
 
 
 def _await_filing(c: Company, pipeline: PowerPipeline, candidate: str,
