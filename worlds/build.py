@@ -15,6 +15,7 @@ from agents.deals.specs import ContractSpec
 from agents.gpus.rents import RentMarket
 from agents.gpus.vendor import GpuVendor
 from agents.grid.pipeline import PowerPipeline
+from agents.grid.power_prices import PowerPrices
 from agents.grid.utility import Utility
 from agents.markets.capital import Markets
 from agents.markets.demand import Demand
@@ -41,6 +42,8 @@ def build_model(spec: WorldSpec, seed: int, until: dt.date, *,
     for name, u in spec.utilities.items():
         Utility(model, name, u, study_time_scale=spec.world.study_time_scale,
                 build_time_scale=spec.world.build_time_scale)
+        if u.power_market is not None:
+            PowerPrices(model, name, u.power_market, horizon_days)
     PowerPipeline(model, "pipeline", spec.pipeline)
     companies = {name: Neocloud(model, name, n, btc, markets, vendor, rents)
                  for name, n in spec.neoclouds.items()}

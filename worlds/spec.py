@@ -15,6 +15,7 @@ from agents.bitcoin.specs import BitcoinSpec
 from agents.customers.specs import CustomerSpec
 from agents.deals.specs import ContractSpec, TenderRulesSpec
 from agents.gpus.specs import GpuMarketSpec
+from agents.grid.power_prices import market_name
 from agents.grid.specs import PipelineSpec, UtilitySpec
 from agents.markets.specs import CapitalMarketsSpec, DemandSpec
 from agents.neoclouds.specs import NeocloudSpec
@@ -62,10 +63,13 @@ class WorldSpec(Section):
     def reference_problem(self) -> tuple[str, str] | None:
         """The first cross-reference that does not hold, as (dotted key, expectation)."""
         names = [*self.utilities, *self.neoclouds, *self.customers]
-        dupes = sorted({n for n in names if names.count(n) > 1} | (set(names) & RESERVED_NAMES))
+        markets = {market_name(u) for u, spec in self.utilities.items()
+                   if spec.power_market is not None}
+        dupes = sorted({n for n in names if names.count(n) > 1}
+                       | (set(names) & (RESERVED_NAMES | markets)))
         if dupes:
             return dupes[0], ("agent names must be unique across utilities, neoclouds, "
-                              f"customers and not one of {sorted(RESERVED_NAMES)}")
+                              f"customers and not one of {sorted(RESERVED_NAMES | markets)}")
         for name, company in self.neoclouds.items():
             for site_name, site in company.sites.items():
                 if site.utility not in self.utilities:

@@ -119,6 +119,20 @@ class BackgroundSpec(Section):
         return self
 
 
+class PowerMarketSpec(Section):
+    """A region's wholesale power price: a mean-reverting level and summer spikes."""
+
+    base_usd_per_mwh: float = Field(gt=0, le=1000, description="long-run level off spikes")
+    vol_annual: float = Field(default=0.5, ge=0, le=5, description="log-price noise")
+    half_life_days: float = Field(default=20.0, gt=0, le=3650)
+    spike_days_per_summer: float = Field(default=0.0, ge=0, le=122, description=(
+        "days with a price spike, June to September (Poisson)"))
+    spike_hours_mean: float = Field(default=4.0, gt=0, le=24)
+    spike_usd_per_mwh: float = Field(default=1000.0, ge=0, le=10_000, description=(
+        "median price in a spike's hours (lognormal)"))
+    spike_sigma: float = Field(default=0.7, ge=0, le=3)
+
+
 class UtilitySpec(Section):
     """A utility (grid operator): queue policy, studies, deposits, emergencies and grid."""
 
@@ -174,6 +188,8 @@ class UtilitySpec(Section):
     call_start_date: dt.date | None = Field(default=None, description=(
         "first call; capped loads are not decided before it"))
     grid: GridSpec | None = Field(default=None, description="None: no headroom limit")
+    power_market: PowerMarketSpec | None = Field(default=None, description=(
+        "the wholesale price loads on this grid pay (None: each company's fixed price)"))
     background: BackgroundSpec | None = Field(default=None, description=(
         "large-load requesters not modelled as agents (None: none)"))
 

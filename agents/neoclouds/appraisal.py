@@ -70,8 +70,9 @@ def _fixed_opex(c: Company, k: Candidate) -> float:
     costs = c.spec.costs
     opex = k.it_mw * costs.site_opex_usd_per_it_mw_month
     if k.kind != "lease":  # a tenant pays its own power and looks after its own GPUs
-        pue = c.sites[k.site].pue
-        opex += k.it_mw * pue * HOURS_PER_MONTH * c.power_price_usd_per_mwh
+        site = c.sites[k.site]
+        opex += (k.it_mw * site.pue * HOURS_PER_MONTH
+                 * c.expected_power_usd_per_mwh(site.utility))
         opex += k.gpus * k.gpu_usd_per_gpu * costs.gpu_opex_share_of_capex_annual / 12.0
     return opex
 

@@ -36,7 +36,7 @@ METRICS: tuple[str, ...] = (
     "deferred_revenue_usd", "shares_outstanding", "shares_diluted", "share_price_usd",
     "market_cap_usd", "hashrate_ehs", "btc_mined", "contracted_mw", "construction_debt_usd",
     "ebit_usd", "tax_usd", "net_income_usd", "operating_cash_flow_usd", "fcf_usd",
-    "inplace_value_usd", "value_per_share_usd", "net_debt_to_ebitda",
+    "inplace_value_usd", "value_per_share_usd", "net_debt_to_ebitda", "power_credits_usd",
 )
 OPERATING: Final = ("revenue", "opex", "interest", "tax", "deferred")
 """Kinds of ledger account whose entries are cash from operations."""
@@ -61,7 +61,10 @@ def close_books(c: Company, month_end: dt.date) -> None:
     t0, t1 = c.t_closed, c.now
     ledger, m, btc, name = c.model.ledger, c.month, c.btc, c.name
 
-    ehs_days = c.mining.take(t1)
+    spec = c.spec
+    power = c.power.bill(c.load.take(t1), t0, t1, spec.power_price_usd_per_mwh,
+                         spec.power_fixed_share, spec.curtail_mining_in_spikes)
+    ehs_days = c.mining.take(t1) - power.curtailed_eh_days
     m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
     m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
     _post(ledger, name, t1, "revenue.mining", m.revenue_mining_usd)
@@ -72,7 +75,8 @@ def close_books(c: Company, month_end: dt.date) -> None:
     m.revenue_ai_usd += cloud_usd
     _post(ledger, name, t1, "revenue.ai", cloud_usd)
     _bill_contracts(c, t0, t1)
-    m.opex_power_usd = c.load.take(t1) * HOURS_PER_DAY * c.power_price_usd_per_mwh
+    m.opex_power_usd = power.cost_usd
+    m.power_credits_usd = power.credits_usd
     _post(ledger, name, t1, "opex.power", -m.opex_power_usd)
     running = _running_costs(c, t0, t1, ehs_days)
     m.opex_other_usd += running
@@ -204,6 +208,7 @@ def sample_metrics(c: Company, figures: v.BookFigures) -> tuple[float, ...]:
         c.hashrate_ehs, m.btc_mined, committed, project_debt,
         m.ebit_usd, m.tax_usd, m.net_income_usd, operating, operating + flows.get("capex", 0.0),
         figures.inplace_value_usd, figures.value_per_share_usd, figures.leverage_turns,
+        m.power_credits_usd,
     )
     m.reset()
     return values

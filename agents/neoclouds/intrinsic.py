@@ -152,8 +152,12 @@ def running_cost_usd_per_year(c: Company, site: str, it_mw: float, gpu_usd: floa
     costs = c.spec.costs
     cost = it_mw * costs.site_opex_usd_per_it_mw_month * MONTHS_PER_YEAR
     if cloud:
-        pue = c.sites[site].pue if site in c.sites else c.spec.pue
-        cost += it_mw * pue * HOURS_PER_YEAR * c.power_price_usd_per_mwh
+        if site in c.sites:
+            pue = c.sites[site].pue
+            price = c.expected_power_usd_per_mwh(c.sites[site].utility)
+        else:
+            pue, price = c.spec.pue, c.power_price_usd_per_mwh
+        cost += it_mw * pue * HOURS_PER_YEAR * price
         cost += gpu_usd * costs.gpu_opex_share_of_capex_annual
     return cost
 

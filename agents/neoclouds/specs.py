@@ -236,6 +236,11 @@ class NeocloudSpec(Section):
     share_vol_annual: float = Field(default=0.8, gt=0, le=5, description="NF default 80%/yr")
     power_price_usd_per_mwh: float = Field(default=45.0, ge=0,
                                            description="NF default $45/MWh industrial power")
+    power_fixed_share: float = Field(default=1.0, ge=0, le=1, description=(
+        "share of its load on a grid with a power market bought at its fixed price "
+        "(PPAs, hedges); the rest pays the wholesale price"))
+    curtail_mining_in_spikes: bool = Field(default=True, description=(
+        "ASICs on a market grid stop in price spikes (fixed-price power is sold back)"))
     pue: float = Field(default=1.2, ge=1, le=3, description="NF default 1.2")
     mining_j_per_th: float = Field(default=18.0, gt=0, description="NF default 18 J/TH")
     mining_uptime: float = Field(default=1.0, gt=0, le=1, description=(

@@ -21,10 +21,12 @@ from agents.bitcoin.network import Bitcoin
 from agents.deals.contracts import Contract
 from agents.gpus.rents import RentMarket
 from agents.gpus.vendor import GpuVendor
+from agents.grid.power_prices import market_of
 from agents.grid.taker import PowerTaker
 from agents.markets.capital import Markets
 from agents.neoclouds.commitments import BuildProgram, Commitment
 from agents.neoclouds.fleet import GpuBatch
+from agents.neoclouds.power_bill import PowerBook
 from agents.neoclouds.share_register import ShareRegister
 from agents.neoclouds.site import Site
 from agents.neoclouds.specs import FleetSpec, NeocloudSpec, PolicySpec
@@ -77,6 +79,9 @@ class Company(PowerTaker):
         self._power_changed = model.env.event()
         self.mining = Accrual(self.hashrate_ehs)
         self.load = Accrual(self.own_load_mw)
+        self.power = PowerBook(model)
+        """Its loads on grids with a power market (:mod:`agents.neoclouds.power_bill`)."""
+        self.power.relevel(self.sites, spec.mining_uptime, 0.0)
         self.t_closed = 0.0
         self.month = MonthFlows()
         self.tax_loss_usd = 0.0
@@ -101,6 +106,15 @@ class Company(PowerTaker):
     def power_price_usd_per_mwh(self) -> float:
         """What its power costs."""
         return self.spec.power_price_usd_per_mwh
+
+    def expected_power_usd_per_mwh(self, utility: str) -> float:
+        """What firm load on ``utility``'s grid expects to pay: fixed, or partly market."""
+        market = market_of(self.model, utility)
+        if market is None:
+            return self.spec.power_price_usd_per_mwh
+        fixed = self.spec.power_fixed_share
+        return (fixed * self.spec.power_price_usd_per_mwh
+                + (1.0 - fixed) * market.expected_usd_per_mwh)
 
     @property
     def mining_cost_usd_per_eh_day(self) -> float:
@@ -186,6 +200,7 @@ class Company(PowerTaker):
         """Re-level the accruals after any change of running ASICs or own AI load."""
         self.mining.set(self.hashrate_ehs, self.now)
         self.load.set(self.own_load_mw, self.now)
+        self.power.relevel(self.sites, self.spec.mining_uptime, self.now)
 
     # --- what other agents call ------------------------------------------------------------
     def receive_power(self, site: str, mw: float, cause: int) -> None:

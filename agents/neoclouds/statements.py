@@ -18,6 +18,9 @@ class MonthFlows:
     revenue_ai_usd: float = 0.0
     revenue_mining_usd: float = 0.0
     opex_power_usd: float = 0.0
+    """Net of curtailment credits."""
+    power_credits_usd: float = 0.0
+    """Fixed-price power sold back in price spikes (within ``opex_power_usd``)."""
     opex_other_usd: float = 0.0
     depreciation_usd: float = 0.0
     interest_usd: float = 0.0
@@ -57,6 +60,6 @@ class MonthFlows:
     def reset(self) -> None:
         """Zero every flow for the next month."""
         self.revenue_ai_usd = self.revenue_mining_usd = 0.0
-        self.opex_power_usd = self.opex_other_usd = 0.0
+        self.opex_power_usd = self.opex_other_usd = self.power_credits_usd = 0.0
         self.depreciation_usd = self.interest_usd = self.tax_usd = 0.0
         self.btc_mined = 0.0

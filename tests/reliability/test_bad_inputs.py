@@ -70,6 +70,10 @@ WORLD_CORPUS = [
                                          'display_name = "x"\ncredit_rating = "AAA"\n\n'
                                          "[customers.microsoft]", 1),
      "btc", "unique"),
+    ("power_market_agent_name", BASE.replace(
+        "[customers.microsoft]", "[customers.oncor_power]\n"
+        'display_name = "x"\ncredit_rating = "AAA"\n\n[customers.microsoft]', 1),
+     "oncor_power", "unique"),
     ("tender_range_inverted", mutate("tender_mw_min = 100.0\ntender_mw_max = 400.0",
                                      "tender_mw_min = 500.0\ntender_mw_max = 400.0"),
      "customers.microsoft", "tender_mw_max"),

@@ -121,14 +121,14 @@ def _end_rent(seed: int, scenarios: tuple[str, ...]) -> float:
 
 
 def test_rents_differ_by_seed_and_rise_when_demand_outruns_supply() -> None:
-    seeds = range(6)
-    base = [_end_rent(s, ()) for s in seeds]
+    seeds = range(12)  # six left the mean difference at the threshold's edge (0.050-0.055)
+    base = [_end_rent(s, ()) for s in seeds[:6]]
     assert len({round(r, 6) for r in base}) == len(base)  # a stochastic index, not a formula
     shortage = np.log([_end_rent(s, ("gpu_shortage",)) for s in seeds])
     bust = np.log([_end_rent(s, ("ai_bust_2026",)) for s in seeds])
     # common random numbers: the same seeds, the same shocks; only supply and demand differ
     assert shortage.mean() > bust.mean() + 0.05, (shortage, bust)
-    assert (shortage >= bust).sum() >= 5
+    assert (shortage >= bust).sum() >= 10
 
 
 def test_month_end_statements_add_up_and_reconcile_with_the_ledger(base_run: RunResult) -> None:
