@@ -36,7 +36,9 @@ class NoteBatch:
     """Flat, one-entry-per-note inputs in per-100-notional units.
 
     ``call_start_years`` is NaN for a note that is not callable; ``call_trigger`` (a
-    multiple of the conversion price) is NaN for a hard call.
+    multiple of the conversion price) is NaN for a hard call. ``coupon_times_years`` and
+    ``coupon_per_100`` are ``(notes, coupons)``: each note's coupon times and amounts, NaN
+    (or a zero amount) where a note has fewer coupons than the widest.
     """
 
     spot: FloatArray
@@ -46,8 +48,8 @@ class NoteBatch:
     dividend_yield: FloatArray
     maturity_years: FloatArray
     conversion_ratio_per_100: FloatArray
+    coupon_times_years: FloatArray
     coupon_per_100: FloatArray
-    coupons_per_year: IntArray
     american: BoolArray
     call_start_years: FloatArray
     call_trigger: FloatArray
@@ -155,21 +157,21 @@ class _Lattice:
         return np.where(hit, cap, np.inf)
 
     def _coupon_table(self, notes: NoteBatch) -> FloatArray:
-        """Coupon amount per 100 paid at each (step, note), coupons on one step summed."""
+        """Coupon amount per 100 paid at each (step, note), coupons on one step summed.
+
+        A coupon at or before ``t = 0`` (past ``_PAST_YEARS`` of rounding) has been paid
+        and is left out, as QuantLib leaves out cash flows on or before the valuation date.
+        """
         table = np.zeros((self.n + 1, notes.spot.size))
-        paying = notes.coupon_per_100 != 0.0
+        amounts, times = notes.coupon_per_100, notes.coupon_times_years
+        paying = (amounts != 0.0) & (times > _PAST_YEARS)  # NaN padding compares False
         if not np.any(paying):
             return table
-        freq = notes.coupons_per_year.astype(np.float64)
-        count = int(np.max(np.ceil(notes.maturity_years[paying] * freq[paying]))) + 1
         rows = np.arange(notes.spot.size)
-        for m in range(count):
-            t = notes.maturity_years - m / freq
-            live = paying & (t > _PAST_YEARS)
-            if not np.any(live):
-                break
-            step = closest_step(np.where(live, t, 0.0), self.dt, self.n)
-            np.add.at(table, (step[live], rows[live]), notes.coupon_per_100[live])
+        for m in np.flatnonzero(np.any(paying, axis=0)).tolist():
+            live = paying[:, m]
+            step = closest_step(np.where(live, times[:, m], 0.0), self.dt, self.n)
+            np.add.at(table, (step[live], rows[live]), amounts[live, m])
         return table
 
     def level(self, tables: tuple[FloatArray, FloatArray], i: int) -> FloatArray:
