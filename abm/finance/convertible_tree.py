@@ -38,7 +38,8 @@ class NoteBatch:
     ``call_start_years`` is NaN for a note that is not callable; ``call_trigger`` (a
     multiple of the conversion price) is NaN for a hard call. ``coupon_times_years`` and
     ``coupon_per_100`` are ``(notes, coupons)``: each note's coupon times and amounts, NaN
-    (or a zero amount) where a note has fewer coupons than the widest.
+    (or a zero amount) where a note has fewer coupons than the widest; ``put_times_years``
+    likewise ``(notes, puts)``, NaN-padded, each put at ``put_price_per_100``.
     """
 
     spot: FloatArray
@@ -54,6 +55,8 @@ class NoteBatch:
     call_start_years: FloatArray
     call_trigger: FloatArray
     call_price_per_100: FloatArray
+    put_times_years: FloatArray
+    put_price_per_100: FloatArray
 
     def take(self, index: IntArray) -> NoteBatch:
         """Return the sub-batch selected by ``index``."""
@@ -113,6 +116,14 @@ class _Lattice:
         self.all_american = bool(np.all(notes.american))
         self.coupons = self._coupon_table(notes)
         self.coupon_steps = frozenset(np.flatnonzero(np.any(self.coupons != 0.0, axis=1)).tolist())
+        self.put_floors: dict[int, FloatArray] = {}
+        """Per step with a holder's put, each note's put price (-inf where none)."""
+        for times in notes.put_times_years.T:
+            live = times > _PAST_YEARS
+            step = closest_step(np.where(live, times, 0.0), self.dt, n)
+            for k in np.unique(step[live]).tolist():
+                floor = self.put_floors.setdefault(k, np.full(times.size, -np.inf))
+                np.copyto(floor, notes.put_price_per_100, where=live & (step == k))
         callable_notes = ~np.isnan(notes.call_start_years)
         start = np.where(callable_notes, notes.call_start_years, 0.0)
         self.call_step = np.where(callable_notes, closest_step(start, self.dt, n), n + 1)
@@ -231,10 +242,12 @@ def _convert_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | 
 
 
 def _adjust_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | None:
-    """QuantLib's ``postAdjustValuesImpl``: calls, then coupons, then conversion."""
+    """QuantLib's ``postAdjustValuesImpl``: calls, puts, then coupons, then conversion."""
     cap = lat.cap_or_inf(i)
     if cap is not None:
         np.minimum(values, cap, out=values)
+    if i in lat.put_floors:  # a put floors the value; QuantLib leaves p as it is
+        np.maximum(values, lat.put_floors[i], out=values)
     if i in lat.coupon_steps:
         values += lat.coupons[i]
     return _convert_quantlib(lat, i, values)
@@ -329,7 +342,7 @@ def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatAr
 
 
 def _adjust_tf(lat: _Lattice, i: int, equity: FloatArray, cash: FloatArray) -> None:
-    """Tsiveriotis-Fernandes node rules: calls, coupons, conversion, on the total value."""
+    """Tsiveriotis-Fernandes node rules: calls, puts, coupons, conversion, on the total."""
     payoff = lat.level(lat.payoff_tables, i)
     capped = lat.call_cap(i)
     if capped is not None:
@@ -341,6 +354,10 @@ def _adjust_tf(lat: _Lattice, i: int, equity: FloatArray, cash: FloatArray) -> N
         np.copyto(cash, 0.0, where=forced)
         np.copyto(equity, 0.0, where=redeemed)
         np.copyto(cash, cap, where=redeemed)
+    if i in lat.put_floors:
+        put = equity + cash < lat.put_floors[i]
+        np.copyto(equity, 0.0, where=put)
+        np.copyto(cash, np.broadcast_to(lat.put_floors[i], cash.shape), where=put)
     if i in lat.coupon_steps:
         cash += lat.coupons[i]
     converted = (equity + cash) <= payoff

@@ -59,6 +59,13 @@ whenever spot ``>= call_trigger * conversion_price``; the holder then gets
 QuantLib's ``SoftCallability(BondPrice(call_price, Dirty), date, call_trigger)`` on every
 date of the window. ``call_trigger=None`` (or NaN) is a hard call (no spot condition);
 ``call_start_years=None`` (or NaN) means not callable; ``call_price=None`` means ``face``.
+
+Puts
+----
+On each of ``put_times_years`` (snapped to its step) the holder may put the note at
+``put_price`` (per face, dirty; ``None``: ``face``): the value is floored there, after the
+call and before that step's coupon, as QuantLib's ``Callability.Put`` does (leaving the
+conversion probability as it is).
 """
 
 from __future__ import annotations
@@ -105,6 +112,8 @@ def price_and_delta(
     dividend_yield: ArrayLike = 0.0,
     coupon_times_years: ArrayLike | None = None,
     coupon_amounts: ArrayLike | None = None,
+    put_times_years: ArrayLike | None = None,
+    put_price: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Price convertible notes per ``face``, and their tree delta in shares per note.
 
@@ -117,7 +126,8 @@ def price_and_delta(
     ``credit_spread`` and ``dividend_yield`` are annual decimals (continuous compounding),
     ``coupon_rate`` is annual on ``face``; or give the coupon schedule,
     ``coupon_times_years`` and ``coupon_amounts`` (per note, in ``face``'s currency), both
-    or neither. See the module docstring for the conventions.
+    or neither. A holder's puts: ``put_times_years`` (last axis: the put dates, NaN-padded)
+    at ``put_price`` per face (``None``: ``face``). See the module docstring.
 
     Raises:
         ValueError: on an unknown scheme, shapes that do not broadcast, a non-positive or
@@ -125,7 +135,7 @@ def price_and_delta(
             integer in ``[1, 100000]``, a tree up-probability outside ``[0, 1)``, or a
             coupon schedule given with a non-zero ``coupon_rate``, without its other half,
             of unequal shapes or NaN padding, with non-finite amounts or a coupon after
-            maturity.
+            maturity, or a put after maturity or at a non-positive or non-finite price.
 
     """
     if scheme not in SCHEMES:
@@ -146,11 +156,14 @@ def price_and_delta(
         "call_trigger": _as_float("call_trigger", call_trigger, np.nan),
         "call_price": _as_float("call_price", call_price, np.nan),
         "dividend_yield": _as_float("dividend_yield", dividend_yield, 0.0),
+        "put_price": _as_float("put_price", put_price, np.nan),
     }
     schedule = _schedule_arrays(coupon_times_years, coupon_amounts, args["coupon_rate"])
     leading = {k: v.shape for k, v in args.items()}
     if schedule is not None:
         leading["coupon_times_years[..., :-1]"] = schedule[0].shape[:-1]
+    puts = np.atleast_1d(_as_float("put_times_years", put_times_years, np.nan))
+    leading["put_times_years[..., :-1]"] = puts.shape[:-1]
     try:
         shape = np.broadcast_shapes(*leading.values())
     except ValueError as exc:
@@ -190,6 +203,11 @@ def price_and_delta(
         require(~(coupon_times > flat["maturity_years"][:, None]),
                 "coupon_times_years must be at or before maturity_years")
         coupon_per_100 = amounts * scale[:, None]
+    put_times = np.broadcast_to(puts, (*shape, puts.shape[-1])).reshape(-1, puts.shape[-1])
+    require(np.isnan(put_times) | (put_times <= flat["maturity_years"][:, None]),
+            "put_times_years must be at or before maturity_years, or NaN padding")
+    put_price_face = np.where(np.isnan(flat["put_price"]), flat["face"], flat["put_price"])
+    require(np.isfinite(put_price_face) & (put_price_face > 0), "put_price must be positive")
     notes = NoteBatch(
         spot=flat["spot"],
         vol=flat["vol"],
@@ -204,6 +222,8 @@ def price_and_delta(
         call_start_years=flat["call_start_years"],
         call_trigger=trigger,
         call_price_per_100=call_price_face * scale,
+        put_times_years=put_times,
+        put_price_per_100=put_price_face * scale,
     )
     rollback = rollback_quantlib if scheme == "quantlib" else rollback_tf
     price = np.empty(steps_f.size)

@@ -43,6 +43,8 @@ class Note:
     call_start: dt.date | None = None
     call_trigger: float = 1.3
     conv_price: float = 100.0
+    puts: tuple[dt.date, ...] = ()
+    put_price: float = 1000.0
 
     @property
     def years(self) -> float:
@@ -70,6 +72,9 @@ def quantlib_price(note: Note) -> float:
             price = ql.BondPrice(100.0, ql.BondPrice.Dirty)
             calls.append(ql.SoftCallability(price, day, note.call_trigger))
             day += 1
+    for day in note.puts:
+        calls.append(ql.Callability(ql.BondPrice(note.put_price / 10.0, ql.BondPrice.Dirty),
+                                    ql.Callability.Put, qd(day)))
     bond = ql.ConvertibleFixedCouponBond(
         ql.AmericanExercise(today, qd(note.maturity)), 100.0 / note.conv_price, calls,
         qd(first), 0, [note.coupon_rate], QL_DAY_COUNTS[note.day_count], schedule, 100.0)
@@ -100,7 +105,8 @@ def our_price(note: Note, *, shorthand: bool = False) -> float:
         note.spot, note.vol, note.rate, note.spread, note.conv_price, note.years,
         steps=note.steps, call_start_years=_call_years(note),
         call_trigger=None if note.call_start is None else note.call_trigger,
-        **coupons))  # type: ignore[arg-type]
+        put_times_years=[(d - note.today).days / 365.0 for d in note.puts] or None,
+        put_price=note.put_price, **coupons))  # type: ignore[arg-type]
 
 
 HELD_OUT = [
@@ -126,6 +132,12 @@ HELD_OUT = [
     # soft call live soon, in the money
     Note(dt.date(2025, 3, 3), dt.date(2030, 9, 1), 0.02, 2, "30/360", 140.0, 0.7,
          spread=0.03, call_start=dt.date(2025, 9, 1), call_trigger=1.2, steps=600),
+    # holders' puts on coupon dates, at par and above, one with a soft call
+    Note(dt.date(2025, 2, 10), dt.date(2030, 12, 1), 0.03, 2, "30/360", 40.0, 0.5,
+         spread=0.09, puts=(dt.date(2027, 12, 1), dt.date(2028, 12, 1))),
+    Note(dt.date(2025, 2, 10), dt.date(2030, 12, 1), 0.01, 4, "actual/365", 90.0, 0.8,
+         spread=0.07, issue=dt.date(2024, 12, 20), puts=(dt.date(2028, 3, 1),),
+         put_price=1050.0, call_start=dt.date(2027, 12, 1), steps=500),
     # zero coupon: the schedule carries zeros
     Note(dt.date(2025, 3, 3), dt.date(2031, 7, 1), 0.0, 2, "30/360", 60.0, 0.6,
          call_start=dt.date(2028, 10, 9)),
@@ -163,6 +175,19 @@ def test_schedule_prices_equal_quantlibs_hypothesis(
                 issue=today - dt.timedelta(days=issue_back),
                 call_start=today + dt.timedelta(days=days // 3) if called else None)
     assert our_price(note) == pytest.approx(quantlib_price(note), rel=REL_TOL, abs=0.0)
+
+
+def test_a_put_binds_where_the_bond_is_worth_less() -> None:
+    note = HELD_OUT[-3]
+    without = our_price(Note(note.today, note.maturity, note.coupon_rate, note.freq,
+                             note.day_count, note.spot, note.vol, spread=note.spread))
+    assert our_price(note) > without + 10.0  # deep credit spread: the put is worth a lot
+    assert our_price(note) == pytest.approx(quantlib_price(note), rel=REL_TOL, abs=0.0)
+    put_years = [(d - note.today).days / 365.0 for d in note.puts]
+    tf = [float(price_convertible(note.spot, note.vol, note.rate, note.spread, note.conv_price,
+                                  note.years, coupon_rate=note.coupon_rate, scheme="tf",
+                                  put_times_years=puts)) for puts in (None, put_years)]
+    assert tf[1] > tf[0] + 10.0
 
 
 def test_a_batch_of_schedules_prices_each_note_as_alone() -> None:
@@ -212,6 +237,8 @@ def test_a_schedule_of_the_shorthand_gives_the_shorthands_price() -> None:
     ({"coupon_times_years": [1.0, 3.5], "coupon_amounts": [10.0, 5.0]}, "before maturity"),
     ({"coupon_times_years": [[1.0], [2.0]], "coupon_amounts": [[1.0], [2.0]],
       "spot": [1.0, 2.0, 3.0]}, "broadcast"),
+    ({"put_times_years": [1.0, 3.5]}, "put_times_years"),
+    ({"put_times_years": [1.0], "put_price": -5.0}, "put_price"),
 ])
 def test_bad_schedules_are_refused(kwargs: dict[str, object], match: str) -> None:
     args: dict[str, object] = {"spot": 100.0, "vol": 0.5, "rate": 0.04, "credit_spread": 0.05,
