@@ -36,7 +36,10 @@ class NoteBatch:
     """Flat, one-entry-per-note inputs in per-100-notional units.
 
     ``call_start_years`` is NaN for a note that is not callable; ``call_trigger`` (a
-    multiple of the conversion price) is NaN for a hard call.
+    multiple of the conversion price) is NaN for a hard call. ``coupon_times_years`` and
+    ``coupon_per_100`` are ``(notes, coupons)``: each note's coupon times and amounts, NaN
+    (or a zero amount) where a note has fewer coupons than the widest; ``put_times_years``
+    likewise ``(notes, puts)``, NaN-padded, each put at ``put_price_per_100``.
     """
 
     spot: FloatArray
@@ -46,12 +49,14 @@ class NoteBatch:
     dividend_yield: FloatArray
     maturity_years: FloatArray
     conversion_ratio_per_100: FloatArray
+    coupon_times_years: FloatArray
     coupon_per_100: FloatArray
-    coupons_per_year: IntArray
     american: BoolArray
     call_start_years: FloatArray
     call_trigger: FloatArray
     call_price_per_100: FloatArray
+    put_times_years: FloatArray
+    put_price_per_100: FloatArray
 
     def take(self, index: IntArray) -> NoteBatch:
         """Return the sub-batch selected by ``index``."""
@@ -111,6 +116,14 @@ class _Lattice:
         self.all_american = bool(np.all(notes.american))
         self.coupons = self._coupon_table(notes)
         self.coupon_steps = frozenset(np.flatnonzero(np.any(self.coupons != 0.0, axis=1)).tolist())
+        self.put_floors: dict[int, FloatArray] = {}
+        """Per step with a holder's put, each note's put price (-inf where none)."""
+        for times in notes.put_times_years.T:
+            live = times > _PAST_YEARS
+            step = closest_step(np.where(live, times, 0.0), self.dt, n)
+            for k in np.unique(step[live]).tolist():
+                floor = self.put_floors.setdefault(k, np.full(times.size, -np.inf))
+                np.copyto(floor, notes.put_price_per_100, where=live & (step == k))
         callable_notes = ~np.isnan(notes.call_start_years)
         start = np.where(callable_notes, notes.call_start_years, 0.0)
         self.call_step = np.where(callable_notes, closest_step(start, self.dt, n), n + 1)
@@ -155,21 +168,21 @@ class _Lattice:
         return np.where(hit, cap, np.inf)
 
     def _coupon_table(self, notes: NoteBatch) -> FloatArray:
-        """Coupon amount per 100 paid at each (step, note), coupons on one step summed."""
+        """Coupon amount per 100 paid at each (step, note), coupons on one step summed.
+
+        A coupon at or before ``t = 0`` (past ``_PAST_YEARS`` of rounding) has been paid
+        and is left out, as QuantLib leaves out cash flows on or before the valuation date.
+        """
         table = np.zeros((self.n + 1, notes.spot.size))
-        paying = notes.coupon_per_100 != 0.0
+        amounts, times = notes.coupon_per_100, notes.coupon_times_years
+        paying = (amounts != 0.0) & (times > _PAST_YEARS)  # NaN padding compares False
         if not np.any(paying):
             return table
-        freq = notes.coupons_per_year.astype(np.float64)
-        count = int(np.max(np.ceil(notes.maturity_years[paying] * freq[paying]))) + 1
         rows = np.arange(notes.spot.size)
-        for m in range(count):
-            t = notes.maturity_years - m / freq
-            live = paying & (t > _PAST_YEARS)
-            if not np.any(live):
-                break
-            step = closest_step(np.where(live, t, 0.0), self.dt, self.n)
-            np.add.at(table, (step[live], rows[live]), notes.coupon_per_100[live])
+        for m in np.flatnonzero(np.any(paying, axis=0)).tolist():
+            live = paying[:, m]
+            step = closest_step(np.where(live, times[:, m], 0.0), self.dt, self.n)
+            np.add.at(table, (step[live], rows[live]), amounts[live, m])
         return table
 
     def level(self, tables: tuple[FloatArray, FloatArray], i: int) -> FloatArray:
@@ -229,10 +242,12 @@ def _convert_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | 
 
 
 def _adjust_quantlib(lat: _Lattice, i: int, values: FloatArray) -> BoolArray | None:
-    """QuantLib's ``postAdjustValuesImpl``: calls, then coupons, then conversion."""
+    """QuantLib's ``postAdjustValuesImpl``: calls, puts, then coupons, then conversion."""
     cap = lat.cap_or_inf(i)
     if cap is not None:
         np.minimum(values, cap, out=values)
+    if i in lat.put_floors:  # a put floors the value; QuantLib leaves p as it is
+        np.maximum(values, lat.put_floors[i], out=values)
     if i in lat.coupon_steps:
         values += lat.coupons[i]
     return _convert_quantlib(lat, i, values)
@@ -327,7 +342,7 @@ def rollback_quantlib(notes: NoteBatch, steps: int) -> tuple[FloatArray, FloatAr
 
 
 def _adjust_tf(lat: _Lattice, i: int, equity: FloatArray, cash: FloatArray) -> None:
-    """Tsiveriotis-Fernandes node rules: calls, coupons, conversion, on the total value."""
+    """Tsiveriotis-Fernandes node rules: calls, puts, coupons, conversion, on the total."""
     payoff = lat.level(lat.payoff_tables, i)
     capped = lat.call_cap(i)
     if capped is not None:
@@ -339,6 +354,10 @@ def _adjust_tf(lat: _Lattice, i: int, equity: FloatArray, cash: FloatArray) -> N
         np.copyto(cash, 0.0, where=forced)
         np.copyto(equity, 0.0, where=redeemed)
         np.copyto(cash, cap, where=redeemed)
+    if i in lat.put_floors:
+        put = equity + cash < lat.put_floors[i]
+        np.copyto(equity, 0.0, where=put)
+        np.copyto(cash, np.broadcast_to(lat.put_floors[i], cash.shape), where=put)
     if i in lat.coupon_steps:
         cash += lat.coupons[i]
     converted = (equity + cash) <= payoff

@@ -26,11 +26,29 @@ Times and QuantLib dates
 ------------------------
 ``maturity_years`` is an Actual/365 Fixed year fraction: a QuantLib maturity date ``d`` days
 after the evaluation date (settlement days 0, flat continuous curves on Actual/365 Fixed)
-is ``maturity_years = d / 365``. Coupons of ``face * coupon_rate / coupons_per_year`` fall at
-``maturity_years - m / coupons_per_year`` (``m = 0, 1, ...`` while positive); the last one is
-paid with the redemption at maturity. Event times are snapped to the nearest tree step
-(ties to the earlier step), as QuantLib does. Prices are full (dirty) values, like
-QuantLib's ``NPV()``: a coupon snapped to step 0 is included.
+is ``maturity_years = d / 365``. Event times are snapped to the nearest tree step (ties to
+the earlier step), as QuantLib does. Prices are full (dirty) values, like QuantLib's
+``NPV()``: a coupon snapped to step 0 is included.
+
+Coupons
+-------
+An indenture's coupons are an explicit schedule: ``coupon_times_years`` (Actual/365 Fixed
+years from the valuation date, the coupon's payment date) and ``coupon_amounts`` (in the
+currency of ``face`` per note, each period's accrual by the note's day count), their last
+axis running over a note's coupons and NaN-padded where a note has fewer (leading axes
+broadcast with the other arguments). :func:`abm.finance.coupon_schedule.coupon_schedule`
+builds one from dates and :func:`~abm.finance.coupon_schedule.stack_schedules` a batch.
+Each amount is paid in full at its time; times at or before 0 are already paid. This is
+QuantLib's ``ConvertibleFixedCouponBond`` on the same dates: the coupon after the valuation
+date is paid whole, the interest accrued before the valuation date included (a dirty
+price; the schedule's ``accrued_interest`` gives the clean one).
+
+The shorthand ``coupon_rate`` / ``coupons_per_year`` instead pays ``face * coupon_rate /
+coupons_per_year`` at ``maturity_years - m / coupons_per_year`` (``m = 0, 1, ...`` while
+positive): evenly spaced years from maturity, each a full period. It is quick for a new note
+priced on its issue date, whose periods are whole; an outstanding note's real dates and
+day count move its price by up to a few percent (tests/finance/test_coupon_schedule_quantlib.py).
+The last coupon is paid with the redemption at maturity.
 
 Soft call
 ---------
@@ -41,6 +59,13 @@ whenever spot ``>= call_trigger * conversion_price``; the holder then gets
 QuantLib's ``SoftCallability(BondPrice(call_price, Dirty), date, call_trigger)`` on every
 date of the window. ``call_trigger=None`` (or NaN) is a hard call (no spot condition);
 ``call_start_years=None`` (or NaN) means not callable; ``call_price=None`` means ``face``.
+
+Puts
+----
+On each of ``put_times_years`` (snapped to its step) the holder may put the note at
+``put_price`` (per face, dirty; ``None``: ``face``): the value is floored there, after the
+call and before that step's coupon, as QuantLib's ``Callability.Put`` does (leaving the
+conversion probability as it is).
 """
 
 from __future__ import annotations
@@ -85,6 +110,10 @@ def price_and_delta(
     call_trigger: ArrayLike | None = None,
     call_price: ArrayLike | None = None,
     dividend_yield: ArrayLike = 0.0,
+    coupon_times_years: ArrayLike | None = None,
+    coupon_amounts: ArrayLike | None = None,
+    put_times_years: ArrayLike | None = None,
+    put_price: ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Price convertible notes per ``face``, and their tree delta in shares per note.
 
@@ -95,12 +124,18 @@ def price_and_delta(
 
     ``spot`` and ``conversion_price`` are in the same currency per share, ``vol``, ``rate``,
     ``credit_spread`` and ``dividend_yield`` are annual decimals (continuous compounding),
-    ``coupon_rate`` is annual on ``face``. See the module docstring for the conventions.
+    ``coupon_rate`` is annual on ``face``; or give the coupon schedule,
+    ``coupon_times_years`` and ``coupon_amounts`` (per note, in ``face``'s currency), both
+    or neither. A holder's puts: ``put_times_years`` (last axis: the put dates, NaN-padded)
+    at ``put_price`` per face (``None``: ``face``). See the module docstring.
 
     Raises:
         ValueError: on an unknown scheme, shapes that do not broadcast, a non-positive or
             non-finite vol, spot, conversion price, maturity or face, ``steps`` not an
-            integer in ``[1, 100000]``, or a tree up-probability outside ``[0, 1)``.
+            integer in ``[1, 100000]``, a tree up-probability outside ``[0, 1)``, or a
+            coupon schedule given with a non-zero ``coupon_rate``, without its other half,
+            of unequal shapes or NaN padding, with non-finite amounts or a coupon after
+            maturity, or a put after maturity or at a non-positive or non-finite price.
 
     """
     if scheme not in SCHEMES:
@@ -121,11 +156,18 @@ def price_and_delta(
         "call_trigger": _as_float("call_trigger", call_trigger, np.nan),
         "call_price": _as_float("call_price", call_price, np.nan),
         "dividend_yield": _as_float("dividend_yield", dividend_yield, 0.0),
+        "put_price": _as_float("put_price", put_price, np.nan),
     }
+    schedule = _schedule_arrays(coupon_times_years, coupon_amounts, args["coupon_rate"])
+    leading = {k: v.shape for k, v in args.items()}
+    if schedule is not None:
+        leading["coupon_times_years[..., :-1]"] = schedule[0].shape[:-1]
+    puts = np.atleast_1d(_as_float("put_times_years", put_times_years, np.nan))
+    leading["put_times_years[..., :-1]"] = puts.shape[:-1]
     try:
-        shape = np.broadcast_shapes(*(a.shape for a in args.values()))
+        shape = np.broadcast_shapes(*leading.values())
     except ValueError as exc:
-        shapes = ", ".join(f"{k}{v.shape}" for k, v in args.items() if v.shape)
+        shapes = ", ".join(f"{k}{v}" for k, v in leading.items() if v)
         raise ValueError(f"arguments do not broadcast together: {shapes}") from exc
     flat = {k: np.broadcast_to(v, shape).ravel() for k, v in args.items()}
     for name in ("spot", "vol", "conversion_price", "maturity_years", "face"):
@@ -151,6 +193,21 @@ def price_and_delta(
         "call_trigger must be a non-negative multiple of conversion_price or None",
     )
     scale = REDEMPTION_PER_100 / flat["face"]
+    if schedule is None:
+        coupon_times, coupon_per_100 = _shorthand_schedule(
+            flat["maturity_years"], flat["coupon_rate"], freq_f)
+    else:
+        width = schedule[0].shape[-1]
+        coupon_times, amounts = (np.broadcast_to(a, (*shape, width)).reshape(-1, width)
+                                 for a in schedule)
+        require(~(coupon_times > flat["maturity_years"][:, None]),
+                "coupon_times_years must be at or before maturity_years")
+        coupon_per_100 = amounts * scale[:, None]
+    put_times = np.broadcast_to(puts, (*shape, puts.shape[-1])).reshape(-1, puts.shape[-1])
+    require(np.isnan(put_times) | (put_times <= flat["maturity_years"][:, None]),
+            "put_times_years must be at or before maturity_years, or NaN padding")
+    put_price_face = np.where(np.isnan(flat["put_price"]), flat["face"], flat["put_price"])
+    require(np.isfinite(put_price_face) & (put_price_face > 0), "put_price must be positive")
     notes = NoteBatch(
         spot=flat["spot"],
         vol=flat["vol"],
@@ -159,12 +216,14 @@ def price_and_delta(
         dividend_yield=flat["dividend_yield"],
         maturity_years=flat["maturity_years"],
         conversion_ratio_per_100=REDEMPTION_PER_100 / flat["conversion_price"],
-        coupon_per_100=REDEMPTION_PER_100 * flat["coupon_rate"] / freq_f,
-        coupons_per_year=freq_f.astype(np.int64),
+        coupon_times_years=coupon_times,
+        coupon_per_100=coupon_per_100,
         american=flat["american"] != 0.0,
         call_start_years=flat["call_start_years"],
         call_trigger=trigger,
         call_price_per_100=call_price_face * scale,
+        put_times_years=put_times,
+        put_price_per_100=put_price_face * scale,
     )
     rollback = rollback_quantlib if scheme == "quantlib" else rollback_tf
     price = np.empty(steps_f.size)
@@ -231,6 +290,43 @@ def tf_european_closed_form(spot: ArrayLike, vol: ArrayLike, rate: ArrayLike,
     equity = ratio * s * np.exp(-q * t) * normal_cdf(d1)
     cash = f * np.exp(-(r + cs) * t) * normal_cdf(-d2)
     return np.asarray(equity + cash, dtype=np.float64)
+
+
+def _schedule_arrays(times: ArrayLike | None, amounts: ArrayLike | None,
+                     coupon_rate: FloatArray) -> tuple[FloatArray, FloatArray] | None:
+    """The checked ``(coupon_times_years, coupon_amounts)``, or ``None`` for the shorthand."""
+    if times is None and amounts is None:
+        return None
+    if times is None or amounts is None:
+        raise ValueError("give both coupon_times_years and coupon_amounts, or neither")
+    require(coupon_rate == 0.0, "give a coupon schedule or a coupon_rate, not both")
+    t = _as_float("coupon_times_years", times, np.nan)
+    a = _as_float("coupon_amounts", amounts, np.nan)
+    if t.ndim == 0 or t.shape != a.shape:
+        raise ValueError("coupon_times_years and coupon_amounts must be arrays of one shape "
+                         f"(last axis: the coupons), got {t.shape} and {a.shape}")
+    padded = np.isnan(t)
+    require(padded == np.isnan(a), "coupon_times_years and coupon_amounts must be NaN together")
+    require(padded | np.isfinite(t), "coupon_times_years must be finite or NaN padding")
+    require(padded | np.isfinite(a), "coupon_amounts must be finite or NaN padding")
+    return t, np.where(padded, 0.0, a)
+
+
+def _shorthand_schedule(maturity_years: FloatArray, coupon_rate: FloatArray,
+                        coupons_per_year: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Coupon times and amounts per 100 of the ``coupon_rate`` / ``coupons_per_year`` form.
+
+    ``100 * coupon_rate / coupons_per_year`` at ``maturity_years - m / coupons_per_year``,
+    ``m = 0, 1, ...``: one column per ``m`` up to the longest paying note (none if no note
+    pays); the tree leaves out the times at or before 0.
+    """
+    paying = coupon_rate != 0.0
+    count = (int(np.max(np.ceil(maturity_years[paying] * coupons_per_year[paying]))) + 1
+             if np.any(paying) else 0)
+    m = np.arange(count, dtype=np.float64)
+    times = maturity_years[:, None] - m[None, :] / coupons_per_year[:, None]
+    per_coupon = REDEMPTION_PER_100 * coupon_rate / coupons_per_year
+    return times, np.broadcast_to(per_coupon[:, None], times.shape)
 
 
 def _as_float(name: str, value: ArrayLike | None, default: float) -> FloatArray:

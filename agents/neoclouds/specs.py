@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from abm.finance.coupon_schedule import COUPON_FREQUENCIES, DayCount
 from agents.markets.specs import DEFAULT_INSTRUMENTS, Instrument, Rating, Settlement
 from agents.section import Section
 
@@ -169,6 +170,12 @@ class ConvertibleSpec(Section):
     name: str
     principal_usd: float = Field(gt=0)
     coupon_rate: float = Field(ge=0, le=1)
+    coupons_per_year: int = Field(default=2, description=(
+        "coupon payments a year, on dates counted back from maturity (NF default: "
+        "semiannual, as US convertible notes pay)"))
+    day_count: DayCount = Field(default="30/360", description=(
+        "how a coupon period's interest accrues: 30/360, actual/365 or actual/360 "
+        "(NF default: 30/360, as US convertible notes accrue)"))
     maturity_date: dt.date
     conversion_price_usd: float = Field(gt=0)
     cap_price_usd: float | None = Field(default=None, gt=0)
@@ -178,7 +185,10 @@ class ConvertibleSpec(Section):
     call_trigger: float = Field(default=1.3, ge=1, description="x conversion price to call")
 
     @model_validator(mode="after")
-    def _cap_above_conversion(self) -> ConvertibleSpec:
+    def _valid_terms(self) -> ConvertibleSpec:
+        if self.coupons_per_year not in COUPON_FREQUENCIES:
+            raise ValueError(f"coupons_per_year ({self.coupons_per_year}) must be one of "
+                             f"{COUPON_FREQUENCIES}")
         if self.cap_price_usd is not None and self.cap_price_usd < self.conversion_price_usd:
             raise ValueError(f"cap_price_usd ({self.cap_price_usd}) is below "
                              f"conversion_price_usd ({self.conversion_price_usd})")
