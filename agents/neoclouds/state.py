@@ -182,6 +182,7 @@ class Company(PowerTaker):
                          utilization_target=fl.utilization_target, t_target_days=t_target)
         site = self.sites[fl.site]
         site.committed_it_mw += batch.it_mw
+        site.hall_claims_mw += batch.it_mw  # its hall is taken: contracts build their own
         if batch.in_service:
             site.install_gpus(batch.it_mw)
         return batch
