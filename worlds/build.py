@@ -19,6 +19,7 @@ from agents.grid.power_prices import PowerPrices
 from agents.grid.utility import Utility
 from agents.markets.capital import Markets
 from agents.markets.demand import Demand
+from agents.neoclouds.delivery import lease_key
 from agents.neoclouds.neocloud import Neocloud
 from agents.neoclouds.policy import DefaultPolicy
 from worlds.spec import WorldSpec
@@ -68,6 +69,13 @@ def build_model(spec: WorldSpec, seed: int, until: dt.date, *,
             buyer.contracts.append(contract)
         else:
             buyer.leases.append(contract)
+            if k.tenant_site is not None:  # the tenant plans on the halls before they come
+                site = buyer.sites[k.tenant_site]
+                for tr in contract.tranches:
+                    due = (tr.t_online_days if tr.t_online_days is not None
+                           else tr.t_hall_ready_days if tr.t_hall_ready_days is not None
+                           else tr.t_needed_by_days)
+                    site.expect_leased_halls(lease_key(contract, tr), due or 0.0, tr.it_mw)
     return model
 
 
@@ -82,7 +90,8 @@ def contract_from_spec(model: Model, contract_id: str, k: ContractSpec) -> Contr
         k.terminate_after_days, k.delay_credit_share_per_month, gpu_generation=k.gpu_generation,
         gpu_cost_usd_per_gpu=(k.gpu_capex_usd / total_gpus
                               if k.gpu_capex_usd is not None and total_gpus else None),
-        vendor_payment_days=k.vendor_payment_days, hall_slip_days_mean=k.hall_slip_days_mean)
+        vendor_payment_days=k.vendor_payment_days, hall_slip_days_mean=k.hall_slip_days_mean,
+        tenant_site=k.tenant_site)
 
     def t(day: dt.date | None) -> float | None:
         return None if day is None else clock.t_of(day)

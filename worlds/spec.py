@@ -110,6 +110,14 @@ class WorldSpec(Section):
             problem = self._site_problem(contract.provider, contract.site, key)
             if problem:
                 return problem
+            if contract.tenant_site is not None:
+                if contract.kind != "lease" or contract.customer not in self.neoclouds:
+                    return (f"{key}.tenant_site", "expected only on a lease to a neocloud "
+                            f"(got a {contract.kind} to {contract.customer!r})")
+                sites = self.neoclouds[contract.customer].sites
+                if contract.tenant_site not in sites:
+                    return (f"{key}.tenant_site", f"expected one of {contract.customer}'s "
+                            f"sites {sorted(sites)}, got {contract.tenant_site!r}")
         return None
 
     def _site_problem(self, company: str, site: str, key: str) -> tuple[str, str] | None:

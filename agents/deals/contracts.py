@@ -75,6 +75,8 @@ class Contract:
     gpu_cost_usd_per_gpu: float | None = None
     vendor_payment_days: float = 30.0
     hall_slip_days_mean: float = 0.0
+    tenant_site: str | None = None
+    """A lease to a neocloud: its site that each tranche's halls join when online."""
     tranches: list[Tranche] = field(default_factory=list)
     status: Status = "active"
     signed_event: int | None = None

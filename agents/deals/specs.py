@@ -42,6 +42,9 @@ class ContractSpec(Section):
     cure_days: float = Field(default=60.0, ge=0)
     terminate_after_days: float = Field(default=180.0, ge=0)
     delay_credit_share_per_month: float = Field(default=0.10, ge=0, le=1)
+    tenant_site: str | None = Field(default=None, description=(
+        "a lease to a neocloud: the tenant's site whose halls and power each tranche "
+        "supplies as it comes online (None: the tenant's load simply sits at the host)"))
     tranches: list[TrancheSpec] = Field(min_length=1)
 
 

@@ -47,9 +47,31 @@ class Candidate:
     utilization: float = 1.0
 
 
-def hall_mw_needed(site: Site, it_mw: float) -> float:
+def day_halls_in_stock(c: Company, site: Site, it_mw: float,
+                       due_days: float | None = None) -> float | None:
+    """The day ``site``'s halls, built or leased to come, hold ``it_mw`` (None: build).
+
+    Halls a host hands over later than a new hall would be built (or than ``due_days``,
+    when the work has a deadline further out) are not waited for.
+    """
+    t_free = site.day_halls_free(it_mw)
+    if t_free is None:
+        return None
+    limit = c.now + build_days(c, site, it_mw)
+    if due_days is not None:
+        limit = max(limit, due_days)
+    return max(c.now, t_free) if t_free <= limit else None
+
+
+def day_halls_ready(c: Company, site: Site, it_mw: float) -> float:
+    """The day halls for ``it_mw`` can be ready: from stock, or built from today."""
+    stock = day_halls_in_stock(c, site, it_mw)
+    return stock if stock is not None else c.now + build_days(c, site, it_mw)
+
+
+def hall_mw_needed(c: Company, site: Site, it_mw: float) -> float:
     """IT MW of hall to build for ``it_mw`` at ``site``: all of it unless its halls hold it."""
-    return 0.0 if site.free_halls_mw >= it_mw else it_mw
+    return 0.0 if day_halls_in_stock(c, site, it_mw) is not None else it_mw
 
 
 def build_days(c: Company, site: Site, it_mw: float) -> float:
@@ -156,7 +178,7 @@ def contract_candidate(c: Company, contract: Contract, gpu_usd_per_gpu: float,
         t_gpu_paid_days=max(c.now, t_service - c.policy_spec.commissioning_days
                             - c.policy_spec.transit_days) + contract.vendor_payment_days,
         t_service_days=t_service, term_months=term_months, price=price,
-        hall_mw=hall_mw_needed(site, mw),
+        hall_mw=hall_mw_needed(c, site, mw),
         prepayment_share=contract.prepayment_share,
         credit_after_months=float(contract.prepayment_credit_after_months),
         gpu_debt_rate=gpu_debt_rate)

@@ -22,6 +22,7 @@ from abm.events import Scalar
 from abm.finance.debt import ConstructionLoan
 from agents.deals.contracts import DAYS_PER_YEAR, Contract, Tranche
 from agents.gpus.vendor import Shipment
+from agents.neoclouds.appraisal import day_halls_in_stock
 from agents.neoclouds.books import pay
 from agents.neoclouds.commitments import BuildProgram
 from agents.neoclouds.financing import Financing
@@ -64,9 +65,11 @@ def _already_online(c: Company, contract: Contract, tranche: Tranche) -> None:
                                   tranche.gpus * gen.price_usd_per_gpu, gen.useful_life_years,
                                   c.now, contract.id))
     c.loads_changed()
-    c.online_events[(contract.id, tranche.index)] = c.log(
-        "capacity.online", cause=contract.signed_event, contract=contract.id,
-        tranche=tranche.index, it_mw=tranche.it_mw, gpus=tranche.gpus, site=site.name)
+    online = c.log("capacity.online", cause=contract.signed_event, contract=contract.id,
+                   tranche=tranche.index, it_mw=tranche.it_mw, gpus=tranche.gpus,
+                   site=site.name)
+    c.online_events[(contract.id, tranche.index)] = online
+    _hand_over(c, contract, tranche, online)
 
 
 def deliver(c: Company, f: Financing, contract: Contract, tranche: Tranche) -> ProcessBody:
@@ -131,6 +134,7 @@ def deliver(c: Company, f: Financing, contract: Contract, tranche: Tranche) -> P
     online = c.log("capacity.online", cause=ready_cause, contract=contract.id,
                    tranche=tranche.index, it_mw=tranche.it_mw, gpus=tranche.gpus, site=site.name)
     c.online_events[(contract.id, tranche.index)] = online
+    _hand_over(c, contract, tranche, online)
     credit = contract.delay_credit_for(tranche, c.now)
     if credit > 0:
         tranche.delay_credit_usd = credit
@@ -141,8 +145,8 @@ def deliver(c: Company, f: Financing, contract: Contract, tranche: Tranche) -> P
 
 def _build_hall(c: Company, contract: Contract, tranche: Tranche) -> ProcessBody:
     site, policy = c.sites[contract.site], c.policy_spec
-    if site.free_halls_mw >= tranche.it_mw - 1e-9:
-        site.hall_claims_mw += tranche.it_mw
+    if day_halls_in_stock(c, site, tranche.it_mw, tranche.t_needed_by_days) is not None:
+        site.hall_claims_mw += tranche.it_mw  # built, or a host's, handed over in time
         return
     site.hall_claims_mw += tranche.it_mw
     rng = c.stream(f"hall.{contract.id}.{tranche.index}")
@@ -174,6 +178,27 @@ def _build_hall(c: Company, contract: Contract, tranche: Tranche) -> ProcessBody
     planned = tranche.t_hall_ready_days
     c.log("hall.completed", cause=started, site=site.name, it_mw=tranche.it_mw,
           slip_days=round(t_ready - planned, 1) if planned is not None else None)
+
+
+def lease_key(contract: Contract, tranche: Tranche) -> str:
+    """How a tenant's site names the halls one lease tranche will hand over."""
+    return f"{contract.id}.{tranche.index}"
+
+
+def _tenant_of(c: Company, contract: Contract) -> Company | None:
+    """The neocloud whose site a lease's halls join (None: they stay the host's only)."""
+    if contract.kind != "lease" or contract.tenant_site is None:
+        return None
+    tenant = c.model.agents.get(contract.customer)
+    return tenant if isinstance(tenant, Company) else None
+
+
+def _hand_over(c: Company, contract: Contract, tranche: Tranche, cause: int) -> None:
+    """A lease tranche online: its powered halls become room in the tenant's site."""
+    tenant = _tenant_of(c, contract)
+    if tenant is not None and contract.tenant_site is not None:
+        tenant.receive_leased_halls(contract.tenant_site, lease_key(contract, tranche),
+                                    tranche.it_mw, c.name, cause)
 
 
 def _prepay(c: Company, contract: Contract, tranche: Tranche, cause: int) -> None:
@@ -210,6 +235,9 @@ def _watchdog(c: Company, contract: Contract, tranche: Tranche) -> ProcessBody:
     event = c.log("contract.terminated", cause=contract.signed_event, contract=contract.id,
                   tranche=tranche.index, customer=contract.customer, it_mw=tranche.it_mw,
                   late_days=c.now - (tranche.t_needed_by_days or c.now))
+    tenant = _tenant_of(c, contract)
+    if tenant is not None and contract.tenant_site is not None:
+        tenant.sites[contract.tenant_site].lose_leased_halls(lease_key(contract, tranche))
     if tranche.prepaid_usd > 0:
         pay(c.model, c.name, contract.customer, tranche.prepaid_usd, "deferred.refund", event)
         c.deferred_revenue_usd -= tranche.prepaid_usd

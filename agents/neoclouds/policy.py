@@ -18,7 +18,7 @@ from agents.deals.tender import Bid, Tender
 from agents.neoclouds.appraisal import (
     Candidate,
     appraise,
-    build_days,
+    day_halls_ready,
     floor_price,
     hall_mw_needed,
 )
@@ -84,13 +84,13 @@ class DefaultPolicy(Policy):
             return  # cannot fund uncontracted GPUs now (see agents.neoclouds.financing)
         self._t_last_speculative = c.now
         t_ship = c.vendor.quote_ship_day(generation, gpus, c.now) + policy.transit_days
-        t_hall = c.now if site.free_halls_mw >= it_mw else c.now + build_days(c, site, it_mw)
+        t_hall = day_halls_ready(c, site, it_mw)
         candidate = Candidate(
             kind="own", site=site.name, it_mw=it_mw, gpus=gpus,
             gpu_usd_per_gpu=gen.price_usd_per_gpu, gpu_life_years=gen.useful_life_years,
             t_gpu_paid_days=t_ship, t_service_days=max(t_ship, t_hall) + policy.commissioning_days,
             term_months=gen.useful_life_years * 12.0, price=c.rents.rent(generation),
-            hall_mw=hall_mw_needed(site, it_mw), utilization=policy.cloud_utilization,
+            hall_mw=hall_mw_needed(c, site, it_mw), utilization=policy.cloud_utilization,
             gpu_debt_rate=c.financing.gpu_loan_rate_for(c.name))
         economics = appraise(c, candidate)
         if not economics.clears:
@@ -129,7 +129,8 @@ class DefaultPolicy(Policy):
         if site is None:
             return None
         mw = min(mw, site.uncommitted_it_mw)
-        need_per_mw = equity_need_per_it_mw(c, tender.kind, site.free_halls_mw < mw)
+        need_per_mw = equity_need_per_it_mw(c, tender.kind,
+                                            hall_mw_needed(c, site, mw) > 0)
         affordable_mw = funding_headroom_usd(c) / need_per_mw if need_per_mw > 0 else mw
         mw = min(mw, affordable_mw)
         if mw < min(MIN_BID_MW, tender.it_mw):
@@ -137,7 +138,7 @@ class DefaultPolicy(Policy):
         t_power = _power_ready_day(c, site, mw)
         if t_power is None:
             return None
-        t_hall = c.now if site.free_halls_mw >= mw else c.now + build_days(c, site, mw)
+        t_hall = day_halls_ready(c, site, mw)
         t_ready = max(t_power, t_hall)
         gpus, generation, gpu_usd, life, t_paid = 0, None, 0.0, 0.0, c.now
         if tender.kind == "gpu_cloud":
@@ -156,7 +157,7 @@ class DefaultPolicy(Policy):
             kind=tender.kind, site=site.name, it_mw=mw, gpus=gpus, gpu_usd_per_gpu=gpu_usd,
             gpu_life_years=life, t_gpu_paid_days=t_paid, t_service_days=t_ready,
             term_months=tender.term_years * 12.0, price=market * (1.0 + policy.bid_markup),
-            hall_mw=hall_mw_needed(site, mw), prepayment_share=tender.prepayment_share,
+            hall_mw=hall_mw_needed(c, site, mw), prepayment_share=tender.prepayment_share,
             credit_after_months=CREDIT_AFTER_MONTHS,
             gpu_debt_rate=c.financing.gpu_loan_rate_for(tender.customer))
         floor = floor_price(c, candidate)

@@ -39,6 +39,8 @@ class Site:
     hall_claims_mw: float = 0.0
     power_expected: list[tuple[float, float]] = field(default_factory=list)
     mining_paused_ehs: float = 0.0
+    leased_halls: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Halls leased from hosts, not yet handed over: lease tranche -> (day due, IT MW)."""
 
     def __post_init__(self) -> None:
         self.check()
@@ -60,8 +62,23 @@ class Site:
 
     @property
     def free_halls_mw(self) -> float:
-        """Built hall IT capacity nothing has claimed yet."""
-        return max(0.0, self.it_built_mw - self.hall_claims_mw)
+        """Hall IT capacity, built or leased to come, nothing has claimed yet."""
+        leased = sum(mw for _, mw in self.leased_halls.values())
+        return max(0.0, self.it_built_mw + leased - self.hall_claims_mw)
+
+    def day_halls_free(self, it_mw: float) -> float | None:
+        """The day unclaimed halls, built or leased, first hold ``it_mw`` (None: never).
+
+        A day at or before today means now.
+        """
+        free = self.it_built_mw - self.hall_claims_mw
+        if free >= it_mw - EPS_MW:
+            return 0.0
+        for t, mw in sorted(self.leased_halls.values()):
+            free += mw
+            if free >= it_mw - EPS_MW:
+                return t
+        return None
 
     @property
     def uncommitted_it_mw(self) -> float:
@@ -120,6 +137,21 @@ class Site:
     def build_halls(self, it_mw: float) -> None:
         """Add finished data-hall IT capacity."""
         self.it_built_mw += it_mw
+
+    def expect_leased_halls(self, key: str, t_days: float, it_mw: float) -> None:
+        """Note halls a host will hand over under lease tranche ``key`` (for planning)."""
+        self.leased_halls[key] = (t_days, it_mw)
+
+    def receive_leased_halls(self, key: str, it_mw: float) -> None:
+        """Take over a host's finished, powered halls: their IT MW and facility power."""
+        self.leased_halls.pop(key, None)
+        self.it_built_mw += it_mw
+        self.secured_mw += it_mw * self.pue
+        self.energized_mw += it_mw * self.pue
+
+    def lose_leased_halls(self, key: str) -> None:
+        """Strike halls a host will no longer hand over (its lease tranche ended)."""
+        self.leased_halls.pop(key, None)
 
     def retire_mining_for(self, facility_mw: float) -> float:
         """Retire just enough ASICs to free ``facility_mw`` of headroom; returns EH/s retired.

@@ -211,6 +211,14 @@ class Company(PowerTaker):
                  energized_mw=self.sites[site].energized_mw)
         self.power_changed()
 
+    def receive_leased_halls(self, site: str, key: str, it_mw: float, host: str,
+                             cause: int) -> None:
+        """Take over halls a host leased to it (lease tranche ``key``); wakes waiters."""
+        self.sites[site].receive_leased_halls(key, it_mw)
+        self.log("site.leased_halls", cause=cause, site=site, host=host, it_mw=it_mw,
+                 energized_mw=self.sites[site].energized_mw)
+        self.power_changed()
+
     def add_site(self, site: str, utility: str, secured_mw: float, cause: int) -> None:
         """Hold a newly secured or acquired site (power comes later, by energization)."""
         if site in self.sites:

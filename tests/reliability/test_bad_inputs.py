@@ -70,6 +70,8 @@ WORLD_CORPUS = [
                                          'display_name = "x"\ncredit_rating = "AAA"\n\n'
                                          "[customers.microsoft]", 1),
      "btc", "unique"),
+    ("tenant_site_unknown", mutate('tenant_site = "leased_us"', 'tenant_site = "leased_eu"'),
+     "contracts.adc_coreweave.tenant_site", "leased_eu"),
     ("power_market_agent_name", BASE.replace(
         "[customers.microsoft]", "[customers.oncor_power]\n"
         'display_name = "x"\ncredit_rating = "AAA"\n\n[customers.microsoft]', 1),
