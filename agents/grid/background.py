@@ -28,6 +28,19 @@ Row = tuple[float, float, int, bool, float, float]
 """One background request: t, MW, node index, connects, t_withdraw, study_days."""
 
 
+def withdraw_days(rng: np.random.Generator, mean_days: float, shape: float,
+                  n: int) -> np.ndarray:
+    """Days from filing to withdrawal: Weibull of ``shape`` with mean ``mean_days``.
+
+    Shape 1 is the exponential (a request as likely to leave in its first year as in its
+    fifth); above 1 the chance of leaving grows with the time already waited.
+    """
+    if shape == 1.0:  # the exponential, drawn as before
+        return rng.exponential(mean_days, n)
+    scale = mean_days / math.gamma(1.0 + 1.0 / shape)
+    return scale * rng.weibull(shape, n)
+
+
 class BackgroundRequesters:
     """The background requesters of one utility and the process that walks them."""
 
@@ -46,7 +59,7 @@ class BackgroundRequesters:
         weights = np.array(list(bg.node_shares.values()))
         node = rng.choice(weights.size, size=n, p=weights / weights.sum())
         connects = rng.random(n) < bg.connect_share
-        t_withdraw = t + rng.exponential(bg.withdraw_days_mean, n)
+        t_withdraw = t + withdraw_days(rng, bg.withdraw_days_mean, bg.withdraw_shape, n)
         study = lognormal(rng, u.spec.study_days_median * u.study_time_scale,
                           u.spec.study_days_sigma, n)
         return list(zip(t.tolist(), mw.tolist(), node.tolist(), connects.tolist(),

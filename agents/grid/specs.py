@@ -106,6 +106,9 @@ class BackgroundSpec(Section):
         "share of requests that mean to connect; the others withdraw"))
     withdraw_days_mean: float = Field(gt=0, le=36500, description=(
         "mean days from filing to withdrawal for requests that do not connect"))
+    withdraw_shape: float = Field(default=1.0, ge=0.5, le=5, description=(
+        "Weibull shape of the days to withdrawal: 1 a constant hazard, above 1 a hazard "
+        "that grows with the time waited (same mean)"))
     node_shares: dict[str, float] = Field(min_length=1, description=(
         "where requests attach: grid node -> weight (normalized)"))
 
