@@ -32,7 +32,7 @@ class BitcoinSpec(Section):
     """The Bitcoin network and price at the start, and how they move."""
 
     price_usd: float = Field(ge=1000, le=10_000_000)
-    price_vol_annual: float = Field(ge=0.01, le=5)
+    price_vol_annual: float = Field(ge=0, le=5)
     price_tail_df: float = Field(ge=2.5, le=1000,
                                  description="Student-t degrees of freedom of daily returns")
     price_drift_annual: float = Field(default=0.0, ge=-1, le=1)

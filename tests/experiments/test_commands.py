@@ -24,7 +24,7 @@ MISTAKES = {  # argv after the command's name -> (option named, words of the exp
                    "within [1, 3] (the valid range of neoclouds.iren.pue), got 0.5:1.2"),
     "vary_range_top": (["sensitivity", "iren", "--method", "morris", "--vary",
                         "bitcoin.price_vol_annual=0.3:8", "--outcome", "iren.cash_usd@end"],
-                       "--vary", "within [0.01, 5]"),
+                       "--vary", "within [0, 5]"),
     "vary_key": (["sweep", "iren", "--vary", "iren.nosuch=1:2"], "--vary", "unknown key"),
     "vary_levels": (["sweep", "iren", "--design", "lhs", "--vary", "iren.pue=1.1:1.3:3"],
                     "--vary", "--samples"),
