@@ -59,7 +59,7 @@ class Failure:
         return asdict(self)
 
 
-def record_line(record: Mapping[str, Any], traceback_file: str | Path) -> str:
+def record_line(record: Mapping[Any, Any], traceback_file: str | Path) -> str:
     """:meth:`Failure.line` of an experiment's failure record (older records lack parts)."""
     def text(name: str) -> str:
         value = record.get(name)

@@ -301,6 +301,7 @@ class Company(PowerTaker):
                              hours=hours, amount_usd=credit)
             self.model.ledger.post(self.name, "opex.curtailment_credit", -credit, self.now,
                                    event)
+            self.month.opex_other_usd += credit  # the month's opex (and EBITDA) carry it
         return mining_cut, ai_cut
 
     def _resume_mining(self, site: Site, ehs: float, hours: float) -> ProcessBody:
