@@ -11,11 +11,13 @@ import copy
 import functools
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
+
+from abm.ranges import Range, range_at
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -116,12 +118,20 @@ def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str,
     return out
 
 
-def set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
-    """Set ``a.b.c`` (or ``a.list.0.c``) in nested tables; every step must already exist."""
+def set_dotted(data: dict[str, Any], key: str, value: Any, source: str,
+               missing: Callable[[list[str]], dict[str, Any] | None] | None = None) -> None:
+    """Set ``a.b.c`` (or ``a.list.0.c``) in nested tables.
+
+    Every step must already exist, or be a table ``missing(parts)`` makes (a section the
+    file left to its defaults).
+    """
     parts = key.split(".")
     node: Any = data
     for depth, part in enumerate(parts[:-1]):
         child = _step(node, part)
+        made = missing(parts[: depth + 1]) if child is None and missing is not None else None
+        if made is not None and isinstance(node, dict):
+            child = node[part] = made
         if not isinstance(child, dict | list):
             where = ".".join(parts[: depth + 1])
             raise ConfigError(source, key, f"no table {where!r}{_options(node)}")
@@ -177,7 +187,15 @@ def validate(model: type[M], data: Mapping[str, Any], source: str,
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
         where = source_of(key, origin or {}, source)
+        declared = range_at(model, err["loc"]) if err["type"] in _BOUNDS else None
+        if declared is not None:
+            raise ConfigError(where, key, f"expected a {_kind(declared)} in {declared} "
+                              f"(its declared range), got {err.get('input')!r}") from None
         raise ConfigError(where, key, _expected(err)) from None
+
+
+def _kind(declared: Range) -> str:
+    return "whole number" if declared.whole else "number"
 
 
 _PLAIN = {

@@ -212,7 +212,8 @@ def _collect(plan: Plan, check: PlanCheck, store: ExperimentStore, runs: list[Ru
 
 
 def _failure_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = ["run_id", "arm", "seed", "overrides", "scenarios", "error", "traceback"]
+    columns = ["run_id", "arm", "seed", "overrides", "scenarios", "error", "agent", "date",
+               "compiled", "rerun", "traceback"]
     rows = [{c: (str(r.get(c)) if c in ("overrides", "scenarios") else r.get(c))
              for c in columns} for r in records]
     return pd.DataFrame(rows, columns=columns)

@@ -68,7 +68,7 @@ BAD_WORLDS = {
     "unit_as_string": (BASE.replace("secured_mw = 1_400.0", 'secured_mw = "1400 MW"'),
                        "neoclouds.iren.sites.sweetwater_1.secured_mw", "number"),
     "negative_capacity": (BASE.replace("secured_mw = 600.0", "secured_mw = -600.0"),
-                          "neoclouds.iren.sites.sweetwater_2.secured_mw", ">= 0"),
+                          "neoclouds.iren.sites.sweetwater_2.secured_mw", "in [0, 20000]"),
     "bad_date": (BASE.replace("start_date = 2025-11-06", 'start_date = "2025-13-45"'),
                  "world.start_date", "date"),
     "dates_out_of_order": (BASE.replace("until = 2030-12-31", "until = 2020-01-01"),

@@ -23,6 +23,7 @@ from abm.config import (
     source_of,
     validate,
 )
+from abm.ranges import default_table
 from worlds.spec import WorldSpec
 
 WORLDS_DIR = Path(__file__).resolve().parent
@@ -180,7 +181,7 @@ def load_world(
         origin.update(dict.fromkeys(leaf_keys(overlay), str(scenario_file)))
     for key, value in overrides:
         full = resolve_key(data, key)
-        set_dotted(data, full, value, "--set")
+        set_dotted(data, full, value, "--set", lambda parts: default_table(WorldSpec, parts))
         origin[full] = "--set"
     spec = validate(WorldSpec, data, bottom, origin)
     problem = spec.reference_problem()

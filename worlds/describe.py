@@ -23,6 +23,8 @@ from pydantic import BaseModel
 
 from abm.config import leaf_keys, source_of
 from worlds.catalog import load_world, read_scenario, read_world, resolve_key
+from worlds.ranges import valid_range
+from worlds.spec import WorldSpec
 
 FORMATS = ("table", "csv", "json")
 NO_SOURCE = "(no source)"
@@ -82,12 +84,17 @@ _QUALIFIERS = ("_min", "_max", "_median", "_mean")
 
 @dataclass(frozen=True)
 class Row:
-    """One parameter: dotted key, value, unit and where the value comes from."""
+    """One parameter: dotted key, value, unit, source and valid range.
+
+    The range is the one a number may take in this world (``[lo, hi]``, see
+    :mod:`worlds.ranges`); ``-`` for anything else.
+    """
 
     key: str
     value: Any
     unit: str
     source: str
+    range: str = "-"
 
 
 def unit_of(name: str, value: Any = None) -> str:
@@ -117,9 +124,19 @@ def describe_world(world: str, scenarios: Sequence[str] = (),
         origin[resolve_key(base, key)] = "--set"
     described: dict[str, str] = {}
     _collect_descriptions(type(spec), "", described)
+    data = spec.model_dump()
     return [Row(key, value, unit_of(name, value),
-                _source(key, note, base, origin, described, before))
+                _source(key, note, base, origin, described, before),
+                _range(spec, key, value, data))
             for key, name, value, note in _leaves(spec, "", ())]
+
+
+def _range(spec: WorldSpec, key: str, value: Any, data: Mapping[str, Any]) -> str:
+    """The valid range of a numeric parameter as text ('-' for anything else)."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        valid = valid_range(spec, key, data)
+        return "-" if valid is None else str(valid)
+    return "-"
 
 
 Notes = tuple[str | None, ...]  # candidate sources, nearest first: own table, then enclosing
@@ -262,14 +279,14 @@ def render(rows: Sequence[Row], fmt: str) -> str:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(("key", "value", "unit", "source"))
+        writer.writerow(("key", "value", "unit", "range", "source"))
         for r in rows:
-            writer.writerow((r.key, format_value(r.value), r.unit, r.source))
+            writer.writerow((r.key, format_value(r.value), r.unit, r.range, r.source))
         return buffer.getvalue().rstrip("\n")
-    cells = [("key", "value", "unit", "source")] + [
-        (r.key, format_value(r.value), r.unit, r.source) for r in rows]
+    cells = [("key", "value", "unit", "range", "source")] + [
+        (r.key, format_value(r.value), r.unit, r.range, r.source) for r in rows]
     widths = [max(len(c[0]) for c in cells),
               max((len(c[1]) for c in cells if len(c[1]) <= VALUE_WIDTH_MAX), default=5),
-              max(len(c[2]) for c in cells)]
-    return "\n".join(f"{k:<{widths[0]}}  {v:>{widths[1]}}  {u:<{widths[2]}}  {s}"
-                     for k, v, u, s in cells)
+              max(len(c[2]) for c in cells), max(len(c[3]) for c in cells)]
+    return "\n".join(f"{k:<{widths[0]}}  {v:>{widths[1]}}  {u:<{widths[2]}}  "
+                     f"{r:<{widths[3]}}  {s}" for k, v, u, r, s in cells)

@@ -19,6 +19,7 @@ from agents.customers.customer import Customer
 from agents.neoclouds.neocloud import Neocloud
 from worlds.build import build_model
 from worlds.catalog import load_world, scenario_path, world_files
+from worlds.failures import diagnose
 from worlds.spec import WorldSpec
 
 if TYPE_CHECKING:  # results are frames: pandas on first use (a worker's runs need none)
@@ -55,8 +56,13 @@ def simulate(world: str, seed: int, until: str | dt.date | None,
     pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
     spec, path = load_world_once(world, pairs, scenarios)
     end = _until(spec, until)
-    model = build_model(spec, seed, end, log_events=log_events)
-    model.run(end)
+    model: Model | None = None
+    try:
+        model = build_model(spec, seed, end, log_events=log_events)
+        model.run(end)
+    except Exception as exc:  # a bug in the model: say what broke, where and when
+        exc.abm_failure = diagnose(exc, model)  # type: ignore[attr-defined]
+        raise
     return model, spec, {
         "world": spec.world.name, "world_file": str(path), "seed": seed,
         "focus": next(iter(spec.neoclouds)),

@@ -32,9 +32,9 @@ class WorldInfo(Section):
     description: str = ""
     start_date: dt.date
     until: dt.date = Field(description="default horizon of a run")
-    study_time_scale: float = Field(default=1.0, gt=0, le=20, description=(
+    study_time_scale: float = Field(default=1.0, ge=0.1, le=20, description=(
         "multiplies every grid study time (company, batch and background requests)"))
-    build_time_scale: float = Field(default=1.0, gt=0, le=20, description=(
+    build_time_scale: float = Field(default=1.0, ge=0.1, le=20, description=(
         "multiplies build times: energization after approval, listed interconnect slips, "
         "hall build days and listed hall slips"))
 
@@ -91,10 +91,13 @@ class WorldSpec(Section):
                 if problem:
                     return problem
                 site = self.neoclouds[ic.company].sites[ic.site]
-                room_mw = site.secured_mw - site.energized_mw
+                others = sum(o.mw for u in self.utilities.values() for o in u.interconnects
+                             if o is not ic and o.company == ic.company and o.site == ic.site)
+                room_mw = site.secured_mw - site.energized_mw - others
                 if ic.mw > room_mw + 1e-9:
                     return (f"{key}.mw", f"expected at most the site's secured but "
-                            f"unenergized power ({room_mw:g} MW), got {ic.mw:g}")
+                            f"unenergized power not promised to other interconnects "
+                            f"({room_mw:g} MW), got {ic.mw:g}")
         for cname, contract in self.contracts.items():
             key = f"contracts.{cname}"
             buyers = sorted({*self.customers, *self.neoclouds} - {contract.provider})

@@ -92,6 +92,8 @@ def simulate_fleet(spec: BitcoinSpec, price_usd: np.ndarray,
         price_usd[0]) / spec.network_hashrate_ehs / 1000.0
     online = (hashprice0 > _COST_GRID).astype(np.float64)
     installed = _lognormal_weights(start_cost, f.fleet_cost_dispersion)
+    if float(installed @ online) <= 0.0:  # none pays at the start: the hashrate seen runs
+        online = np.ones_like(_COST_GRID)  # and switches off over the epochs to come
     installed *= spec.network_hashrate_ehs / float(installed @ online)
     new_weights_at: dict[int, np.ndarray] = {}
 

@@ -16,16 +16,17 @@ class CustomerSpec(Section):
     display_name: str
     credit_rating: Rating
     buys: Literal["gpu_cloud", "lease", "both"] = "gpu_cloud"
-    need_mw: float = Field(default=0.0, ge=0, description="unmet IT MW at the start")
+    need_mw: float = Field(default=0.0, ge=0, le=100_000, description="unmet IT MW at the start")
     need_growth_share: float = Field(default=1.0, ge=0, le=5,
                                      description="scales the regime's growth for this buyer")
-    tender_mw_min: float = Field(default=50.0, gt=0)
-    tender_mw_max: float = Field(default=300.0, gt=0)
+    tender_mw_min: float = Field(default=50.0, ge=1, le=10_000)
+    tender_mw_max: float = Field(default=300.0, ge=1, le=10_000)
     tenders_per_year: float = Field(default=0.0, ge=0, le=52)
-    lead_time_days: float = Field(default=270.0, gt=0, description="needed-by after opening")
-    bid_window_days: float = Field(default=30.0, gt=0)
-    cloud_term_years: float = Field(default=5.0, gt=0)
-    lease_term_years: float = Field(default=15.0, gt=0)
+    lead_time_days: float = Field(default=270.0, ge=30, le=1825,
+                                  description="needed-by after opening")
+    bid_window_days: float = Field(default=30.0, ge=1, le=365)
+    cloud_term_years: float = Field(default=5.0, ge=1, le=15)
+    lease_term_years: float = Field(default=15.0, ge=1, le=30)
     wtp_premium: float = Field(default=0.0, ge=-0.5, le=2, description=(
         "what it pays over the market's rent for a firm multi-year contract"))
     wtp_urgency: float = Field(default=0.20, ge=0, le=2, description=(
@@ -37,8 +38,8 @@ class CustomerSpec(Section):
     expansion_probability: float = Field(default=0.3, ge=0, le=1,
                                          description="chance a need goes to an incumbent")
     prepayment_share: float = Field(default=0.0, ge=0, le=1)
-    cure_days: float = Field(default=60.0, ge=0, description="grace after needed-by")
-    terminate_after_days: float = Field(default=180.0, ge=0,
+    cure_days: float = Field(default=60.0, ge=0, le=730, description="grace after needed-by")
+    terminate_after_days: float = Field(default=180.0, ge=0, le=1825,
                                         description="late beyond needed-by + this: terminate")
     delay_credit_share_per_month: float = Field(default=0.10, ge=0, le=1)
 

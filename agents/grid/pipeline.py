@@ -28,6 +28,9 @@ from agents.grid.specs import CandidateSiteSpec, LoadKind, PipelineSpec, SiteArr
 from agents.grid.taker import PowerTaker
 from agents.grid.utility import InterconnectDecision, Utility
 
+MIN_SITE_MW = 1.0
+"""The least a site that comes to market may take (a draw below is rounded up to it)."""
+
 
 @dataclass(frozen=True)
 class FilingOutcome:
@@ -77,7 +80,8 @@ class PowerPipeline(Agent):
         while True:
             yield self.sleep(float(rng.exponential(365.0 / a.sites_per_year)))
             count += 1
-            mw = round(a.mw_median * float(np.exp(a.mw_sigma * rng.standard_normal())), 1)
+            mw = max(MIN_SITE_MW, round(a.mw_median * float(np.exp(
+                a.mw_sigma * rng.standard_normal())), 1))
             price_draw = float(np.exp(a.price_sigma * rng.standard_normal()))
             powered = float(rng.uniform()) < a.powered_share
             c = CandidateSiteSpec(

@@ -10,7 +10,7 @@ for. Every quantity carries its unit in its name; every range is checked before 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -25,17 +25,19 @@ class InterconnectSpec(Section):
 
     company: str
     site: str
-    mw: float = Field(gt=0)
+    mw: float = Field(ge=1, le=10_000)
     target_date: dt.date = Field(description="first tranche's target energization")
-    slip_days_mean: float = Field(ge=0, description="mean slip past the target (exponential)")
+    slip_days_mean: float = Field(ge=0, le=1460,
+                                  description="mean slip past the target (exponential)")
     tranches: int = Field(ge=1, le=24)
-    tranche_spacing_days: float = Field(ge=0)
+    tranche_spacing_days: float = Field(ge=0, le=1460)
 
 
 class SupplySpec(Section):
     """A generation or import node: MW it can serve to large loads, and how that grows."""
 
-    capacity_mw: float = Field(gt=0, description="MW available to large loads at the start")
+    capacity_mw: float = Field(ge=1, le=1_000_000,
+                               description="MW available to large loads at the start")
     growth_mw_per_year: float = Field(default=0.0, ge=0, le=1e6,
                                       description="MW added per year (new generation)")
 
@@ -45,7 +47,7 @@ class EdgeSpec(Section):
 
     from_node: str
     to_node: str
-    capacity_mw: float = Field(gt=0)
+    capacity_mw: float = Field(ge=1, le=1_000_000)
     both_ways: bool = Field(default=False, description="also add the reverse direction")
 
 
@@ -53,8 +55,9 @@ class GridSiteSpec(Section):
     """A site attached to a substation: its connection limit and load already there."""
 
     substation: str
-    attach_capacity_mw: float = Field(gt=0, description="MW the site's connection can carry")
-    existing_load_mw: float = Field(default=0.0, ge=0, description=(
+    attach_capacity_mw: float = Field(ge=1, le=100_000,
+                                      description="MW the site's connection can carry")
+    existing_load_mw: float = Field(default=0.0, ge=0, le=100_000, description=(
         "MW already committed at the site at the start by whoever holds it; a company's "
         "secured MW replaces it when larger"))
 
@@ -98,19 +101,19 @@ class BackgroundSpec(Section):
     initial_queue_mw: float = Field(ge=0, le=1e7, description=(
         "the whole queue at the start, including the listed interconnects"))
     arrivals_per_year: float = Field(ge=0, le=1e5, description="new requests per year")
-    request_mw_median: float = Field(gt=0, le=1e5)
+    request_mw_median: float = Field(ge=1, le=100_000)
     request_mw_sigma: float = Field(ge=0, le=3, description="sigma of log MW (lognormal)")
-    request_mw_min: float = Field(gt=0, le=1e5)
-    request_mw_max: float = Field(gt=0, le=1e5)
+    request_mw_min: float = Field(ge=1, le=100_000)
+    request_mw_max: float = Field(ge=1, le=100_000)
     connect_share: float = Field(ge=0, le=1, description=(
         "share of requests that mean to connect; the others withdraw"))
-    withdraw_days_mean: float = Field(gt=0, le=36500, description=(
+    withdraw_days_mean: float = Field(ge=1, le=36_500, description=(
         "mean days from filing to withdrawal for requests that do not connect"))
     withdraw_shape: float = Field(default=1.0, ge=0.5, le=5, description=(
         "Weibull shape of the days to withdrawal: 1 a constant hazard, above 1 a hazard "
         "that grows with the time waited (same mean)"))
-    node_shares: dict[str, float] = Field(min_length=1, description=(
-        "where requests attach: grid node -> weight (normalized)"))
+    node_shares: dict[str, Annotated[float, Field(ge=0, le=1000)]] = Field(
+        min_length=1, description="where requests attach: grid node -> weight (normalized)")
 
     @model_validator(mode="after")
     def _sizes(self) -> BackgroundSpec:
@@ -125,12 +128,12 @@ class BackgroundSpec(Section):
 class PowerMarketSpec(Section):
     """A region's wholesale power price: a mean-reverting level and summer spikes."""
 
-    base_usd_per_mwh: float = Field(gt=0, le=1000, description="long-run level off spikes")
+    base_usd_per_mwh: float = Field(ge=1, le=1000, description="long-run level off spikes")
     vol_annual: float = Field(default=0.5, ge=0, le=5, description="log-price noise")
-    half_life_days: float = Field(default=20.0, gt=0, le=3650)
+    half_life_days: float = Field(default=20.0, ge=1, le=3650)
     spike_days_per_summer: float = Field(default=0.0, ge=0, le=122, description=(
         "days with a price spike, June to September (Poisson)"))
-    spike_hours_mean: float = Field(default=4.0, gt=0, le=24)
+    spike_hours_mean: float = Field(default=4.0, ge=0.25, le=24)
     spike_usd_per_mwh: float = Field(default=1000.0, ge=0, le=10_000, description=(
         "median price in a spike's hours (lognormal)"))
     spike_sigma: float = Field(default=0.7, ge=0, le=3)
@@ -145,13 +148,13 @@ class UtilitySpec(Section):
         "requests already approved at the start, energized around their targets"))
     policy: QueuePolicy = Field(default="fifo", description=(
         "fifo: each request studied in its turn; sb6_batch: large loads in batch studies"))
-    study_days_median: float = Field(default=180.0, gt=0, le=3650, description=(
+    study_days_median: float = Field(default=180.0, ge=1, le=3650, description=(
         "median days a study takes once it starts (lognormal)"))
     study_days_sigma: float = Field(default=0.5, ge=0, le=3, description=(
         "sigma of log study days (0: every study takes the median)"))
     study_slots: int = Field(default=50, ge=1, le=100_000, description=(
         "studies the utility runs at a time; requests wait their turn in filing order"))
-    batch_interval_days: float = Field(default=180.0, gt=0, le=3650, description=(
+    batch_interval_days: float = Field(default=180.0, ge=1, le=3650, description=(
         "sb6_batch: days between batch closes"))
     batch_start_date: dt.date | None = Field(default=None, description=(
         "sb6_batch: the rules apply from this date (or the start): large loads filed from "
@@ -159,7 +162,7 @@ class UtilitySpec(Section):
     batch_start_latest_date: dt.date | None = Field(default=None, description=(
         "sb6_batch: if set, the rules' start is drawn uniformly between batch_start_date "
         "and this date (a rulemaking's uncertain date)"))
-    large_load_threshold_mw: float = Field(default=75.0, gt=0, le=1e5, description=(
+    large_load_threshold_mw: float = Field(default=75.0, ge=1, le=100_000, description=(
         "SB 6 large load: batch-studied, deposit, curtailed in emergencies"))
     deposit_usd_per_mw: float = Field(default=0.0, ge=0, le=1e8, description=(
         "deposit paid on filing, per MW requested"))
@@ -177,7 +180,7 @@ class UtilitySpec(Section):
         "below this much headroom a request is rejected"))
     emergency_rate_per_year: float = Field(default=0.0, ge=0, le=52, description=(
         "grid emergencies a year (Poisson) in which large loads are curtailed"))
-    emergency_hours_mean: float = Field(default=4.0, gt=0, le=720, description=(
+    emergency_hours_mean: float = Field(default=4.0, ge=0.1, le=720, description=(
         "mean hours an emergency lasts (exponential)"))
     emergency_shed_share: float = Field(default=0.0, ge=0, le=1, description=(
         "share of each large site's load the utility asks to shed in an emergency"))
@@ -186,7 +189,7 @@ class UtilitySpec(Section):
         "MW of AI load awarded per call period (None: no call, no cap)"))
     datacenter_call_cap_mw: float | None = Field(default=None, ge=0, le=1e5, description=(
         "MW of data-centre load awarded per call period (None: no call, no cap)"))
-    call_period_years: float = Field(default=2.0, gt=0, le=50, description=(
+    call_period_years: float = Field(default=2.0, ge=0.25, le=50, description=(
         "years each call's caps cover"))
     call_start_date: dt.date | None = Field(default=None, description=(
         "first call; capped loads are not decided before it"))
@@ -222,9 +225,10 @@ class CandidateSiteSpec(Section):
     utility: str
     region: str
     substation: str = Field(description="grid node the site would attach to")
-    prospective_mw: float = Field(gt=0, description="MW the site could take")
+    prospective_mw: float = Field(ge=1, le=100_000, description="MW the site could take")
     load_kind: LoadKind = "ai"
-    powered_mw: float = Field(default=0.0, ge=0, description="MW already energized (buyable)")
+    powered_mw: float = Field(default=0.0, ge=0, le=100_000,
+                              description="MW already energized (buyable)")
     asking_usd_per_mw: float | None = Field(default=None, ge=0, le=1e9, description=(
         "price of a powered site per energized MW"))
     option_usd_per_mw: float = Field(default=0.0, ge=0, le=1e8, description=(
@@ -246,7 +250,7 @@ class SiteArrivalSpec(Section):
     utility: str
     substations: list[str] = Field(min_length=1, description="grid nodes a site may attach to")
     sites_per_year: float = Field(ge=0, le=100)
-    mw_median: float = Field(gt=0, le=1e4, description="prospective MW of a site (lognormal)")
+    mw_median: float = Field(ge=1, le=10_000, description="prospective MW of a site (lognormal)")
     mw_sigma: float = Field(default=0.5, ge=0, le=3)
     powered_share: float = Field(default=0.0, ge=0, le=1, description=(
         "share of sites already energized (bought outright); the rest are filed for"))
@@ -255,7 +259,7 @@ class SiteArrivalSpec(Section):
     option_usd_per_mw: float = Field(default=0.0, ge=0, le=1e8, description=(
         "median fee for an unpowered site's land and queue position, per MW"))
     price_sigma: float = Field(default=0.3, ge=0, le=3)
-    offer_days: float = Field(default=90.0, gt=0, le=3650, description=(
+    offer_days: float = Field(default=90.0, ge=1, le=3650, description=(
         "days a site stays on the market before a buyer outside the world takes it"))
     load_kind: LoadKind = "ai"
 

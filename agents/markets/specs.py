@@ -9,7 +9,7 @@ days are calendar days.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -42,10 +42,10 @@ class DemandSpec(Section):
     growth_digestion_annual: float = Field(ge=-1, le=5)
     growth_bust_annual: float = Field(ge=-1, le=5)
     growth_noise_annual: float = Field(ge=0, le=2)
-    wtp_boom: float = Field(default=1.0, gt=0, le=3, description=(
+    wtp_boom: float = Field(default=1.0, ge=0.1, le=3, description=(
         "customers' willingness to pay over the market's rent in a boom"))
-    wtp_digestion: float = Field(default=0.92, gt=0, le=3)
-    wtp_bust: float = Field(default=0.80, gt=0, le=3)
+    wtp_digestion: float = Field(default=0.92, ge=0.1, le=3)
+    wtp_bust: float = Field(default=0.80, ge=0.1, le=3)
     forced: list[ForcedRegimeSpec] = Field(default_factory=list)
 
     def wtp(self, regime: Regime) -> float:
@@ -73,14 +73,14 @@ DEFAULT_SPREADS: dict[Rating, float] = {
 class SentimentSpec(Section):
     """The shared sentiment of the AI trade: a level per demand regime, plus a common factor."""
 
-    boom: float = Field(default=1.0, gt=0, le=5, description="EV multiple scale in a boom")
-    digestion: float = Field(default=0.7, gt=0, le=5)
-    bust: float = Field(default=0.4, gt=0, le=5)
-    half_life_days: float = Field(default=45.0, gt=0, description="sentiment moves to its "
+    boom: float = Field(default=1.0, ge=0.05, le=5, description="EV multiple scale in a boom")
+    digestion: float = Field(default=0.7, ge=0.05, le=5)
+    bust: float = Field(default=0.4, ge=0.05, le=5)
+    half_life_days: float = Field(default=45.0, ge=1, le=3650, description="sentiment moves to its "
                                   "regime level with this half-life")
     factor_vol_annual: float = Field(default=0.40, ge=0, le=3,
                                      description="volatility of the shared factor")
-    factor_half_life_days: float = Field(default=365.0, gt=0,
+    factor_half_life_days: float = Field(default=365.0, ge=1, le=3650,
                                          description="mean reversion of the shared factor")
     calibration_regime: Literal["boom", "digestion", "bust"] = Field(default="boom", description=(
         "the regime the world's share prices were observed in; starting the run in another "
@@ -102,21 +102,21 @@ class ValuationSpec(Section):
         "added to the discount rates per turn of leverage above the free turns"))
     leverage_premium_max: float = Field(default=0.10, ge=0, le=0.5)
     mining_ebitda_multiple: float = Field(default=4.0, ge=0, le=30)
-    equity_floor_share_of_ev: float = Field(default=0.05, ge=0, lt=1, description=(
+    equity_floor_share_of_ev: float = Field(default=0.05, ge=0, le=0.9, description=(
         "equity keeps at least this share of EV (its option value) when debt exceeds EV"))
-    noise_tail_df: float = Field(default=4.0, gt=2)
-    noise_half_life_days: float = Field(default=180.0, gt=0, description=(
+    noise_tail_df: float = Field(default=4.0, ge=2.5, le=1000)
+    noise_half_life_days: float = Field(default=180.0, ge=1, le=3650, description=(
         "the company's own mispricing decays toward value with this half-life"))
-    news_half_life_days: float = Field(default=30.0, gt=0, le=365, description=(
+    news_half_life_days: float = Field(default=30.0, ge=1, le=365, description=(
         "a news jump fades with this half-life as month ends bring it into value"))
-    digest_days: float = Field(default=30.0, gt=0, description=(
+    digest_days: float = Field(default=30.0, ge=1, le=365, description=(
         "month-end fundamentals reach the price linearly over this many days"))
-    contract_news_elasticity: float = Field(default=0.05, ge=0, description=(
+    contract_news_elasticity: float = Field(default=0.05, ge=0, le=5, description=(
         "price jump per unit of ARR signed over forward ARR"))
     contract_news_max: float = Field(default=0.15, ge=0, le=1)
-    dilution_news_elasticity: float = Field(default=0.5, ge=0, description=(
+    dilution_news_elasticity: float = Field(default=0.5, ge=0, le=5, description=(
         "price drop per unit of new shares over shares outstanding"))
-    short_selling_elasticity: float = Field(default=1.0, ge=0, description=(
+    short_selling_elasticity: float = Field(default=1.0, ge=0, le=5, description=(
         "price drop per unit of shares shorted over shares outstanding"))
 
     def equity_premium(self, regime: Regime) -> float:
@@ -129,7 +129,8 @@ class CreditSpec(Section):
     """The risk-free rate and credit spreads by rating and regime."""
 
     risk_free_rate: float = Field(default=0.04, ge=-0.02, le=0.3)
-    spread_by_rating: dict[Rating, float] = Field(default_factory=lambda: dict(DEFAULT_SPREADS))
+    spread_by_rating: dict[Rating, Annotated[float, Field(ge=0, le=0.5)]] = Field(
+        default_factory=lambda: dict(DEFAULT_SPREADS))
     gpu_loan_premium: float = Field(default=0.02, ge=0, le=0.3, description=(
         "a GPU-backed loan pays the customer's spread plus this"))
     spread_add_digestion: float = Field(default=0.01, ge=0, le=0.3)
@@ -163,24 +164,24 @@ class CreditSpec(Section):
 class ConvertMarketSpec(Section):
     """Market conventions for new convertible notes."""
 
-    maturity_years: float = Field(default=5.7, gt=0, le=30)
+    maturity_years: float = Field(default=5.7, ge=1, le=30)
     premium_boom: float = Field(default=0.425, ge=0, le=2)
     premium_digestion: float = Field(default=0.30, ge=0, le=2)
     premium_bust: float = Field(default=0.25, ge=0, le=2)
     premium_max: float = Field(default=0.75, ge=0, le=2)
     coupon_max: float = Field(default=0.05, ge=0, le=0.5)
-    implied_to_realized_vol: float = Field(default=0.62, gt=0, le=2, description=(
+    implied_to_realized_vol: float = Field(default=0.62, ge=0.05, le=2, description=(
         "the convert market's implied vol per unit of the stock's realized vol"))
     vol_window_days: int = Field(default=90, ge=10, le=730)
-    marketing_days: float = Field(default=3.0, ge=0)
-    fee_share: float = Field(default=0.02, ge=0, lt=0.2)
-    cap_premium: float = Field(default=1.0, ge=0, description="capped call cap over spot")
-    call_protection_years: float = Field(default=3.0, ge=0)
-    call_trigger: float = Field(default=1.3, ge=1)
+    marketing_days: float = Field(default=3.0, ge=0, le=60)
+    fee_share: float = Field(default=0.02, ge=0, le=0.1)
+    cap_premium: float = Field(default=1.0, ge=0, le=5, description="capped call cap over spot")
+    call_protection_years: float = Field(default=3.0, ge=0, le=10)
+    call_trigger: float = Field(default=1.3, ge=1, le=5)
     max_deal_share_of_market_cap: float = Field(default=0.15, ge=0, le=1)
     max_outstanding_share_of_market_cap: float = Field(default=0.35, ge=0, le=3)
-    min_deal_usd: float = Field(default=150e6, ge=0)
-    pricer_steps: int = Field(default=200, ge=20, le=5000)
+    min_deal_usd: float = Field(default=150e6, ge=0, le=1e10)
+    pricer_steps: int = Field(default=200, ge=20, le=1000)
 
     def premium(self, regime: Regime) -> float:
         """The conversion premium new notes are struck at in ``regime``."""
@@ -193,6 +194,10 @@ class ConvertMarketSpec(Section):
         if worst > self.premium_max:
             raise ValueError(f"regime premiums (up to {worst}) exceed premium_max "
                              f"({self.premium_max})")
+        if self.cap_premium < self.premium_max:
+            raise ValueError(f"cap_premium ({self.cap_premium}) is below premium_max "
+                             f"({self.premium_max}): a capped call's cap is above the "
+                             "conversion price")
         return self
 
 
@@ -203,10 +208,10 @@ class AtmSpec(Section):
                                         description="share of market cap traded per day")
     volume_share: float = Field(default=0.10, ge=0, le=1,
                                 description="ATM sales at most this share of traded value")
-    trading_days_per_month: float = Field(default=21.0, gt=0, le=31)
-    discount_add_digestion: float = Field(default=0.02, ge=0, lt=1)
-    discount_add_bust: float = Field(default=0.06, ge=0, lt=1)
-    draw_interval_days: float = Field(default=7.0, gt=0)
+    trading_days_per_month: float = Field(default=21.0, ge=1, le=31)
+    discount_add_digestion: float = Field(default=0.02, ge=0, le=0.5)
+    discount_add_bust: float = Field(default=0.06, ge=0, le=0.5)
+    draw_interval_days: float = Field(default=7.0, ge=1, le=90)
 
     def discount_add(self, regime: Regime) -> float:
         """Extra ATM discount in ``regime`` (on top of the company's own)."""
@@ -220,7 +225,7 @@ class MarketStateSpec(Section):
     closed_probability_boom: float = Field(default=0.0, ge=0, le=1)
     closed_probability_digestion: float = Field(default=0.10, ge=0, le=1)
     closed_probability_bust: float = Field(default=0.50, ge=0, le=1)
-    retry_days: float = Field(default=30.0, gt=0, description="wait after a failed raise")
+    retry_days: float = Field(default=30.0, ge=1, le=365, description="wait after a failed raise")
     shock_start_date: dt.date | None = None
     shock_end_date: dt.date | None = None
     shock_spread_add: float = Field(default=0.03, ge=0, le=0.5)

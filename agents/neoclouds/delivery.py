@@ -27,6 +27,7 @@ from agents.neoclouds.books import pay
 from agents.neoclouds.commitments import BuildProgram
 from agents.neoclouds.financing import Financing
 from agents.neoclouds.fleet import GpuBatch
+from agents.neoclouds.site import Site
 from agents.neoclouds.state import Company
 
 
@@ -47,7 +48,11 @@ def start_contract(c: Company, f: Financing, contract: Contract, cause: int | No
     for tranche in contract.tranches:
         c.sites[contract.site].committed_it_mw += tranche.it_mw
         if tranche.t_online_days is not None and tranche.t_online_days <= c.now:
-            _already_online(c, contract, tranche)
+            if c.sites[contract.site].can_install(tranche.it_mw):
+                _already_online(c, contract, tranche)
+            else:  # the world's figures leave no room for it: online once there is
+                tranche.t_online_days = None
+                c.process(_online_when_room(c, contract, tranche))
             continue
         c.process(deliver(c, f, contract, tranche))
         if tranche.t_needed_by_days is not None:
@@ -70,6 +75,36 @@ def _already_online(c: Company, contract: Contract, tranche: Tranche) -> None:
                    site=site.name)
     c.online_events[(contract.id, tranche.index)] = online
     _hand_over(c, contract, tranche, online)
+
+
+def _online_when_room(c: Company, contract: Contract, tranche: Tranche) -> ProcessBody:
+    """A tranche the world says is in service, but its site has no room for.
+
+    It comes into service once there is (``fleet.waiting`` says how much is missing).
+    """
+    site = c.sites[contract.site]
+    c.log("fleet.waiting", cause=contract.signed_event, site=site.name, contract=contract.id,
+          tranche=tranche.index, gpus=tranche.gpus, it_mw=tranche.it_mw,
+          power_free_mw=site.free_mw, short_mw=tranche.it_mw * site.pue - site.free_mw)
+    yield from wait_for_room(c, site, tranche.it_mw, contract.signed_event)
+    _already_online(c, contract, tranche)
+    tranche.t_online_days = c.now
+
+
+def wait_for_room(c: Company, site: Site, it_mw: float, cause: int | None) -> ProcessBody:
+    """Wait until AI equipment of ``it_mw`` fits ``site``.
+
+    ASICs are retired for it if the policy allows (``mining.retired``); else it waits
+    for power.
+    """
+    while not site.can_install(it_mw):
+        retired = site.retire_mining_for(it_mw * site.pue) if c.policy_spec.mining_to_ai else 0.0
+        if retired > 0:
+            c.loads_changed()
+            c.log("mining.retired", cause=cause, site=site.name, ehs=retired,
+                  freed_mw=retired * site.j_per_th)
+        if not site.can_install(it_mw):
+            yield c.wait_power()
 
 
 def deliver(c: Company, f: Financing, contract: Contract, tranche: Tranche) -> ProcessBody:
@@ -108,14 +143,7 @@ def deliver(c: Company, f: Financing, contract: Contract, tranche: Tranche) -> P
     if paying is not None and not (yield paying):
         return  # the vendor was never paid and took its GPUs back (gpu.payment_failed)
     it_mw = (tranche.gpus * shipment.kw_it_per_gpu / 1000.0) if shipment else tranche.it_mw
-    while not site.can_install(it_mw):
-        retired = site.retire_mining_for(it_mw * site.pue) if policy.mining_to_ai else 0.0
-        if retired > 0:
-            c.loads_changed()
-            c.log("mining.retired", cause=ready_cause, site=site.name, ehs=retired,
-                  freed_mw=retired * site.j_per_th)
-        if not site.can_install(it_mw):
-            yield c.wait_power()
+    yield from wait_for_room(c, site, it_mw, ready_cause)
     site.install_gpus(it_mw, tenant=contract.kind == "lease")
     if shipment is not None:
         batch = GpuBatch(shipment.generation, site.name, tranche.gpus, shipment.kw_it_per_gpu,

@@ -94,14 +94,26 @@ class Neocloud(Company):
         return appraise(self, contract_candidate(self, contract, gpu_usd, life, rate)).data()
 
     def _arrive(self, batch: GpuBatch) -> ProcessBody:
-        """A batch of the starting fleet comes into service on its day."""
+        """A batch of the starting fleet comes into service on its day.
+
+        As much of it as fits (retiring ASICs if the policy allows); the rest waits for
+        power.
+        """
         yield self.sleep(max(0.0, batch.t_commissioned_days - self.now))
-        self.sites[batch.site].install_gpus(batch.it_mw)
-        batch.in_service = True
-        self.loads_changed()
-        self.rents.report_supply(batch.it_mw)
-        self.log("capacity.online", site=batch.site, gpus=batch.gpus, it_mw=batch.it_mw,
-                 generation=batch.generation, use="cloud")
+        waiting: int | None = None
+        while True:
+            rest = self.place_batch(batch, waiting)
+            if batch.in_service:
+                self.loads_changed()
+                self.rents.report_supply(batch.it_mw)
+                self.log("capacity.online", cause=waiting, site=batch.site, gpus=batch.gpus,
+                         it_mw=batch.it_mw, generation=batch.generation, use="cloud")
+            if rest is None:
+                return
+            if waiting is None or rest is not batch:
+                waiting = self.note_waiting(rest, waiting)
+            batch = rest
+            yield self.wait_power()
 
     def _plan_monthly(self) -> ProcessBody:
         while True:

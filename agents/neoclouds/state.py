@@ -9,6 +9,8 @@ plan and financing. It takes power from utilities and sheds load in grid emergen
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Final
 
 import simpy
@@ -29,7 +31,7 @@ from agents.neoclouds.fleet import GpuBatch
 from agents.neoclouds.power_bill import PowerBook
 from agents.neoclouds.share_register import ShareRegister
 from agents.neoclouds.site import Site
-from agents.neoclouds.specs import FleetSpec, NeocloudSpec, PolicySpec
+from agents.neoclouds.specs import FleetSpec, NeocloudSpec, PolicySpec, SiteSpec
 from agents.neoclouds.statements import MonthFlows
 
 HOURS_PER_DAY: Final = 24.0
@@ -47,12 +49,10 @@ class Company(PowerTaker):
         super().__init__(model, name)
         self.spec, self.btc, self.markets, self.vendor = spec, btc, markets, vendor
         self.rents = rents
-        self.sites = {
-            n: Site(n, name, s.utility, s.secured_mw, s.energized_mw, s.it_built_mw,
-                    s.mining_ehs, spec.mining_j_per_th, spec.pue)
-            for n, s in spec.sites.items()
-        }
-        self.batches = [self._starting_batch(fl) for fl in spec.fleet]
+        self.sites = {n: self._starting_site(n, s) for n, s in spec.sites.items()}
+        self.batches: list[GpuBatch] = []
+        for fl in spec.fleet:
+            self._start_batch(self._starting_batch(fl))
         self.contracts: list[Contract] = []
         self.leases: list[Contract] = []
         self.speculative: list[Contract] = []
@@ -158,6 +158,76 @@ class Company(PowerTaker):
         """The tender kind this business model answers (None: it does not bid)."""
         return BIDS_ON.get(self.spec.business_model)
 
+    def _starting_site(self, name: str, s: SiteSpec) -> Site:
+        """A site as the world starts it, holding only the ASICs its energized power runs.
+
+        More ASICs than that (a higher J/TH, less energized power) are not installed; the
+        start says so (``start.adjusted``).
+        """
+        j_per_th = self.spec.mining_j_per_th
+        runs_ehs = s.energized_mw / j_per_th
+        if s.mining_ehs > runs_ehs:
+            self.log("start.adjusted", site=name, what="mining_ehs", declared=s.mining_ehs,
+                     placed=runs_ehs, short_mw=(s.mining_ehs - runs_ehs) * j_per_th)
+        return Site(name, self.name, s.utility, s.secured_mw, s.energized_mw, s.it_built_mw,
+                    min(s.mining_ehs, runs_ehs), j_per_th, self.spec.pue)
+
+    def _start_batch(self, batch: GpuBatch) -> None:
+        """Hold a batch of the starting fleet.
+
+        One in service at the start is placed by the rule deliveries follow; what does
+        not fit waits for room (``fleet.waiting``).
+        """
+        self.batches.append(batch)
+        if batch.in_service:
+            batch.in_service = False
+            rest = self.place_batch(batch)
+            if rest is not None:
+                self.note_waiting(rest, None)
+
+    def place_batch(self, batch: GpuBatch, cause: int | None = None) -> GpuBatch | None:
+        """Put a batch out of service into service, as deliveries do.
+
+        ASICs are retired for it if the policy allows; the GPUs that still do not fit
+        (halls or power) stay out.
+
+        Returns the batch of GPUs left waiting (``batch`` itself if none fit, a new batch
+        the company now holds if some did), or None once all are in service.
+        """
+        site = self.sites[batch.site]
+        if not site.can_install(batch.it_mw) and self.spec.policy.mining_to_ai:
+            retired = site.retire_mining_for(batch.it_mw * site.pue)
+            if retired > 0:
+                self.log("mining.retired", cause=cause, site=site.name, ehs=retired,
+                         freed_mw=retired * site.j_per_th)
+        room_mw = min(site.it_built_mw - site.gpu_it_mw - site.tenant_it_mw,
+                      site.free_mw / site.pue)
+        fits = batch.gpus if site.can_install(batch.it_mw) else max(0, min(
+            batch.gpus, math.floor(room_mw * 1000.0 / batch.kw_it_per_gpu * (1 - 1e-9))))
+        if fits == 0 and batch.gpus > 0:
+            return batch
+        rest = None
+        if fits < batch.gpus:
+            rest = replace(batch, gpus=batch.gpus - fits, in_service=False,
+                           cost_usd=batch.cost_usd * (batch.gpus - fits) / batch.gpus)
+            batch.cost_usd -= rest.cost_usd
+            batch.gpus = fits
+            self.batches.append(rest)
+        site.install_gpus(batch.it_mw)
+        batch.in_service = True
+        batch.t_commissioned_days = max(batch.t_commissioned_days, self.now)
+        return rest
+
+    def note_waiting(self, batch: GpuBatch, cause: int | None) -> int:
+        """Log that GPUs of the fleet wait for room at their site, and by how much."""
+        site = self.sites[batch.site]
+        return self.log("fleet.waiting", cause=cause, site=site.name, gpus=batch.gpus,
+                        it_mw=batch.it_mw, halls_free_mw=site.it_built_mw - site.gpu_it_mw
+                        - site.tenant_it_mw, power_free_mw=site.free_mw,
+                        short_mw=max(batch.it_mw * site.pue - site.free_mw,
+                                     batch.it_mw - site.it_built_mw + site.gpu_it_mw
+                                     + site.tenant_it_mw))
+
     def _starting_batch(self, fl: FleetSpec) -> GpuBatch:
         """A batch of the starting fleet: in service now, or arriving on its drawn day.
 
@@ -183,8 +253,6 @@ class Company(PowerTaker):
         site = self.sites[fl.site]
         site.committed_it_mw += batch.it_mw
         site.hall_claims_mw += batch.it_mw  # its hall is taken: contracts build their own
-        if batch.in_service:
-            site.install_gpus(batch.it_mw)
         return batch
 
     def rent_of(self, batch: GpuBatch) -> float:
@@ -258,6 +326,7 @@ class Company(PowerTaker):
                              hours=hours, amount_usd=credit)
             self.model.ledger.post(self.name, "opex.curtailment_credit", -credit, self.now,
                                    event)
+            self.month.opex_other_usd += credit  # the month's opex (and EBITDA) carry it
         return mining_cut, ai_cut
 
     def _resume_mining(self, site: Site, ehs: float, hours: float) -> ProcessBody:

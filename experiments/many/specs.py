@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+import shlex
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,32 @@ class RunSpec:
         """One line naming the run for messages: id, arm, seed and what was set."""
         shown = " ".join(f"{k}={v}" for k, v in self.params)
         return f"{self.run_id} ({self.arm}, seed {self.seed}{', ' + shown if shown else ''})"
+
+    def command(self) -> str:
+        """The ``abm run`` command that makes this run alone (same world, seed, overlays)."""
+        return rerun_command(self.world, self.seed, self.until, self.scenarios,
+                             self.overrides)
+
+
+def rerun_command(world: str, seed: int, until: str | None, scenarios: Sequence[str],
+                  overrides: Sequence[tuple[str, Any]]) -> str:
+    """``abm run WORLD --seed S [--until D] [--scenario X] [--set K=V]``, shell-quoted."""
+    argv = ["abm", "run", world, "--seed", str(seed)]
+    if until is not None:
+        argv += ["--until", str(until)]
+    for name in scenarios:
+        argv += ["--scenario", name]
+    for key, value in overrides:
+        argv += ["--set", f"{key}={_toml(value)}"]
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    return str(value)
 
 
 @dataclass(frozen=True)

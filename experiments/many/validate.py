@@ -128,12 +128,26 @@ def points_to_check(points: Sequence[Point]) -> list[Point]:
     return [points[i] for i in sorted(chosen)]
 
 
+def _vary_bounds(plan: Plan) -> list[tuple[str, float, float]]:
+    """(key, lowest, highest) of each numeric ``--vary`` recorded in the plan."""
+    out = []
+    for item in plan.setting("vary", []):
+        values = item.get("values") or [item.get("lo"), item.get("hi")]
+        numbers = [float(v) for v in values
+                   if isinstance(v, int | float) and not isinstance(v, bool)]
+        if numbers:
+            out.append((str(item["key"]), min(numbers), max(numbers)))
+    return out
+
+
 def validate_plan(plan: Plan) -> PlanCheck:
     """Load the plan's points as a worker would; any mistake raises ConfigError."""
     from worlds.build import build_model
     from worlds.catalog import load_world
+    from worlds.ranges import check_vary_ranges
 
     base, _path = load_world(plan.world, plan.overrides, plan.scenarios)
+    check_vary_ranges(plan.world, plan.scenarios, plan.overrides, _vary_bounds(plan))
     until = check_until(base.world.start_date, plan.until, base.world.until)
     seen: set[str] = set()
     for point in points_to_check(plan.points):

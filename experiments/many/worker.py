@@ -16,7 +16,6 @@ import os
 import signal
 import threading
 import time
-import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -135,9 +134,20 @@ def _freeze_once() -> None:
 
 
 def _failed(root: Path, spec: RunSpec, exc: Exception, started: float) -> RunOutcome:
-    """Record a run that raised (called in its ``except``: the traceback is current)."""
-    error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-    record = {**asdict(spec), "error": error, "traceback": traceback.format_exc()}
+    """Record a run that raised (called in its ``except``: the traceback is current).
+
+    The record says what broke, in which agent and on which simulated day
+    (:mod:`worlds.failures`), with the traceback and the command that reruns it alone.
+    """
+    from worlds.failures import Failure, diagnose, traceback_text
+
+    failure = getattr(exc, "abm_failure", None)
+    if not isinstance(failure, Failure):
+        failure = diagnose(exc, None)
+    error = failure.error
+    record = {**asdict(spec), "error": error, "traceback": traceback_text(exc, failure),
+              **{k: v for k, v in failure.data().items() if k != "error"},
+              "rerun": spec.command()}
     atomic_write_bytes(failure_path(root, spec.run_id),
                        json.dumps(record, indent=2, default=str).encode())
     return RunOutcome(spec.run_id, False, time.perf_counter() - started, error)

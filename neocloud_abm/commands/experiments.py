@@ -295,9 +295,12 @@ def exit_status(result: ExperimentResult) -> int:
     total = result.plan.n_runs
     if stats.failed:
         sys.stderr.write(f"abm: {stats.failed} of {total} runs failed:\n")
+        from worlds.failures import record_line  # lazy: only a failed experiment needs it
+
         for rec in result.failures.head(20).to_dict("records"):
-            sys.stderr.write(f"  {rec['run_id']} ({rec['arm']}, seed {rec['seed']}): "
-                             f"{rec['error']}\n")
+            record_file = result.folder / "failures" / f"{rec['run_id']}.json"
+            sys.stderr.write(f"  {rec['run_id']} ({rec['arm']}): "
+                             f"{record_line(rec, record_file)}\n")
         sys.stderr.write(f"tracebacks in {result.folder / 'failures'}; rerun the same "
                          "command to retry them\n")
     if stats.missing:

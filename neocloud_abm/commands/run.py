@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
+import sys
 from pathlib import Path
 
 from abm.config import ConfigError
 from abm.files import storage_error
 from experiments.one_run.report import key_events_table, year_end_table
-from neocloud_abm.commands.options import add_run_options, run_options
+from neocloud_abm.commands.options import RunOptions, add_run_options, run_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,13 +36,39 @@ def out_folder(out: Path | None, default_name: str, force: bool) -> Path:
     return out
 
 
+def model_failed(exc: Exception, opts: RunOptions, out: Path) -> int:
+    """Write the traceback into the run folder and say in one line what broke (exit 1)."""
+    from experiments.many.specs import rerun_command
+    from worlds.failures import Failure, diagnose, traceback_text
+
+    failure = getattr(exc, "abm_failure", None)
+    if not isinstance(failure, Failure):
+        failure = diagnose(exc, None)
+    path = out / "traceback.txt"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path.write_text(traceback_text(exc, failure))
+    except OSError as err:
+        raise ConfigError("--out", str(out), str(storage_error(err, err.filename or out))) from None
+    rerun = rerun_command(opts.world, opts.seed, opts.until, opts.scenarios, opts.overrides)
+    sys.stderr.write(f"abm: the run failed inside the model: "
+                     f"{failure.line(opts.seed, path, rerun)}\n")
+    return 1
+
+
 def handle(args: argparse.Namespace) -> int:
     """Run, print, save."""
     from worlds.run import run_world
 
     opts = run_options(args)
     out = out_folder(args.out, f"{Path(opts.world).stem}-s{opts.seed}", args.force)
-    result = run_world(opts.world, opts.seed, opts.until, opts.overrides, scenarios=opts.scenarios)
+    try:
+        result = run_world(opts.world, opts.seed, opts.until, opts.overrides,
+                           scenarios=opts.scenarios)
+    except ConfigError:
+        raise
+    except Exception as exc:  # a bug in the model, not a mistake of the user's
+        return model_failed(exc, opts, out)
     focus = result.meta["focus"]
     print(f"{result.meta['world']} seed {opts.seed}, {result.meta['start_date']} to "
           f"{result.meta['until']}: {len(result.events)} events\n")

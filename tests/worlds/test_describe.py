@@ -74,18 +74,22 @@ def test_values_read_as_people_write_them() -> None:
 def test_abm_describe_grep_table_csv_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["describe", "iren", "--grep", "CHILDRESS"]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].split() == ["key", "value", "unit", "source"]
+    assert table[0].split() == ["key", "value", "unit", "range", "source"]
     assert any(line.startswith("neoclouds.iren.sites.childress.secured_mw") and " MW " in line
                for line in table)
     assert main(["describe", "--grep", "sweetwater_1.secured", "--format", "csv"]) == 0
     parsed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["key"] for r in parsed] == ["neoclouds.iren.sites.sweetwater_1.secured_mw"]
     assert parsed[0]["value"] == "1,400" and parsed[0]["unit"] == "MW"
+    # declared [0, 20000]; its interconnects (1,400 MW to come) and its connection
+    # (1,400 MW) pin it: no other value loads while they stand
+    assert parsed[0]["range"] == "[1400, 1400]"
     assert main(["describe", "--scenario", "sb6_now", "--grep", "oncor.batch_start_date",
                  "--format", "json"]) == 0
     [item] = json.loads(capsys.readouterr().out)
     assert item == {"key": "utilities.oncor.batch_start_date", "value": "2025-11-06",
-                    "unit": "date", "source": "scenario sb6_now (base: 2026-07-01)"}
+                    "unit": "date", "source": "scenario sb6_now (base: 2026-07-01)",
+                    "range": "-"}
 
 
 def test_abm_worlds_lists_worlds_and_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
