@@ -24,6 +24,7 @@ from abm.finance.ledger import Ledger
 from abm.model import Model
 from agents.deals.contracts import DAYS_PER_MONTH, DAYS_PER_YEAR
 from agents.neoclouds import valuation as v
+from agents.neoclouds.backstop import Backstop
 from agents.neoclouds.state import Company
 
 HOURS_PER_DAY: Final = 24.0
@@ -68,12 +69,18 @@ def close_books(c: Company, month_end: dt.date) -> None:
     m.btc_mined = ehs_days * btc.btc_per_eh_day.mean(t0, t1)
     m.revenue_mining_usd = ehs_days * btc.usd_per_eh_day.mean(t0, t1)
     _post(ledger, name, t1, "revenue.mining", m.revenue_mining_usd)
-    cloud_usd = 0.0
+    cloud_usd = unsold_usd = 0.0
     for batch in c.batches:
         if batch.contract is None:
-            cloud_usd += batch.billed_gpu_days(t0, t1) * HOURS_PER_DAY * c.rent_of(batch)
+            usd_per_gpu_day = HOURS_PER_DAY * c.rent_of(batch)
+            billed = batch.billed_gpu_days(t0, t1)
+            cloud_usd += billed * usd_per_gpu_day
+            if not batch.from_start:  # the starting fleet's revenue is as reported
+                unsold_usd += (batch.gpus * batch.service_days(t0, t1) - billed) * usd_per_gpu_day
     m.revenue_ai_usd += cloud_usd
     _post(ledger, name, t1, "revenue.ai", cloud_usd)
+    if c.backstop is not None:
+        _draw_backstop(c, c.backstop, unsold_usd, t1)
     _bill_contracts(c, t0, t1)
     m.opex_power_usd = power.cost_usd
     m.power_credits_usd = power.credits_usd
@@ -90,6 +97,21 @@ def close_books(c: Company, month_end: dt.date) -> None:
     m.depreciation_usd = gpus_usd + halls_usd
     _pay_income_tax(c, t1)
     c.t_closed = t1
+
+
+def _draw_backstop(c: Company, backstop: Backstop, unsold_usd: float, t1: float) -> None:
+    """The backstop's buyer pays for the month's unsold hours, within what is left."""
+    paid = backstop.draw(unsold_usd, t1)
+    if paid <= 0.0:
+        return
+    c.month.revenue_ai_usd += paid
+    if backstop.first_draw_event is None:
+        backstop.first_draw_event = c.log("backstop.drawn", buyer=backstop.spec.buyer,
+                                          amount_usd=paid, left_usd=backstop.left_usd)
+    pay(c.model, backstop.spec.buyer, c.name, paid, "revenue.backstop",
+        backstop.first_draw_event)
+    if backstop.left_usd <= 0.0:
+        c.log("backstop.exhausted", buyer=backstop.spec.buyer, cap_usd=backstop.spec.cap_usd)
 
 
 def _running_costs(c: Company, t0: float, t1: float, ehs_days: float) -> float:

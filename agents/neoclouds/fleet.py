@@ -32,6 +32,8 @@ class GpuBatch:
     in_service: bool = True
     utilization_target: float | None = None
     t_target_days: float | None = None
+    from_start: bool = False
+    """Part of the fleet the world starts with (its revenue is calibrated as reported)."""
 
     @property
     def it_mw(self) -> float:

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from abm.finance.coupon_schedule import COUPON_FREQUENCIES, DayCount
 from agents.markets.specs import DEFAULT_INSTRUMENTS, Instrument, Rating, Settlement
+from agents.neoclouds.backstop import BackstopSpec
 from agents.section import Section
 
 GPU_LTV_BY_RATING: dict[Rating, float] = {"AAA": 1.0, "AA": 1.0, "A": 1.0, "BBB": 0.95,
@@ -273,6 +274,8 @@ class NeocloudSpec(Section):
     convertibles: list[ConvertibleSpec] = Field(default_factory=list)
     policy: PolicySpec = Field(default_factory=PolicySpec)
     financing: FinancingSpec = Field(default_factory=FinancingSpec)
+    capacity_backstop: BackstopSpec | None = Field(default=None, description=(
+        "a buyer of last resort for its uncontracted GPUs' unsold hours"))
 
     @model_validator(mode="after")
     def _sites_exist(self) -> NeocloudSpec:

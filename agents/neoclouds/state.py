@@ -26,6 +26,7 @@ from agents.gpus.vendor import GpuVendor
 from agents.grid.power_prices import market_of
 from agents.grid.taker import PowerTaker
 from agents.markets.capital import Markets
+from agents.neoclouds.backstop import Backstop
 from agents.neoclouds.commitments import BuildProgram, Commitment
 from agents.neoclouds.fleet import GpuBatch
 from agents.neoclouds.power_bill import PowerBook
@@ -79,6 +80,10 @@ class Company(PowerTaker):
         self._power_changed = model.env.event()
         self.mining = Accrual(self.hashrate_ehs)
         self.load = Accrual(self.own_load_mw)
+        self.backstop = (Backstop(spec.capacity_backstop,
+                                  model.clock.t_of(spec.capacity_backstop.until_date))
+                         if spec.capacity_backstop is not None else None)
+        """A buyer of last resort for its unsold cloud hours (:mod:`agents.neoclouds.backstop`)."""
         self.power = PowerBook(model)
         """Its loads on grids with a power market (:mod:`agents.neoclouds.power_bill`)."""
         self.power.relevel(self.sites, spec.mining_uptime, 0.0)
@@ -249,7 +254,8 @@ class Company(PowerTaker):
                          fl.gpus * fl.cost_usd_per_gpu, fl.useful_life_years, t_online,
                          price_usd_per_gpu_hour=fl.price_usd_per_gpu_hour,
                          utilization=fl.utilization, in_service=t_online <= 0.0,
-                         utilization_target=fl.utilization_target, t_target_days=t_target)
+                         utilization_target=fl.utilization_target, t_target_days=t_target,
+                         from_start=True)
         site = self.sites[fl.site]
         site.committed_it_mw += batch.it_mw
         site.hall_claims_mw += batch.it_mw  # its hall is taken: contracts build their own
