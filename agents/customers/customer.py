@@ -65,7 +65,7 @@ class Customer(Agent):
     @property
     def contracted_mw(self) -> float:
         """IT MW under live contracts (online or being delivered)."""
-        return sum(k.it_mw for k in self.contracts)
+        return sum((k.it_mw for k in self.contracts), 0.0)
 
     def start(self) -> None:
         """Start tendering (if this customer tenders at all)."""

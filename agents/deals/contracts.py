@@ -84,7 +84,7 @@ class Contract:
     @property
     def it_mw(self) -> float:
         """IT MW across tranches still to be (or being) served."""
-        return sum(t.it_mw for t in self.tranches if not t.cancelled)
+        return sum((t.it_mw for t in self.tranches if not t.cancelled), 0.0)
 
     @property
     def arr_usd(self) -> float:

@@ -97,7 +97,7 @@ class Grid:
     def committed_mw(self, node: str | None = None) -> float:
         """MW committed at ``node``, or at every node if ``None``."""
         if node is None:
-            return sum(self._committed.values())
+            return sum(self._committed.values(), 0.0)
         return self._committed.get(node, 0.0)
 
     def commit(self, node: str, mw: float, *, fits: bool = False) -> None:
@@ -172,7 +172,7 @@ class Grid:
 
     # --- max flow ------------------------------------------------------------------------
     def _supply_mw(self) -> float:
-        return sum(self._flow.capacity(SUPER_SOURCE, name) for name in self.spec.supplies)
+        return sum((self._flow.capacity(SUPER_SOURCE, name) for name in self.spec.supplies), 0.0)
 
     def _served_mw(self) -> float:
         """Flow reaching the committed loads: their sum while they are known to fit."""

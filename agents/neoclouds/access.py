@@ -133,7 +133,7 @@ class CapitalAccess:
         sum runs in sale order, as it always did).
         """
         start = bisect.bisect_right(self.equity_sold, self.c.now - days, key=_sale_time)
-        return sum(usd for _t, usd, ch in self.equity_sold[start:] if ch == channel)
+        return sum((usd for _t, usd, ch in self.equity_sold[start:] if ch == channel), 0.0)
 
     def private_room_usd(self) -> float:
         """What private investors would still put in this year."""

@@ -94,7 +94,8 @@ def close_books(c: Company, month_end: dt.date) -> None:
     salvage = c.spec.costs.gpu_salvage_share
     gpus_usd = sum(b.depreciation_usd(t0, t1, salvage) for b in c.batches)
     halls_usd = sum(p.depreciation_usd(t0, t1, life_days) for p in c.builds)
-    m.depreciation_usd = gpus_usd + halls_usd
+    asics_usd = sum(a.depreciation_usd(t0, t1) for a in c.asic_purchases)
+    m.depreciation_usd = gpus_usd + halls_usd + asics_usd
     _pay_income_tax(c, t1)
     c.t_closed = t1
 

@@ -1,4 +1,4 @@
-"""GPU fleets: batches of GPUs by generation, their IT load, value and depreciation."""
+"""Fleets: batches of GPUs by generation (IT load, value, depreciation), ASICs bought."""
 
 from __future__ import annotations
 
@@ -78,3 +78,18 @@ class GpuBatch:
             mid = ((self.utilization_at(lo) + self.utilization_at(tt)) * 0.5 * (tt - lo)
                    + self.utilization_at(tt) * (hi - tt)) / (hi - lo)
         return self.gpus * (hi - lo) * mid
+
+
+@dataclass(slots=True)
+class AsicPurchase:
+    """ASICs bought: their cost, depreciated straight-line over their life."""
+
+    cost_usd: float
+    t_bought_days: float
+    life_days: float
+
+    def depreciation_usd(self, t0_days: float, t1_days: float) -> float:
+        """Depreciation over [t0, t1] within the machines' life."""
+        lo = max(t0_days, self.t_bought_days)
+        hi = min(t1_days, self.t_bought_days + self.life_days)
+        return self.cost_usd * max(0.0, hi - lo) / self.life_days

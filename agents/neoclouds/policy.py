@@ -22,6 +22,7 @@ from agents.neoclouds.appraisal import (
     floor_price,
     hall_mw_needed,
 )
+from agents.neoclouds.mining_choices import review as review_mining
 from agents.neoclouds.neocloud import Neocloud, Policy
 from agents.neoclouds.power_seeking import seek_power
 from agents.neoclouds.site import Site
@@ -43,24 +44,27 @@ class DefaultPolicy(Policy):
         """Pause or resume ASICs by margin; place speculative GPU orders; seek power."""
         if c.policy_spec.pause_unprofitable_mining:
             self._steer_mining(c)
+        review_mining(c, lambda: funding_headroom_usd(c))
         self._order_speculative(c)
         if c.bids_on is not None:
             seek_power(c, lambda: funding_headroom_usd(c))
 
     def _steer_mining(self, c: Neocloud) -> None:
         usd_per_eh_day = c.btc.usd_per_eh_day.at(c.now)
-        cost_per_eh_day = c.mining_cost_usd_per_eh_day
-        profitable = usd_per_eh_day > cost_per_eh_day
+        power_usd_per_mwh = c.power_price_usd_per_mwh
         for site in c.sites.values():
             if site.mining_ehs <= 0:
                 continue
+            profitable = usd_per_eh_day > site.j_per_th * 24.0 * power_usd_per_mwh
             if not profitable and site.mining_paused_ehs < site.mining_ehs:
                 site.mining_paused_ehs = site.mining_ehs
+                site.t_paused_days = c.now
                 c.loads_changed()
                 c.log("mining.paused", site=site.name, ehs=site.mining_ehs,
                       hashprice_usd_per_ph_day=usd_per_eh_day / 1000.0)
             elif profitable and site.mining_paused_ehs > 0:
                 site.mining_paused_ehs = 0.0
+                site.t_paused_days = None
                 c.loads_changed()
                 c.log("mining.resumed", site=site.name, ehs=site.mining_ehs,
                       hashprice_usd_per_ph_day=usd_per_eh_day / 1000.0)

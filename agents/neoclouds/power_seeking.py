@@ -32,7 +32,7 @@ SITE_LEASE_TERM_YEARS: Final = 15.0
 
 def unpromised_mw(c: Company) -> float:
     """Facility MW of secured power not yet promised to any contract or fleet."""
-    return sum(s.uncommitted_it_mw * s.pue for s in c.sites.values())
+    return sum((s.uncommitted_it_mw * s.pue for s in c.sites.values()), 0.0)
 
 
 def wants_power(c: Company) -> bool:

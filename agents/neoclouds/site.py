@@ -39,6 +39,8 @@ class Site:
     hall_claims_mw: float = 0.0
     power_expected: list[tuple[float, float]] = field(default_factory=list)
     mining_paused_ehs: float = 0.0
+    t_paused_days: float | None = None
+    """When its ASICs were last paused (None: running)."""
     leased_halls: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Halls leased from hosts, not yet handed over: lease tranche -> (day due, IT MW)."""
 

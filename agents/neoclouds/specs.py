@@ -233,6 +233,14 @@ class PolicySpec(Section):
         "no bid when its floor price is above the market's by more than this"))
     rent_outlook_decline_annual: float = Field(default=0.15, ge=0, le=0.9, description=(
         "how fast it expects market rents to fall, valuing uncontracted capacity"))
+    hashprice_outlook_decline_annual: float = Field(default=0.10, ge=0, le=0.9, description=(
+        "how fast it expects revenue per EH/s to fall as the network grows (halvings apart)"))
+    upgrade_asics: bool = Field(default=True, description=(
+        "replace a site's ASICs with new machines when the return clears its hurdle"))
+    idle_asic_retire_days: float = Field(default=365.0, ge=30, le=3650, description=(
+        "ASICs paused this long are retired"))
+    pivot_to_hosting: bool = Field(default=True, description=(
+        "a miner bids to host AI when a leased hall beats mining per MW"))
 
 
 class NeocloudSpec(Section):

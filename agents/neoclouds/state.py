@@ -28,7 +28,7 @@ from agents.grid.taker import PowerTaker
 from agents.markets.capital import Markets
 from agents.neoclouds.backstop import Backstop
 from agents.neoclouds.commitments import BuildProgram, Commitment
-from agents.neoclouds.fleet import GpuBatch
+from agents.neoclouds.fleet import AsicPurchase, GpuBatch
 from agents.neoclouds.power_bill import PowerBook
 from agents.neoclouds.share_register import ShareRegister
 from agents.neoclouds.site import Site
@@ -84,6 +84,11 @@ class Company(PowerTaker):
                                   model.clock.t_of(spec.capacity_backstop.until_date))
                          if spec.capacity_backstop is not None else None)
         """A buyer of last resort for its unsold cloud hours (:mod:`agents.neoclouds.backstop`)."""
+        self.asic_purchases: list[AsicPurchase] = []
+        """ASICs bought in the run (:mod:`agents.neoclouds.mining_choices`)."""
+        self.t_mining_review = -1e9
+        self.pivoted = False
+        """A miner that now bids to host AI."""
         self.power = PowerBook(model)
         """Its loads on grids with a power market (:mod:`agents.neoclouds.power_bill`)."""
         self.power.relevel(self.sites, spec.mining_uptime, 0.0)
@@ -123,8 +128,14 @@ class Company(PowerTaker):
 
     @property
     def mining_cost_usd_per_eh_day(self) -> float:
-        """What an EH/s of ASICs costs a day in power (J/TH x hours x USD/MWh)."""
-        return self.spec.mining_j_per_th * HOURS_PER_DAY * self.spec.power_price_usd_per_mwh
+        """What an EH/s of its ASICs costs a day in power (J/TH x hours x USD/MWh).
+
+        At its installed ASICs' mean J/TH (sites upgrade apart), else its spec's.
+        """
+        ehs = sum(s.mining_ehs for s in self.sites.values())
+        j_per_th = (sum(s.mining_ehs * s.j_per_th for s in self.sites.values()) / ehs
+                    if ehs > 0 else self.spec.mining_j_per_th)
+        return j_per_th * HOURS_PER_DAY * self.spec.power_price_usd_per_mwh
 
     @property
     def cash_buffer_usd(self) -> float:
@@ -141,7 +152,7 @@ class Company(PowerTaker):
     def own_load_mw(self) -> float:
         """Power the company pays for, across sites (ASICs down draw none)."""
         down = 1.0 - self.spec.mining_uptime
-        return sum(s.own_load_mw - down * s.mining_load_mw for s in self.sites.values())
+        return sum((s.own_load_mw - down * s.mining_load_mw for s in self.sites.values()), 0.0)
 
     @property
     def gpus(self) -> int:
@@ -161,7 +172,7 @@ class Company(PowerTaker):
     @property
     def bids_on(self) -> str | None:
         """The tender kind this business model answers (None: it does not bid)."""
-        return BIDS_ON.get(self.spec.business_model)
+        return "lease" if self.pivoted else BIDS_ON.get(self.spec.business_model)
 
     def _starting_site(self, name: str, s: SiteSpec) -> Site:
         """A site as the world starts it, holding only the ASICs its energized power runs.

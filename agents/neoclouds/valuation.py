@@ -37,8 +37,8 @@ MAX_LEVERAGE_TURNS: Final = 20.0
 
 def cloud_arr_usd(c: Company, t_days: float) -> float:
     """Annual revenue of uncontracted GPUs in service at today's price and share billed."""
-    return sum(b.gpus * b.utilization_at(t_days) * HOURS_PER_DAY * DAYS_PER_YEAR
-               * c.rent_of(b) for b in c.batches if b.contract is None and b.in_service)
+    return sum((b.gpus * b.utilization_at(t_days) * HOURS_PER_DAY * DAYS_PER_YEAR
+                * c.rent_of(b) for b in c.batches if b.contract is None and b.in_service), 0.0)
 
 
 def contracted_arr_usd(c: Company, t_days: float, cloud_usd: float | None = None) -> float:
@@ -67,22 +67,22 @@ def run_rate_arr_usd(c: Company, t_days: float, cloud_usd: float | None = None) 
 
 def gpu_debt_usd(c: Company) -> float:
     """GPU-backed loans outstanding."""
-    return sum(loan.balance_usd for loan in c.loans)
+    return sum((loan.balance_usd for loan in c.loans), 0.0)
 
 
 def rescue_debt_usd(c: Company) -> float:
     """Rescue loans outstanding (taken in distress)."""
-    return sum(loan.balance_usd for loan in c.rescue_loans)
+    return sum((loan.balance_usd for loan in c.rescue_loans), 0.0)
 
 
 def construction_debt_usd(c: Company) -> float:
     """Construction (project) loans outstanding."""
-    return sum(p.loan.balance_usd for p in c.builds if p.loan is not None)
+    return sum((p.loan.balance_usd for p in c.builds if p.loan is not None), 0.0)
 
 
 def convertible_principal_usd(c: Company) -> float:
     """Principal of the convertible notes outstanding."""
-    return sum(n.principal_usd for n in c.notes if n.outstanding)
+    return sum((n.principal_usd for n in c.notes if n.outstanding), 0.0)
 
 
 def note_dilution(note: ConvertibleNote, price_usd: float) -> tuple[float, float]:

@@ -33,7 +33,8 @@ def test_an_unrelated_agent_leaves_irens_draws_unchanged(base_run: RunResult) ->
     data = spec.model_dump()
     rival = {**data["neoclouds"]["iren"], "display_name": "Rival miner", "fleet": [],
              "convertibles": [], "business_model": "miner"}
-    rival["policy"] = {**rival["policy"], "speculative_gpus_per_quarter": 0}
+    rival["policy"] = {**rival["policy"], "speculative_gpus_per_quarter": 0,
+                       "pivot_to_hosting": False}  # a miner that stays one: no bids
     data["neoclouds"] = {"aaa_rival": rival, **data["neoclouds"]}
     data["customers"]["zz_lab"] = {"display_name": "Lab", "credit_rating": "BBB",
                                    "tenders_per_year": 0.0}
