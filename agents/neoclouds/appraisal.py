@@ -15,7 +15,14 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from abm.finance.project import HOURS_PER_MONTH, Economics, Project, evaluate, floor_revenue
+from abm.finance.project import (
+    HOURS_PER_MONTH,
+    Economics,
+    Project,
+    equity_npv,
+    evaluate,
+    floor_revenue,
+)
 from agents.deals.contracts import Contract
 from agents.neoclouds.site import Site
 from agents.neoclouds.state import Company
@@ -182,3 +189,22 @@ def contract_candidate(c: Company, contract: Contract, gpu_usd_per_gpu: float,
         prepayment_share=contract.prepayment_share,
         credit_after_months=float(contract.prepayment_credit_after_months),
         gpu_debt_rate=gpu_debt_rate)
+
+
+HALL_LEASE_TERM_YEARS: Final = 15.0
+"""A powered-shell lease's term, as the sheet's hosts sign them (Galaxy Helios: 15 years)."""
+
+
+def leased_hall_npv_usd(c: Company, site: str, it_mw: float) -> float:
+    """The NPV at ``c``'s hurdle of a hall of ``it_mw`` at ``site``, leased out.
+
+    Built from today and leased at today's market rent for a host's lease term, at the
+    company's own costs and financing.
+    """
+    policy = c.policy_spec
+    t_service = c.now + policy.hall_build_days_median + policy.commissioning_days
+    lease = Candidate(kind="lease", site=site, it_mw=it_mw, gpus=0, gpu_usd_per_gpu=0.0,
+                      gpu_life_years=1.0, t_gpu_paid_days=c.now, t_service_days=t_service,
+                      term_months=HALL_LEASE_TERM_YEARS * 12.0,
+                      price=c.rents.lease_rent_usd_per_kw_month(), hall_mw=it_mw)
+    return equity_npv(project_of(c, lease), policy.hurdle_irr)

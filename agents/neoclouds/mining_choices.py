@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from abm.finance.project import equity_npv
-from agents.neoclouds.appraisal import Candidate, project_of
+from agents.neoclouds.appraisal import leased_hall_npv_usd
 from agents.neoclouds.books import pay
 from agents.neoclouds.fleet import AsicPurchase
 from agents.neoclouds.site import Site
@@ -29,7 +28,6 @@ TH_PER_EH: Final = 1e6
 REVIEW_DAYS: Final = 365.25 / 4.0
 PIVOT_PROBE_IT_MW: Final = 100.0
 """The hall a miner prices when it weighs hosting AI on its power."""
-PIVOT_LEASE_TERM_YEARS: Final = 15.0
 
 
 def life_months(c: Company) -> int:
@@ -88,15 +86,11 @@ def upgrade_npv_usd(c: Company, site: Site) -> tuple[float, float, float]:
 
 def hosting_beats_mining(c: Company) -> bool:
     """Whether a leased AI hall is worth more per MW of power than mining on it."""
-    policy = c.policy_spec
+    if not c.sites:
+        return False
     site = max(c.sites.values(), key=lambda s: s.secured_mw)
     it_mw = PIVOT_PROBE_IT_MW
-    t_service = c.now + policy.hall_build_days_median + policy.commissioning_days
-    lease = Candidate(kind="lease", site=site.name, it_mw=it_mw, gpus=0, gpu_usd_per_gpu=0.0,
-                      gpu_life_years=1.0, t_gpu_paid_days=c.now, t_service_days=t_service,
-                      term_months=PIVOT_LEASE_TERM_YEARS * 12.0,
-                      price=c.rents.lease_rent_usd_per_kw_month(), hall_mw=it_mw)
-    hosting = equity_npv(project_of(c, lease), policy.hurdle_irr)
+    hosting = leased_hall_npv_usd(c, site.name, it_mw)
     facility_mw = it_mw * site.pue
     months = life_months(c)
     j = site.j_per_th if site.mining_ehs > 0 else c.spec.mining_j_per_th

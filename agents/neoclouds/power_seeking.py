@@ -15,19 +15,13 @@ site's expected energizations.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
 
 from abm.agent import ProcessBody
-from abm.finance.project import equity_npv
 from agents.grid.candidate import Candidate
 from agents.grid.pipeline import FilingOutcome, PowerPipeline
 from agents.grid.utility import Utility
-from agents.neoclouds.appraisal import Candidate as Project
-from agents.neoclouds.appraisal import project_of
+from agents.neoclouds.appraisal import leased_hall_npv_usd
 from agents.neoclouds.state import Company
-
-SITE_LEASE_TERM_YEARS: Final = 15.0
-"""A powered-shell lease's term, as the sheet's hosts sign them (Galaxy Helios: 15 years)."""
 
 
 def unpromised_mw(c: Company) -> float:
@@ -56,16 +50,9 @@ def site_value_usd(c: Company, k: Candidate) -> float:
     the days until the site has power (it is built to be ready when power comes). Zero
     when that project does not clear the hurdle.
     """
-    policy = c.policy_spec
-    it_mw = k.prospective_mw / c.spec.pue
-    t_service = c.now + policy.hall_build_days_median + policy.commissioning_days
-    project = Project(kind="lease", site=k.name, it_mw=it_mw, gpus=0, gpu_usd_per_gpu=0.0,
-                      gpu_life_years=1.0, t_gpu_paid_days=c.now, t_service_days=t_service,
-                      term_months=SITE_LEASE_TERM_YEARS * 12.0,
-                      price=c.rents.lease_rent_usd_per_kw_month(), hall_mw=it_mw)
-    npv = equity_npv(project_of(c, project), policy.hurdle_irr)
+    npv = leased_hall_npv_usd(c, k.name, k.prospective_mw / c.spec.pue)
     wait_years = days_to_power(c, k) / 365.0
-    return max(0.0, npv) * float((1.0 + policy.hurdle_irr) ** -wait_years)
+    return max(0.0, npv) * float((1.0 + c.policy_spec.hurdle_irr) ** -wait_years)
 
 
 def worth_taking(c: Company, k: Candidate, budget_usd: float) -> float:
