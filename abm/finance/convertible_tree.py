@@ -146,7 +146,7 @@ class _Lattice:
 
         ``np.minimum(values, cap_or_inf)`` is then the capped level (``min(v, inf)`` is
         ``v``), the same numbers as ``np.minimum(values, cap, where=hit)`` at a fraction of
-        its cost on a narrow batch (~2.4 against ~19 us a level at a dozen notes).
+        its cost on a narrow batch (measured in docs/performance.md).
         """
         price, may_convert = self.call_price, self.may_convert[0]
         tables = []

@@ -75,7 +75,7 @@ def close_books(c: Company, month_end: dt.date) -> None:
             usd_per_gpu_day = HOURS_PER_DAY * c.rent_of(batch)
             billed = batch.billed_gpu_days(t0, t1)
             cloud_usd += billed * usd_per_gpu_day
-            if not batch.from_start:  # the starting fleet's revenue is as reported
+            if c.backstop is not None and not batch.from_start:  # as reported: not bought
                 unsold_usd += (batch.gpus * batch.service_days(t0, t1) - billed) * usd_per_gpu_day
     m.revenue_ai_usd += cloud_usd
     _post(ledger, name, t1, "revenue.ai", cloud_usd)

@@ -213,20 +213,21 @@ def lease_key(contract: Contract, tranche: Tranche) -> str:
     return f"{contract.id}.{tranche.index}"
 
 
-def _tenant_of(c: Company, contract: Contract) -> Company | None:
-    """The neocloud whose site a lease's halls join (None: they stay the host's only)."""
+def _tenant_site(c: Company, contract: Contract) -> tuple[Company, str] | None:
+    """The neocloud and its site a lease's halls join (None: they stay the host's only)."""
     if contract.kind != "lease" or contract.tenant_site is None:
         return None
     tenant = c.model.agents.get(contract.customer)
-    return tenant if isinstance(tenant, Company) else None
+    return (tenant, contract.tenant_site) if isinstance(tenant, Company) else None
 
 
 def _hand_over(c: Company, contract: Contract, tranche: Tranche, cause: int) -> None:
     """A lease tranche online: its powered halls become room in the tenant's site."""
-    tenant = _tenant_of(c, contract)
-    if tenant is not None and contract.tenant_site is not None:
-        tenant.receive_leased_halls(contract.tenant_site, lease_key(contract, tranche),
-                                    tranche.it_mw, c.name, cause)
+    found = _tenant_site(c, contract)
+    if found is not None:
+        tenant, site = found
+        tenant.receive_leased_halls(site, lease_key(contract, tranche), tranche.it_mw,
+                                    c.name, cause)
 
 
 def _prepay(c: Company, contract: Contract, tranche: Tranche, cause: int) -> None:
@@ -263,9 +264,10 @@ def _watchdog(c: Company, contract: Contract, tranche: Tranche) -> ProcessBody:
     event = c.log("contract.terminated", cause=contract.signed_event, contract=contract.id,
                   tranche=tranche.index, customer=contract.customer, it_mw=tranche.it_mw,
                   late_days=c.now - (tranche.t_needed_by_days or c.now))
-    tenant = _tenant_of(c, contract)
-    if tenant is not None and contract.tenant_site is not None:
-        tenant.sites[contract.tenant_site].lose_leased_halls(lease_key(contract, tranche))
+    found = _tenant_site(c, contract)
+    if found is not None:
+        tenant, site = found
+        tenant.sites[site].lose_leased_halls(lease_key(contract, tranche))
     if tranche.prepaid_usd > 0:
         pay(c.model, c.name, contract.customer, tranche.prepaid_usd, "deferred.refund", event)
         c.deferred_revenue_usd -= tranche.prepaid_usd

@@ -22,7 +22,6 @@ from agents.neoclouds.fleet import AsicPurchase
 from agents.neoclouds.site import Site
 from agents.neoclouds.state import Company
 
-HOURS_PER_DAY: Final = 24.0
 DAYS_PER_MONTH: Final = 365.25 / 12.0
 TH_PER_EH: Final = 1e6
 REVIEW_DAYS: Final = 365.25 / 4.0
@@ -64,7 +63,7 @@ def mining_value_usd(c: Company, ehs: float, j_per_th: float, months: int) -> fl
 
     Paused in the months they would earn less than their power.
     """
-    power = j_per_th * HOURS_PER_DAY * c.power_price_usd_per_mwh
+    power = c.mining_power_usd_per_eh_day(j_per_th)
     rate = (1.0 + c.policy_spec.hurdle_irr) ** (1.0 / 12.0)
     return float(sum(max(0.0, hashprice_outlook(c, m + 0.5) - power) * ehs * DAYS_PER_MONTH
                      / rate ** (m + 0.5) for m in range(months)))

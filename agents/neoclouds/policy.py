@@ -51,11 +51,10 @@ class DefaultPolicy(Policy):
 
     def _steer_mining(self, c: Neocloud) -> None:
         usd_per_eh_day = c.btc.usd_per_eh_day.at(c.now)
-        power_usd_per_mwh = c.power_price_usd_per_mwh
         for site in c.sites.values():
             if site.mining_ehs <= 0:
                 continue
-            profitable = usd_per_eh_day > site.j_per_th * 24.0 * power_usd_per_mwh
+            profitable = usd_per_eh_day > c.mining_power_usd_per_eh_day(site.j_per_th)
             if not profitable and site.mining_paused_ehs < site.mining_ehs:
                 site.mining_paused_ehs = site.mining_ehs
                 site.t_paused_days = c.now

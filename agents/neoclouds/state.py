@@ -135,6 +135,10 @@ class Company(PowerTaker):
         ehs = sum(s.mining_ehs for s in self.sites.values())
         j_per_th = (sum(s.mining_ehs * s.j_per_th for s in self.sites.values()) / ehs
                     if ehs > 0 else self.spec.mining_j_per_th)
+        return self.mining_power_usd_per_eh_day(j_per_th)
+
+    def mining_power_usd_per_eh_day(self, j_per_th: float) -> float:
+        """What an EH/s of ASICs at ``j_per_th`` costs a day in power at its price."""
         return j_per_th * HOURS_PER_DAY * self.spec.power_price_usd_per_mwh
 
     @property
