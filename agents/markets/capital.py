@@ -158,6 +158,16 @@ class Markets(Agent):
         excess = max(0.0, leverage_turns - v.leverage_free_turns)
         return min(v.leverage_premium_per_turn * excess, v.leverage_premium_max)
 
+    def cost_of_capital_add(self, t_days: float, leverage_turns: float) -> float:
+        """What the market adds now to a company's cost of capital over a calm, unlevered one.
+
+        The same rises as in its rate for contracted cash flows (:meth:`discount_rates`):
+        the leverage premium, the regime's spread add and a rate shock's.
+        """
+        return (self.leverage_premium(leverage_turns)
+                + self.spec.credit.spread_add(self.regime_at(t_days))
+                + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0))
+
     def anchor(self, company: str, f: Fundamentals) -> None:
         """Set ``company``'s value of power so that today's price is its world price exactly."""
         q, d = self._quotes[company], self._day(self.now)

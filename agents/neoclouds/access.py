@@ -37,8 +37,6 @@ class CapitalAccess:
         self.equity_sold: list[tuple[float, float, str]] = []
         self.notes_issued = 0
         self.last_failure_event: int | None = None
-        self.leverage_turns = 0.0
-        """Net debt over forward EBITDA at the last month end (the market's view)."""
         self.t_last_contract_days = -math.inf
         self.t_last_convert_days = -math.inf
         self.facilities: dict[str, list[tuple[int, AmortizingLoan, float]]] = {}

@@ -146,7 +146,7 @@ def project_of(c: Company, k: Candidate) -> Project:
 
 def appraise(c: Company, k: Candidate) -> Economics:
     """``k``'s return test against the company's hurdle."""
-    return evaluate(project_of(c, k), c.spec.policy.hurdle_irr)
+    return evaluate(project_of(c, k), c.hurdle_irr())
 
 
 def floor_price(c: Company, k: Candidate) -> float:
@@ -154,7 +154,7 @@ def floor_price(c: Company, k: Candidate) -> float:
     unit = _revenue(c, k, 1.0)
     if unit <= 0:
         return math.inf
-    revenue = floor_revenue(project_of(c, k), c.spec.policy.hurdle_irr,
+    revenue = floor_revenue(project_of(c, k), c.hurdle_irr(),
                             c.spec.costs.overhead_share_of_revenue)
     return revenue / unit
 
@@ -207,4 +207,4 @@ def leased_hall_npv_usd(c: Company, site: str, it_mw: float) -> float:
                       gpu_life_years=1.0, t_gpu_paid_days=c.now, t_service_days=t_service,
                       term_months=HALL_LEASE_TERM_YEARS * 12.0,
                       price=c.rents.lease_rent_usd_per_kw_month(), hall_mw=it_mw)
-    return equity_npv(project_of(c, lease), policy.hurdle_irr)
+    return equity_npv(project_of(c, lease), c.hurdle_irr())

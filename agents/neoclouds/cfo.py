@@ -56,7 +56,7 @@ def raise_target_usd(plan: CashPlan, wide: CashPlan | None) -> float:
 def convert_allowed(f: CapitalAccess) -> bool:
     """A new note: not too soon after the last (unless cash is short), nor too levered."""
     c, spec = f.c, f.spec
-    if f.leverage_turns > spec.max_leverage_turns:
+    if c.leverage_turns > spec.max_leverage_turns:
         return False
     return (c.now - f.t_last_convert_days >= spec.min_days_between_converts
             or c.cash_usd < c.cash_buffer_usd)

@@ -67,7 +67,7 @@ class Distress:
         c, f = self.c, self.f
         self.active = True
         self.entered_event = c.log("distress.entered", cause=f.last_failure_event,
-                                   cash_usd=c.cash_usd, leverage_turns=f.leverage_turns)
+                                   cash_usd=c.cash_usd, leverage_turns=c.leverage_turns)
         c.log("distress.capex_cut", cause=self.entered_event,
               commitments_usd=sum(k.cost_usd for k in c.commitments.values()),
               building_usd=sum(p.remaining_usd(c.now) for p in c.builds))

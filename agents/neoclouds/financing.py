@@ -111,12 +111,11 @@ class Financing(CapitalAccess):
         c = self.c
         figures = book_figures(c, c.share_price_usd())
         flows = streams(c)
-        self.leverage_turns = leverage_turns(c, figures.notes_debt_usd,
-                                             forward_ebitda_usd(c, flows))
-        inplace = present_value(c, flows, *self.markets.discount_rates(c.now,
-                                                                       self.leverage_turns))
+        c.leverage_turns = leverage_turns(c, figures.notes_debt_usd,
+                                          forward_ebitda_usd(c, flows))
+        inplace = present_value(c, flows, *self.markets.discount_rates(c.now, c.leverage_turns))
         self._figures = replace(figures, inplace_value_usd=inplace.value_usd,
-                                leverage_turns=self.leverage_turns)
+                                leverage_turns=c.leverage_turns)
         return fundamentals_of(c, self._figures)
 
     def month_figures(self, price_usd: float) -> BookFigures:
@@ -131,7 +130,7 @@ class Financing(CapitalAccess):
             figures = book_figures(self.c, price_usd)
         value = (self.markets.value_per_share_usd(self.c.name, self.c.now) if self.c.listed
                  else 0.0)
-        return replace(figures, leverage_turns=self.leverage_turns, value_per_share_usd=value)
+        return replace(figures, leverage_turns=self.c.leverage_turns, value_per_share_usd=value)
 
     def plan(self, horizon_factor: float = 1.0) -> CashPlan:
         """The cash plan over the company's horizon (times ``horizon_factor``), now."""

@@ -64,7 +64,7 @@ def mining_value_usd(c: Company, ehs: float, j_per_th: float, months: int) -> fl
     Paused in the months they would earn less than their power.
     """
     power = c.mining_power_usd_per_eh_day(j_per_th)
-    rate = (1.0 + c.policy_spec.hurdle_irr) ** (1.0 / 12.0)
+    rate = (1.0 + c.hurdle_irr()) ** (1.0 / 12.0)
     return float(sum(max(0.0, hashprice_outlook(c, m + 0.5) - power) * ehs * DAYS_PER_MONTH
                      / rate ** (m + 0.5) for m in range(months)))
 

@@ -169,7 +169,7 @@ class DefaultPolicy(Policy):
             c.log_dict("bid.declined", tender.opened_event, {
                 "tender": tender.id, "customer": tender.customer, "reason": "below_hurdle",
                 "floor_" + unit: floor, "market_" + unit: market,
-                "hurdle_irr": policy.hurdle_irr})
+                "hurdle_irr": c.hurdle_irr()})
             return None
         price = max(floor, candidate.price)
         economics = appraise(c, replace(candidate, price=price))

@@ -52,7 +52,7 @@ def site_value_usd(c: Company, k: Candidate) -> float:
     """
     npv = leased_hall_npv_usd(c, k.name, k.prospective_mw / c.spec.pue)
     wait_years = days_to_power(c, k) / 365.0
-    return max(0.0, npv) * float((1.0 + c.policy_spec.hurdle_irr) ** -wait_years)
+    return max(0.0, npv) * float((1.0 + c.hurdle_irr()) ** -wait_years)
 
 
 def worth_taking(c: Company, k: Candidate, budget_usd: float) -> float:

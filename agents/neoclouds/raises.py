@@ -43,7 +43,7 @@ def convert_terms(f: CapitalAccess,
     realized = m.realized_vol(c.name, c.now, cv.vol_window_days)
     vol = min(max(cv.implied_to_realized_vol * realized, VOL_FLOOR), VOL_CEILING)
     spread = m.credit_spread(c.spec.credit_rating, c.now, f.spec.credit_spread,
-                             f.leverage_turns)
+                             c.leverage_turns)
     inputs = {  # quoted as desks quote them: vol to a point, spreads to 1 bp
         "spot_usd": spot_usd,
         "vol": round(vol, VOL_DECIMALS),

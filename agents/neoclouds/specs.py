@@ -228,7 +228,11 @@ class PolicySpec(Section):
     max_new_equity_share: float = Field(default=0.25, ge=0, le=5,
                                         description="new equity it would raise, per market cap")
     hurdle_irr: float = Field(default=0.10, ge=-0.5, le=1.0, description=(
-        "the least equity IRR a project must earn to be bid or built"))
+        "the least equity IRR a project must earn to be bid or built, unlevered in calm "
+        "markets"))
+    hurdle_follows_capital_cost: bool = Field(default=True, description=(
+        "the hurdle rises with what the market adds to its cost of capital: its leverage, "
+        "the regime's credit spreads, a rate shock"))
     bid_ceiling_premium: float = Field(default=0.30, ge=0, le=5, description=(
         "no bid when its floor price is above the market's by more than this"))
     rent_outlook_decline_annual: float = Field(default=0.15, ge=0, le=0.9, description=(

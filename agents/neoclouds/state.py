@@ -96,6 +96,8 @@ class Company(PowerTaker):
         self.month = MonthFlows()
         self.tax_loss_usd = 0.0
         """Losses carried forward against future taxable income."""
+        self.leverage_turns = 0.0
+        """Net debt over forward EBITDA at the last month end (the market's view)."""
         if spec.listed:
             markets.list_company(name, spec.share_price_usd, spec.share_vol_annual)
         model.ledger.open_account(name, spec.cash_usd)
@@ -111,6 +113,20 @@ class Company(PowerTaker):
     def policy_spec(self) -> PolicySpec:
         """The parameters of its decisions."""
         return self.spec.policy
+
+    def hurdle_irr(self) -> float:
+        """The least equity IRR it invests at now.
+
+        Its policy's hurdle, plus what the market adds to its cost of capital
+        (:meth:`Markets.cost_of_capital_add`) if its policy says so. A CFO whose debt costs
+        more asks more of each project: a company levered past the market's free turns, or
+        one in a digestion or a bust, prices its bids higher, pays less for a site and
+        upgrades fewer ASICs.
+        """
+        policy = self.spec.policy
+        if not policy.hurdle_follows_capital_cost:
+            return policy.hurdle_irr
+        return policy.hurdle_irr + self.markets.cost_of_capital_add(self.now, self.leverage_turns)
 
     @property
     def power_price_usd_per_mwh(self) -> float:
