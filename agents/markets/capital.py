@@ -148,7 +148,7 @@ class Markets(Agent):
         v, credit = self.spec.valuation, self.spec.credit
         regime = self.regime_at(t_days)
         common = (credit.risk_free_rate + self.leverage_premium(leverage_turns)
-                  + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0))
+                  + self.shock_add(t_days))
         return (common + v.contracted_premium + credit.spread_add(regime),
                 common + v.equity_premium(regime))
 
@@ -166,7 +166,7 @@ class Markets(Agent):
         """
         return (self.leverage_premium(leverage_turns)
                 + self.spec.credit.spread_add(self.regime_at(t_days))
-                + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0))
+                + self.shock_add(t_days))
 
     def anchor(self, company: str, f: Fundamentals) -> None:
         """Set ``company``'s value of power so that today's price is its world price exactly."""
@@ -336,6 +336,10 @@ class Markets(Agent):
         shock = self._shock_t_days
         return shock is not None and shock[0] <= t_days < shock[1]
 
+    def shock_add(self, t_days: float) -> float:
+        """What a rate shock adds to every rate and spread on ``t_days`` (0 outside it)."""
+        return self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0
+
     def credit_spread(self, rating: Rating, t_days: float, own_spread: float | None = None,
                       leverage_turns: float = 0.0) -> float:
         """Spread over the risk-free rate of a borrower of ``rating`` (or ``own_spread``).
@@ -346,7 +350,7 @@ class Markets(Agent):
         credit = self.spec.credit
         base = own_spread if own_spread is not None else credit.spread_by_rating[rating]
         add = credit.spread_add(self.regime_at(t_days)) + credit.leverage_add(leverage_turns)
-        return base + add + (self.spec.state.shock_spread_add if self.shocked(t_days) else 0.0)
+        return base + add + self.shock_add(t_days)
 
     def closed_probability(self, t_days: float) -> float:
         """Chance that a raise attempted on ``t_days`` finds the market closed."""
