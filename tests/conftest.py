@@ -114,6 +114,12 @@ def start_and_stop(command: list[str], folder: Path, sig: int, at_least: int = 3
 
 
 @pytest.fixture
+def process_group_ends() -> Callable[[int, float], bool]:
+    """:func:`group_ends`: whether a process group is gone within some seconds."""
+    return group_ends
+
+
+@pytest.fixture
 def stop_mid_run() -> Callable[..., Stopped]:
     """:func:`start_and_stop`: run a command, signal it mid-run, return how it ended."""
     return start_and_stop

@@ -20,6 +20,7 @@ import concurrent.futures as cf
 import importlib
 import logging
 import multiprocessing
+import os
 from collections.abc import Generator, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
@@ -73,7 +74,7 @@ class PoolExecutor:
         self.description = f"{workers} local worker processes"
         self._pool = cf.ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_pool_worker)
+            initializer=init_pool_worker, initargs=(os.getpid(),))
 
     def run(self, batches: Sequence[Batch], folder: str) -> Outcomes:
         """Submit every batch; yield outcomes as batches complete."""

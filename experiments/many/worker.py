@@ -161,19 +161,21 @@ def run_batch(specs: Sequence[RunSpec], folder: str) -> list[RunOutcome]:
 PARENT_CHECK_SECONDS = 0.5
 
 
-def init_pool_worker() -> None:
+def init_pool_worker(parent_pid: int) -> None:
     """Process-pool initializer: leave Ctrl-C to the parent, and die with the parent.
 
     A pool worker blocked on its task queue does not notice its parent being killed
     (``kill -9``); a daemon thread watches the parent's pid and ends the worker when it
     changes, so no orphan keeps running (a shard being written is left as a temporary
-    file that listings ignore).
+    file that listings ignore). The pool passes ``parent_pid``, its own pid, rather than
+    the worker reading its parent's pid at start: a worker still starting when the parent
+    died would read the reaper's pid, never see it change and work through the batches
+    left in its queue, then wait on the queue for ever.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == parent_pid:
             time.sleep(PARENT_CHECK_SECONDS)
         os._exit(1)
 
