@@ -2,7 +2,8 @@
 
 Used by the tests (and available to anyone debugging a world): every site keeps load <=
 energized <= secured and AI IT load <= built halls; the IT load of a company's GPUs in
-service equals what its sites carry; no count or price goes negative.
+service equals what its sites carry; the mining and load it accrues are what its sites run
+now; no count or price goes negative.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def check_world(model: Model) -> None:
                 raise InvariantError(f"{company.name}.{site.name}: GPUs in service draw "
                                      f"{gpu_mw:.3f} MW IT but the site carries "
                                      f"{site.gpu_it_mw:.3f} MW")
+        for accrual, level, what in ((company.mining, company.hashrate_ehs, "EH/s mining"),
+                                     (company.load, company.own_load_mw, "MW of own load")):
+            if abs(accrual.level - level) > EPS * max(1.0, abs(level)):
+                raise InvariantError(f"{company.name}: accrues {accrual.level:.6f} {what} but "
+                                     f"its sites run {level:.6f} (loads not re-levelled)")
         if company.shares_outstanding <= 0 or company.gpus < 0:
             raise InvariantError(f"{company.name}: shares {company.shares_outstanding}, "
                                  f"GPUs {company.gpus}")

@@ -98,11 +98,8 @@ def wait_for_room(c: Company, site: Site, it_mw: float, cause: int | None) -> Pr
     for power.
     """
     while not site.can_install(it_mw):
-        retired = site.retire_mining_for(it_mw * site.pue) if c.policy_spec.mining_to_ai else 0.0
-        if retired > 0:
+        if c.retire_asics_for(site, it_mw, cause) > 0:
             c.loads_changed()
-            c.log("mining.retired", cause=cause, site=site.name, ehs=retired,
-                  freed_mw=retired * site.j_per_th)
         if not site.can_install(it_mw):
             yield c.wait_power()
 

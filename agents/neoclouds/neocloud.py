@@ -102,9 +102,11 @@ class Neocloud(Company):
         yield self.sleep(max(0.0, batch.t_commissioned_days - self.now))
         waiting: int | None = None
         while True:
-            rest = self.place_batch(batch, waiting)
-            if batch.in_service:
+            retired = self.retire_asics_for(self.sites[batch.site], batch.it_mw, waiting)
+            rest = self.place_batch(batch)
+            if batch.in_service or retired > 0:
                 self.loads_changed()
+            if batch.in_service:
                 self.rents.report_supply(batch.it_mw)
                 self.log("capacity.online", cause=waiting, site=batch.site, gpus=batch.gpus,
                          it_mw=batch.it_mw, generation=batch.generation, use="cloud")

@@ -63,6 +63,11 @@ class Site:
         return self.mining_load_mw + self.gpu_it_mw * self.pue
 
     @property
+    def halls_room_mw(self) -> float:
+        """Built hall IT capacity no equipment, own or a tenant's, stands in yet."""
+        return self.it_built_mw - self.gpu_it_mw - self.tenant_it_mw
+
+    @property
     def free_halls_mw(self) -> float:
         """Hall IT capacity, built or leased to come, nothing has claimed yet."""
         leased = sum(mw for _, mw in self.leased_halls.values())
@@ -178,14 +183,13 @@ class Site:
 
     def can_install(self, it_mw: float) -> bool:
         """Whether AI equipment with this IT load fits the halls and the power now."""
-        fits_halls = self.gpu_it_mw + self.tenant_it_mw + it_mw <= self.it_built_mw + EPS_MW
-        return fits_halls and it_mw * self.pue <= self.free_mw + EPS_MW
+        return it_mw <= self.halls_room_mw + EPS_MW and it_mw * self.pue <= self.free_mw + EPS_MW
 
     def install_gpus(self, it_mw: float, *, tenant: bool = False) -> None:
         """Put AI equipment drawing ``it_mw`` of IT load into service (own or a tenant's)."""
         if not self.can_install(it_mw):
             raise CapacityError(f"{self.company}.{self.name}: {it_mw} MW IT does not fit "
-                                f"(halls {self.it_built_mw - self.gpu_it_mw:.1f} MW free, "
+                                f"(halls {self.halls_room_mw:.1f} MW free, "
                                 f"power {self.free_mw:.1f} MW free)")
         if tenant:
             self.tenant_it_mw += it_mw

@@ -217,27 +217,34 @@ class Company(PowerTaker):
         self.batches.append(batch)
         if batch.in_service:
             batch.in_service = False
+            self.retire_asics_for(self.sites[batch.site], batch.it_mw, None)
             rest = self.place_batch(batch)
             if rest is not None:
                 self.note_waiting(rest, None)
 
-    def place_batch(self, batch: GpuBatch, cause: int | None = None) -> GpuBatch | None:
-        """Put a batch out of service into service, as deliveries do.
+    def retire_asics_for(self, site: Site, it_mw: float, cause: int | None) -> float:
+        """Retire ASICs so AI equipment of ``it_mw`` has power at ``site``; EH/s retired.
 
-        ASICs are retired for it if the policy allows; the GPUs that still do not fit
-        (halls or power) stay out.
+        Only if the policy allows (``mining.retired``); the caller re-levels the loads.
+        """
+        if site.can_install(it_mw) or not self.spec.policy.mining_to_ai:
+            return 0.0
+        retired = site.retire_mining_for(it_mw * site.pue)
+        if retired > 0:
+            self.log("mining.retired", cause=cause, site=site.name, ehs=retired,
+                     freed_mw=retired * site.j_per_th)
+        return retired
+
+    def place_batch(self, batch: GpuBatch) -> GpuBatch | None:
+        """Put a batch out of service into service, as much of it as fits now.
+
+        The GPUs that do not fit (halls or power) stay out.
 
         Returns the batch of GPUs left waiting (``batch`` itself if none fit, a new batch
         the company now holds if some did), or None once all are in service.
         """
         site = self.sites[batch.site]
-        if not site.can_install(batch.it_mw) and self.spec.policy.mining_to_ai:
-            retired = site.retire_mining_for(batch.it_mw * site.pue)
-            if retired > 0:
-                self.log("mining.retired", cause=cause, site=site.name, ehs=retired,
-                         freed_mw=retired * site.j_per_th)
-        room_mw = min(site.it_built_mw - site.gpu_it_mw - site.tenant_it_mw,
-                      site.free_mw / site.pue)
+        room_mw = min(site.halls_room_mw, site.free_mw / site.pue)
         fits = batch.gpus if site.can_install(batch.it_mw) else max(0, min(
             batch.gpus, math.floor(room_mw * 1000.0 / batch.kw_it_per_gpu * (1 - 1e-9))))
         if fits == 0 and batch.gpus > 0:
@@ -258,11 +265,10 @@ class Company(PowerTaker):
         """Log that GPUs of the fleet wait for room at their site, and by how much."""
         site = self.sites[batch.site]
         return self.log("fleet.waiting", cause=cause, site=site.name, gpus=batch.gpus,
-                        it_mw=batch.it_mw, halls_free_mw=site.it_built_mw - site.gpu_it_mw
-                        - site.tenant_it_mw, power_free_mw=site.free_mw,
+                        it_mw=batch.it_mw, halls_free_mw=site.halls_room_mw,
+                        power_free_mw=site.free_mw,
                         short_mw=max(batch.it_mw * site.pue - site.free_mw,
-                                     batch.it_mw - site.it_built_mw + site.gpu_it_mw
-                                     + site.tenant_it_mw))
+                                     batch.it_mw - site.halls_room_mw))
 
     def _starting_batch(self, fl: FleetSpec) -> GpuBatch:
         """A batch of the starting fleet: in service now, or arriving on its drawn day.
