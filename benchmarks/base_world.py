@@ -3,8 +3,8 @@
 Times ``worlds.run.run_world("iren", seed, until="2030-12-31")`` with the event log on and
 off, interleaved with a bare-SimPy population (section A's callback style) so the
 per-event costs are compared side by side. A run's SimPy events are counted on a separate
-build of the same seed: ``env._eid`` numbers every event scheduled, less those still
-queued when the run ends, is the number processed. Our cost per event is almost all the
+build of the same seed, whose environment counts the steps it takes (SimPy's public
+``step``, :class:`benchmarks.common.CountingEnvironment`). Our cost per event is almost all the
 model's own work (month-end books, max flows, tenders), not the kernel: the ratio says
 how much work an event carries. Then the real thing: ``experiments.monte_carlo`` of
 1,000 runs on the local pool of 2 workers (target <= 60 s); a 20-run pilot first, and

@@ -90,6 +90,12 @@ def diagnose(exc: BaseException, model: Model | None) -> Failure:
     return Failure(error, agent, date, where, compiled=_compiled())
 
 
+def failure_of(exc: BaseException) -> Failure:
+    """What ``exc`` says: the diagnosis the run attached to it, else one without a model."""
+    failure = getattr(exc, "abm_failure", None)
+    return failure if isinstance(failure, Failure) else diagnose(exc, None)
+
+
 def traceback_text(exc: BaseException, failure: Failure) -> str:
     """The full traceback, under a header saying what broke, where and when."""
     head = [f"what broke: {failure.error}",

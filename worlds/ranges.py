@@ -82,12 +82,6 @@ def valid_range(spec: WorldSpec, key: str, data: Mapping[str, Any] | None = None
     return declared.narrowed(lo, hi)
 
 
-def _incoming_mw(spec: WorldSpec, company: str, site: str) -> float:
-    """MW the listed interconnects will still energize at a company's site."""
-    return sum(ic.mw for u in spec.utilities.values() for ic in u.interconnects
-               if ic.company == company and ic.site == site)
-
-
 def _power_bounds(spec: WorldSpec, key: str, lo: float, hi: float) -> tuple[float, float]:
     """Bounds among a site's secured and energized MW, interconnects and connection.
 
@@ -97,7 +91,7 @@ def _power_bounds(spec: WorldSpec, key: str, lo: float, hi: float) -> tuple[floa
     if len(parts) == 5 and parts[0] == "neoclouds" and parts[2] == "sites":
         company, site_name, name = parts[1], parts[3], parts[4]
         site = spec.neoclouds[company].sites[site_name]
-        incoming = _incoming_mw(spec, company, site_name)
+        incoming = spec.incoming_mw(company, site_name)
         if name == "energized_mw":
             hi = min(hi, site.secured_mw - incoming)
         if name == "secured_mw":
@@ -110,7 +104,7 @@ def _power_bounds(spec: WorldSpec, key: str, lo: float, hi: float) -> tuple[floa
             and parts[4] == "mw":
         ic = spec.utilities[parts[1]].interconnects[int(parts[3])]
         site = spec.neoclouds[ic.company].sites[ic.site]
-        others = _incoming_mw(spec, ic.company, ic.site) - ic.mw
+        others = spec.incoming_mw(ic.company, ic.site) - ic.mw
         hi = min(hi, site.secured_mw - site.energized_mw - others)
     if len(parts) == 6 and parts[0] == "utilities" and parts[2:4] == ["grid", "sites"] \
             and parts[5] == "attach_capacity_mw":

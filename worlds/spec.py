@@ -91,8 +91,7 @@ class WorldSpec(Section):
                 if problem:
                     return problem
                 site = self.neoclouds[ic.company].sites[ic.site]
-                others = sum(o.mw for u in self.utilities.values() for o in u.interconnects
-                             if o is not ic and o.company == ic.company and o.site == ic.site)
+                others = self.incoming_mw(ic.company, ic.site) - ic.mw
                 room_mw = site.secured_mw - site.energized_mw - others
                 if ic.mw > room_mw + 1e-9:
                     return (f"{key}.mw", f"expected at most the site's secured but "
@@ -122,6 +121,11 @@ class WorldSpec(Section):
                     return (f"{key}.tenant_site", f"expected one of {contract.customer}'s "
                             f"sites {sorted(sites)}, got {contract.tenant_site!r}")
         return None
+
+    def incoming_mw(self, company: str, site: str) -> float:
+        """MW the listed interconnects will still energize at a company's site."""
+        return sum((ic.mw for u in self.utilities.values() for ic in u.interconnects
+                    if ic.company == company and ic.site == site), 0.0)
 
     def _site_problem(self, company: str, site: str, key: str) -> tuple[str, str] | None:
         if company not in self.neoclouds:

@@ -139,11 +139,9 @@ def _failed(root: Path, spec: RunSpec, exc: Exception, started: float) -> RunOut
     The record says what broke, in which agent and on which simulated day
     (:mod:`worlds.failures`), with the traceback and the command that reruns it alone.
     """
-    from worlds.failures import Failure, diagnose, traceback_text
+    from worlds.failures import failure_of, traceback_text
 
-    failure = getattr(exc, "abm_failure", None)
-    if not isinstance(failure, Failure):
-        failure = diagnose(exc, None)
+    failure = failure_of(exc)
     error = failure.error
     record = {**asdict(spec), "error": error, "traceback": traceback_text(exc, failure),
               **{k: v for k, v in failure.data().items() if k != "error"},

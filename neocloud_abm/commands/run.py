@@ -39,11 +39,9 @@ def out_folder(out: Path | None, default_name: str, force: bool) -> Path:
 def model_failed(exc: Exception, opts: RunOptions, out: Path) -> int:
     """Write the traceback into the run folder and say in one line what broke (exit 1)."""
     from experiments.many.specs import rerun_command
-    from worlds.failures import Failure, diagnose, traceback_text
+    from worlds.failures import failure_of, traceback_text
 
-    failure = getattr(exc, "abm_failure", None)
-    if not isinstance(failure, Failure):
-        failure = diagnose(exc, None)
+    failure = failure_of(exc)
     path = out / "traceback.txt"
     try:
         out.mkdir(parents=True, exist_ok=True)
